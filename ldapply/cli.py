@@ -1,0 +1,54 @@
+"""Developer commands: `flask ldapply seed`, `flask ldapply dispatch-letters`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+
+from .extensions import db
+from .services import accounts, letters
+from .workflows._spec import Role
+
+DEMO_ORGANISATION = {"name": "Buurtwerk De Brug vzw", "enterprise_number": "0403170701"}
+DEMO_ACCOUNTS = (
+    # e-mail, name, password, roles, member of the demo organisation
+    ("aanvrager@demo.ldapply.be", "An Aanvrager", "demo-aanvrager", (), True),
+    ("dossierbehandelaar@demo.ldapply.be", "Dirk Dossierbehandelaar", "demo-dossier", (Role.REVIEWER,), False),
+    ("beslisser@demo.ldapply.be", "Bea Beslisser", "demo-beslisser", (Role.DECISION_MAKER,), False),
+    ("beheerder@demo.ldapply.be", "Bart Beheerder", "demo-beheerder", (Role.ADMIN,), False),
+)
+
+
+def seed_demo() -> list[tuple[str, str, str]]:
+    """Create the demo organisation and accounts once; return (role, e-mail, password) for each."""
+    organisation = accounts.find_organisation(DEMO_ORGANISATION["enterprise_number"]) or \
+        accounts.create_organisation(**DEMO_ORGANISATION)
+    shown = []
+    for email, name, password, roles, member in DEMO_ACCOUNTS:
+        if accounts.find_user_by_email(email) is None:
+            accounts.create_user(email=email, name=name, password=password, roles=roles,
+                                 organisation=organisation if member else None)
+        role_names = ", ".join(roles) or f"applicant ({organisation.name})"
+        shown.append((role_names, email, password))
+    db.session.commit()
+    return shown
+
+
+def register(app: Flask) -> None:
+    group = click.Group("ldapply", help="ldapply developer commands.")
+
+    @group.command("seed")
+    def seed() -> None:
+        """Create the demo organisation and accounts (development only) and print them."""
+        if current_app.config["LDAPPLY_ENV"] == "production":
+            raise click.ClickException("Refusing to create demo accounts in production.")
+        click.echo("Demo accounts (e-mail / password):")
+        for role, email, password in seed_demo():
+            click.echo(f"  {role:<45} {email:<40} {password}")
+
+    @group.command("dispatch-letters")
+    def dispatch_letters() -> None:
+        """Hand pending letters whose first hand-off was lost to the broker again."""
+        click.echo(f"dispatched {letters.dispatch_pending()} letters")
+
+    app.cli.add_command(group)

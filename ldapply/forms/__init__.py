@@ -1,0 +1,1 @@
+"""WTForms for ldapply: the shared base, fixed forms, and the builder for regime steps."""

@@ -1,0 +1,207 @@
+"""The tables. Columns and small derived properties only; business rules live in services."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint, Uuid
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC on every backend; SQLite would otherwise hand back naive values."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime; use ldapply.models.utcnow()")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class TimestampMixin:
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Organisation(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "organisations"
+
+    name: Mapped[str] = mapped_column(String(200))
+    enterprise_number: Mapped[str | None] = mapped_column(String(10), unique=True)
+
+
+class User(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "users"
+
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Rotated on logout and deactivation, which invalidates every cookie issued before (ASVS 7.4.1).
+    session_token: Mapped[str] = mapped_column(String(64))
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", lazy="selectin")
+    role_grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", lazy="selectin")
+
+    # Flask-Login's protocol.
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(grant.role for grant in self.role_grants)
+
+    @property
+    def organisation_ids(self) -> frozenset[uuid.UUID]:
+        return frozenset(m.organisation_id for m in self.memberships)
+
+
+class Membership(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class RoleGrant(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A staff role. Regime-scoped grants will add a nullable regime column."""
+
+    __tablename__ = "role_grants"
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(32))
+    user: Mapped[User] = relationship(back_populates="role_grants")
+
+
+class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "applications"
+
+    reference: Mapped[str] = mapped_column(String(32), unique=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    regime_code: Mapped[str] = mapped_column(String(64))
+    regime_version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(64), index=True)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    completed_steps: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Optimistic lock: two racing reviewers cannot both move the same application (quality fact 7).
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Upload(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    __tablename__ = "uploads"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    field_name: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(255), unique=True)
+    uploaded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+
+
+class ApplicationEvent(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """The audit trail: one row per state change, written in the transaction that makes it."""
+
+    __tablename__ = "application_events"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    from_state: Mapped[str] = mapped_column(String(64))
+    to_state: Mapped[str] = mapped_column(String(64))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    actor: Mapped[User] = relationship(lazy="joined")
+
+
+class ProposalStatus(StrEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    RETURNED = "returned"
+
+
+class DecisionProposal(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A reviewer's proposed decision, settled by a different decision maker (four eyes)."""
+
+    __tablename__ = "decision_proposals"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    outcome: Mapped[str] = mapped_column(String(32))
+    motivation: Mapped[str] = mapped_column(Text)
+    proposed_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(16), default=ProposalStatus.PENDING)
+    settled_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id], lazy="joined")
+
+
+class LetterStatus(StrEnum):
+    PENDING = "pending"
+    RENDERED = "rendered"
+    FAILED = "failed"
+
+
+class Letter(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A letter and its outbox entry: created with the event that issues it, rendered once by a worker."""
+
+    __tablename__ = "letters"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("application_events.id"), unique=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    regime_code: Mapped[str] = mapped_column(String(64))
+    regime_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default=LetterStatus.PENDING, index=True)
+    context: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    storage_key: Mapped[str | None] = mapped_column(String(255))
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[int | None] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,127 @@
+"""Applications from the applicant's side: start, answer steps, check, submit."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import IO, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..extensions import db
+from ..models import Application, User
+from ..workflows import get_regime
+from ..workflows._spec import Step
+from .errors import ChangedMeanwhile, NotFound, StepIncomplete
+from .regimes import regime_of
+from .storage import get_storage
+from .transitions import apply_transition
+from .uploads import store_upload, upload_reference
+
+REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
+
+
+class StepStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    COMPLETED = "completed"
+
+
+def new_reference(now: datetime | None = None) -> str:
+    year = (now or datetime.now(UTC)).year
+    return f"LDE-{year}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
+
+
+def start_application(*, user: User, regime_code: str) -> Application:
+    """A new draft for the user's organisation under the current version of the regime."""
+    regime = get_regime(regime_code)
+    if not user.memberships:
+        raise NotFound("U bent geen lid van een organisatie.")
+    organisation = user.memberships[0].organisation
+    application = Application(
+        id=uuid.uuid4(), reference=new_reference(), organisation_id=organisation.id, regime_code=regime.code,
+        regime_version=regime.version, state=regime.initial_state, answers={}, completed_steps=[],
+        created_by_id=user.id)
+    db.session.add(application)
+    db.session.commit()
+    return application
+
+
+def applications_of(user: User) -> list[Application]:
+    if not user.organisation_ids:
+        return []
+    return list(db.session.scalars(
+        select(Application).where(Application.organisation_id.in_(user.organisation_ids))
+        .order_by(Application.created_at.desc(), Application.id)))
+
+
+def get_for_member(user: User, application_id: uuid.UUID) -> Application:
+    """The application, if it belongs to one of the user's organisations; NotFound otherwise."""
+    application = db.session.get(Application, application_id)
+    if application is None or application.organisation_id not in user.organisation_ids:
+        raise NotFound()
+    return application
+
+
+def is_editable(application: Application) -> bool:
+    return application.state == regime_of(application).initial_state
+
+
+def save_step(*, application: Application, step: Step, answers: Mapping[str, Any],
+              files: Mapping[str, tuple[IO[bytes], str]], actor: User) -> None:
+    """Store a validated step: its answers, its uploads, and the step as completed.
+
+    `files` maps a file field to (stream, filename) for newly chosen files. If the database refuses
+    the change, the files written for it are removed again, so nothing half-saved remains.
+    """
+    if not is_editable(application):
+        raise StepIncomplete("Deze aanvraag is ingediend en kan niet meer gewijzigd worden.")
+    written: list[str] = []
+    try:
+        merged = {**application.answers, **answers}
+        for field in step.fields:
+            if field.name in files:
+                stream, filename = files[field.name]
+                upload, stored = store_upload(application=application, field_name=field.name, stream=stream,
+                                              filename=filename, kinds=field.file_kinds, actor=actor)
+                written.append(stored.key)
+                merged[field.name] = upload_reference(upload)
+        visible = {f.name for f in step.visible_fields(merged)}
+        for field in step.fields:  # answers to fields that no longer apply are not kept
+            if field.name not in visible:
+                merged.pop(field.name, None)
+        application.answers = merged
+        application.completed_steps = sorted({*application.completed_steps, step.slug})
+        db.session.commit()
+    except BaseException as exc:
+        db.session.rollback()
+        for key in written:
+            get_storage().delete(key)
+        if isinstance(exc, StaleDataError):
+            raise ChangedMeanwhile() from None
+        raise
+
+
+def step_statuses(application: Application) -> list[tuple[Step, StepStatus]]:
+    regime = regime_of(application)
+    done = set(application.completed_steps)
+    return [(step, StepStatus.COMPLETED if step.slug in done else StepStatus.NOT_STARTED)
+            for step in regime.visible_steps(application.answers)]
+
+
+def incomplete_steps(application: Application) -> list[Step]:
+    return [step for step, status in step_statuses(application) if status != StepStatus.COMPLETED]
+
+
+def submit(*, application: Application, actor: User, declaration: bool) -> None:
+    """Submit a complete draft with the applicant's declaration; issues the receipt."""
+    missing = incomplete_steps(application)
+    if missing:
+        names = ", ".join(step.title.nl for step in missing)
+        raise StepIncomplete(f"Vul eerst alle stappen in. Nog niet ingevuld: {names}.")
+    if not declaration:
+        raise StepIncomplete("Bevestig de verklaring om de aanvraag in te dienen.")
+    apply_transition(application=application, action=regime_of(application).submit_action, actor=actor)

@@ -1,0 +1,58 @@
+"""The back office's reads: queues and cases, for staff only."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import and_, false, or_, select
+from sqlalchemy.sql.elements import ColumnElement
+
+from ..extensions import db
+from ..models import Application, User
+from ..workflows import REGIMES
+from ..workflows._spec import Party
+from .accounts import is_staff
+from .errors import Forbidden, NotFound
+
+QUEUE_LIMIT = 200
+
+
+def parties_for(user: User) -> frozenset[Party]:
+    """Whose-move values that mean 'this user's move'."""
+    return frozenset(Party(role) for role in user.roles if role in {p.value for p in Party})
+
+
+def _states_where(parties: frozenset[Party]) -> ColumnElement[bool]:
+    clauses = []
+    for regime in REGIMES.values():
+        states = [s.code for s in regime.states if s.whose_move in parties]
+        if states:
+            clauses.append(and_(Application.regime_code == regime.code, Application.state.in_(states)))
+    return or_(*clauses) if clauses else false()
+
+
+def _not_drafts() -> ColumnElement[bool]:
+    return or_(*[and_(Application.regime_code == r.code, Application.state != r.initial_state)
+                 for r in REGIMES.values()])
+
+
+def queue(user: User, *, only_my_move: bool) -> list[Application]:
+    """Submitted applications, oldest first; with `only_my_move`, those waiting on this user's role."""
+    require_staff(user)
+    condition = _states_where(parties_for(user)) if only_my_move else _not_drafts()
+    return list(db.session.scalars(
+        select(Application).where(condition)
+        .order_by(Application.submitted_at, Application.id).limit(QUEUE_LIMIT)))
+
+
+def get_case(user: User, application_id: uuid.UUID) -> Application:
+    require_staff(user)
+    application = db.session.get(Application, application_id)
+    if application is None or application.submitted_at is None:
+        raise NotFound()  # drafts are the applicant's own until submitted
+    return application
+
+
+def require_staff(user: User) -> None:
+    if not is_staff(user):
+        raise Forbidden()

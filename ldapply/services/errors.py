@@ -1,0 +1,48 @@
+"""Domain errors raised by services; views map them to pages with the message shown to the user."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A refusal the user can understand and act on. `message` is written for the user (Dutch)."""
+
+    status_code = 400
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    """Missing, or not visible to this user: the two are indistinguishable on purpose (no existence leak)."""
+
+    status_code = 404
+
+    def __init__(self, message: str = "Deze pagina bestaat niet.") -> None:
+        super().__init__(message)
+
+
+class Forbidden(DomainError):
+    status_code = 403
+
+    def __init__(self, message: str = "U hebt geen toegang tot deze pagina.") -> None:
+        super().__init__(message)
+
+
+class TransitionNotAllowed(DomainError):
+    status_code = 409
+
+
+class ChangedMeanwhile(DomainError):
+    status_code = 409
+
+    def __init__(self) -> None:
+        super().__init__("Deze aanvraag is intussen door iemand anders gewijzigd. Bekijk de nieuwe toestand en probeer opnieuw.")
+
+
+class InvalidUpload(DomainError):
+    pass
+
+
+class StepIncomplete(DomainError):
+    pass

@@ -1,0 +1,194 @@
+"""Letters: the context frozen when a letter is issued, rendering to PDF, and storage.
+
+The context is plain data captured in the transaction that issues the letter, so a letter rendered
+later (or again) says exactly what was decided. Rendering happens only in the worker.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from flask import current_app
+from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+from sqlalchemy import select, update
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from ..extensions import db
+from ..models import Application, ApplicationEvent, DecisionProposal, Letter, LetterStatus, utcnow
+from ..workflows._spec import Regime
+from .answers import answer_sections
+from .dispatch import enqueue_after_commit, send_task
+from .regimes import regime_of
+from .storage import get_storage
+
+log = logging.getLogger(__name__)
+RENDER_TASK = "letters.render"
+TEMPLATE_ROOT = Path(__file__).resolve().parents[2] / "templates"
+
+
+class LetterRenderError(Exception):
+    """The letter cannot be rendered as it stands; retrying will not help."""
+
+
+class _RefusingFetcher(URLFetcher):  # type: ignore[misc]
+    """Refuses every URL but inline `data:`; letters must not reach the network or the disk (SSRF/LFI)."""
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"data"})
+        self.refused: list[str] = []
+
+    def fetch(self, url: str, headers: Any = None) -> Any:
+        if not url.startswith("data:"):
+            self.refused.append(url)
+        return super().fetch(url, headers)
+
+
+@cache
+def _font_config() -> FontConfiguration:
+    # One per process: a new one per letter leaks about 0.2 MB each (quality fact 2).
+    return FontConfiguration()
+
+
+@cache
+def _jinja() -> SandboxedEnvironment:
+    return SandboxedEnvironment(loader=FileSystemLoader(TEMPLATE_ROOT), autoescape=True,
+                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+
+
+def template_name(regime_code: str, kind: str) -> str:
+    return f"letters/{regime_code}/{kind}.html"
+
+
+def issue_letter(*, application: Application, event: ApplicationEvent, kind: str,
+                 proposal: DecisionProposal | None) -> Letter:
+    """Create the pending letter in the caller's transaction; it is dispatched after commit."""
+    regime = regime_of(application)
+    letter = Letter(id=uuid.uuid4(), application_id=application.id, event_id=event.id, kind=kind,
+                    regime_code=regime.code, regime_version=regime.version, status=LetterStatus.PENDING,
+                    context=build_context(application, regime, kind, event, proposal),
+                    dispatched_at=utcnow())
+    db.session.add(letter)
+    enqueue_after_commit(RENDER_TASK, str(letter.id))
+    return letter
+
+
+def build_context(application: Application, regime: Regime, kind: str, event: ApplicationEvent,
+                  proposal: DecisionProposal | None) -> dict[str, Any]:
+    """Plain, JSON-safe data only: templates never see ORM objects."""
+    spec = regime.letter(kind)
+    return {
+        "title": spec.title.nl,
+        "is_decision": spec.is_decision,
+        "reference": application.reference,
+        "date": event.created_at.date().isoformat(),
+        "organisation": {
+            "name": application.answers.get("organisation_name") or application.organisation.name,
+            "enterprise_number": application.answers.get("enterprise_number")
+            or application.organisation.enterprise_number,
+        },
+        "regime": {"code": regime.code, "title": regime.title.nl, "version": regime.version},
+        "legal_basis": [basis.citation("nl") for basis in regime.legal_basis],
+        "answers": dict(application.answers),
+        "sections": [
+            {"title": title, "rows": [{"label": label, "value": value} for label, value in rows]}
+            for title, rows in answer_sections(application, regime)
+        ],
+        "decision": _decision_context(regime, proposal),
+        "parameters": {p.name: {"value": _plain(p.value), "unit": p.unit, "provenance": str(p.provenance)}
+                       for p in regime.parameters},
+    }
+
+
+def _decision_context(regime: Regime, proposal: DecisionProposal | None) -> dict[str, Any] | None:
+    if proposal is None:
+        return None
+    return {"outcome": proposal.outcome, "outcome_label": regime.outcome(proposal.outcome).label.nl,
+            "motivation": proposal.motivation}
+
+
+def _plain(value: object) -> object:
+    return value if value is None or isinstance(value, bool | int | str) else str(value)
+
+
+def render_html(regime_code: str, kind: str, context: dict[str, Any]) -> str:
+    return _jinja().get_template(template_name(regime_code, kind)).render(**context)
+
+
+def render_pdf(html: str) -> bytes:
+    fetcher = _RefusingFetcher()
+    pdf = HTML(string=html, url_fetcher=fetcher).write_pdf(font_config=_font_config())
+    if fetcher.refused:
+        raise LetterRenderError(f"letter refers to outside resources: {fetcher.refused}")
+    if not isinstance(pdf, bytes):
+        raise LetterRenderError("WeasyPrint returned no PDF")
+    return pdf
+
+
+def render_and_store(letter_id: uuid.UUID) -> bool:
+    """Render a pending letter and store its PDF with its SHA-256. Safe to run twice.
+
+    Returns False when the letter was already rendered (a duplicate delivery) and nothing was done.
+    """
+    letter = db.session.get(Letter, letter_id)
+    if letter is None:
+        raise LetterRenderError(f"letter {letter_id} does not exist")
+    if letter.status == LetterStatus.RENDERED:
+        return False
+    letter.attempts += 1
+    db.session.commit()
+    pdf = render_pdf(render_html(letter.regime_code, letter.kind, letter.context))
+    stored = get_storage().put(f"letters/{letter.id}.pdf", pdf)
+    # Conditional update: a second worker that rendered meanwhile wins nothing and changes nothing.
+    result = db.session.execute(
+        update(Letter)
+        .where(Letter.id == letter.id, Letter.status != LetterStatus.RENDERED)
+        .values(status=LetterStatus.RENDERED, storage_key=stored.key, sha256=stored.sha256,
+                size=stored.size, rendered_at=utcnow(), error=None)
+    )
+    db.session.commit()
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def mark_failed(letter_id: uuid.UUID, error: str) -> None:
+    """Record a letter that will not render, so admins see it instead of it vanishing."""
+    db.session.rollback()
+    db.session.execute(
+        update(Letter).where(Letter.id == letter_id, Letter.status == LetterStatus.PENDING)
+        .values(status=LetterStatus.FAILED, error=error[:2000])
+    )
+    db.session.commit()
+
+
+def dispatch_pending() -> int:
+    """Re-send pending letters whose hand-off is older than the grace period (broker down, worker lost)."""
+    grace = timedelta(seconds=current_app.config["LETTER_DISPATCH_GRACE_SECONDS"])
+    stale = db.session.scalars(
+        select(Letter).where(Letter.status == LetterStatus.PENDING, Letter.dispatched_at < utcnow() - grace)
+        .order_by(Letter.created_at, Letter.id).limit(500)
+    ).all()
+    sent = 0
+    for letter in stale:
+        if send_task(RENDER_TASK, str(letter.id)):
+            letter.dispatched_at = utcnow()
+            sent += 1
+    db.session.commit()
+    return sent
+
+
+def letters_for(application_id: uuid.UUID) -> list[Letter]:
+    return list(db.session.scalars(
+        select(Letter).where(Letter.application_id == application_id).order_by(Letter.created_at, Letter.id)))
+
+
+def letter_pdf(letter: Letter) -> bytes:
+    if letter.status != LetterStatus.RENDERED or letter.storage_key is None:
+        raise LookupError("letter not rendered yet")
+    return get_storage().get(letter.storage_key)

@@ -1,0 +1,122 @@
+"""The one function that changes an application's state, for every regime."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..extensions import db
+from ..models import Application, ApplicationEvent, DecisionProposal, ProposalStatus, User, utcnow
+from ..workflows._spec import Regime, Role, Transition
+from .errors import ChangedMeanwhile, TransitionNotAllowed
+from .letters import issue_letter
+from .regimes import regime_of
+
+
+def acting_roles(user: User, application: Application) -> frozenset[Role]:
+    """Staff roles from grants; the applicant role from membership of the applying organisation."""
+    roles = {Role(role) for role in user.roles}
+    if application.organisation_id in user.organisation_ids:
+        roles.add(Role.APPLICANT)
+    return frozenset(roles)
+
+
+def available_transitions(application: Application, user: User) -> list[Transition]:
+    """The moves this user may make now, in declaration order (what the page offers as buttons)."""
+    regime = regime_of(application)
+    proposal = pending_proposal(application.id)
+    return [t for t in regime.transitions
+            if _refusal(t, application, user, proposal) is None]
+
+
+def pending_proposal(application_id: uuid.UUID) -> DecisionProposal | None:
+    return db.session.scalar(
+        select(DecisionProposal)
+        .where(DecisionProposal.application_id == application_id, DecisionProposal.status == ProposalStatus.PENDING)
+        .order_by(DecisionProposal.created_at.desc(), DecisionProposal.id.desc()).limit(1))
+
+
+def apply_transition(*, application: Application, action: str, actor: User,
+                     comment: str | None = None) -> ApplicationEvent:
+    """Move `application` by `action`, record who did it, and issue the transition's letter.
+
+    All in one transaction, committed here. Raises TransitionNotAllowed when the action does not
+    exist, does not start from the current state, is not the actor's to make, lacks a required
+    motivation, or would let one person both propose and confirm a decision; raises
+    ChangedMeanwhile when someone else moved the application first.
+    """
+    regime = regime_of(application)
+    transition = regime.transition(action)
+    if transition is None:
+        raise TransitionNotAllowed("Deze actie bestaat niet voor deze aanvraag.")
+    proposal = pending_proposal(application.id)
+    refusal = _refusal(transition, application, actor, proposal)
+    if refusal:
+        raise TransitionNotAllowed(refusal)
+    comment = (comment or "").strip() or None
+    if transition.needs_comment and comment is None:
+        raise TransitionNotAllowed("Geef een motivering op.")
+    try:
+        event = _move(application, regime, transition, actor, comment)
+        proposal = _record_proposal(application, transition, actor, comment, proposal)
+        if transition.letter:
+            issue_letter(application=application, event=event, kind=transition.letter, proposal=proposal)
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise ChangedMeanwhile() from None
+    return event
+
+
+def _refusal(transition: Transition, application: Application, actor: User,
+             proposal: DecisionProposal | None) -> str | None:
+    """Why `actor` may not make `transition` now, or None when they may."""
+    if application.state not in transition.sources:
+        return "Deze actie is niet mogelijk in de huidige toestand van de aanvraag."
+    if not transition.roles & acting_roles(actor, application):
+        return "U mag deze actie niet uitvoeren."
+    if transition.guard is not None and not transition.guard(application.answers):
+        return "De aanvraag voldoet niet aan de voorwaarden voor deze actie."
+    if transition.confirms is not None:
+        if proposal is None or proposal.outcome != transition.confirms:
+            return "Er ligt geen voorstel voor deze beslissing voor."
+        if proposal.proposed_by_id == actor.id:
+            return "Wie een beslissing voorstelt, kan ze niet zelf bevestigen (vier-ogenprincipe)."
+    return None
+
+
+def _move(application: Application, regime: Regime, transition: Transition, actor: User,
+          comment: str | None) -> ApplicationEvent:
+    now = utcnow()
+    event = ApplicationEvent(id=uuid.uuid4(), application_id=application.id, actor_id=actor.id,
+                             action=transition.action, from_state=application.state,
+                             to_state=transition.target, comment=comment, created_at=now)
+    if application.state == regime.initial_state and application.submitted_at is None:
+        application.submitted_at = now
+    application.state = transition.target
+    db.session.add(event)
+    db.session.flush()  # the event row exists before the letter that refers to it
+    return event
+
+
+def _record_proposal(application: Application, transition: Transition, actor: User, comment: str | None,
+                     pending: DecisionProposal | None) -> DecisionProposal | None:
+    """Open, confirm or return the decision proposal the transition concerns."""
+    if transition.proposes is not None:
+        proposal = DecisionProposal(application_id=application.id, outcome=transition.proposes,
+                                    motivation=comment or "", proposed_by_id=actor.id)
+        db.session.add(proposal)
+        return proposal
+    if pending is not None:
+        pending.status = ProposalStatus.CONFIRMED if transition.confirms else ProposalStatus.RETURNED
+        pending.settled_by_id = actor.id
+        pending.settled_at = utcnow()
+    return pending
+
+
+def history(application_id: uuid.UUID) -> list[ApplicationEvent]:
+    return list(db.session.scalars(
+        select(ApplicationEvent).where(ApplicationEvent.application_id == application_id)
+        .order_by(ApplicationEvent.created_at, ApplicationEvent.id)))

@@ -1,0 +1,40 @@
+"""Celery tasks: thin wrappers that take ids and call services."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from sqlalchemy.exc import OperationalError
+
+from .services import letters
+
+log = logging.getLogger(__name__)
+
+# Transient failures (database or disk blips) are retried with backoff for about half an hour in all.
+TRANSIENT = (OperationalError, OSError)
+
+
+@shared_task(name="letters.render", bind=True, max_retries=10, acks_late=True)
+def render_letter(self: Task, letter_id: str) -> None:
+    """Render one letter to PDF and store it; a duplicate delivery does nothing."""
+    try:
+        if not letters.render_and_store(uuid.UUID(letter_id)):
+            log.info("letter %s was already rendered", letter_id)
+    except (letters.LetterRenderError, SoftTimeLimitExceeded) as exc:
+        log.exception("letter %s cannot be rendered", letter_id)
+        letters.mark_failed(uuid.UUID(letter_id), f"{type(exc).__name__}: {exc}")
+    except TRANSIENT as exc:
+        if self.request.retries >= self.max_retries:
+            letters.mark_failed(uuid.UUID(letter_id), f"gave up after {self.max_retries} retries: {exc}")
+            return
+        countdown = min(5 * 2 ** self.request.retries, 600)
+        raise self.retry(exc=exc, countdown=countdown) from exc
+
+
+@shared_task(name="letters.dispatch_pending")
+def dispatch_pending_letters() -> int:
+    """Hand pending letters to the broker again when their first hand-off was lost."""
+    return letters.dispatch_pending()

@@ -1,0 +1,69 @@
+"""Blueprints, error pages, security headers and the login wiring."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import login_manager
+from ..models import User
+from ..services import accounts
+from ..services.errors import DomainError
+from . import apply, auth, backoffice, health
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+
+
+def register_views(app: Flask) -> None:
+    for blueprint in (auth.bp, apply.bp, backoffice.bp, health.bp):
+        app.register_blueprint(blueprint)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Meld u aan om verder te gaan."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(_load_user)
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.after_request(_security_headers)
+
+
+def _load_user(session_id: str) -> User | None:
+    return accounts.load_session_user(session_id)
+
+
+def _domain_error(error: DomainError) -> tuple[str, int]:
+    return render_template("errors/error.html", status=error.status_code, message=error.message), error.status_code
+
+
+ERROR_MESSAGES = {
+    400: "Het verzoek kon niet verwerkt worden. Laad de pagina opnieuw en probeer nog eens.",
+    403: "U hebt geen toegang tot deze pagina.",
+    404: "Deze pagina bestaat niet.",
+    405: "Deze actie is hier niet mogelijk.",
+    413: "Het bestand is te groot. Een aanvraag mag samen hoogstens 25 MB bevatten.",
+}
+
+
+def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
+    status = error.code or 500
+    if status in (301, 302, 303, 307, 308):
+        return error
+    message = ERROR_MESSAGES.get(status, "Er ging iets mis. Probeer het later opnieuw.")
+    if getattr(error, "description", "") and "CSRF" in str(error.description):
+        message = "Uw sessie is verlopen of het formulier is ongeldig. Laad de pagina opnieuw en probeer nog eens."
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint and not request.endpoint.startswith("static"):
+        headers.setdefault("Cache-Control", "no-store")
+    return response
