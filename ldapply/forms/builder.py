@@ -10,6 +10,7 @@ from flask_wtf.file import FileField
 from stdnum.be import vat
 from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import DateField, Field as WTField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..workflows._spec import Answers, Field, FieldKind, Step
@@ -71,13 +72,13 @@ def _wt_field(field: Field, visible: bool, has_file: bool) -> WTField:
             return DateField(label, validators=validators, description=description,
                              render_kw={"class": "input-short"})
         case FieldKind.YES_NO:
-            return RadioField(label, choices=[("yes", "Ja"), ("no", "Nee")], validators=validators,
-                              description=description)
+            return RadioField(label, choices=[SelectChoice("yes", "Ja"), SelectChoice("no", "Nee")],
+                              validators=validators, description=description)
         case FieldKind.CHOICE:
             cls = RadioField if len(field.choices) <= RADIO_MAX_CHOICES else SelectField
-            choices = [(c.value, c.label.nl) for c in field.choices]
+            choices = [SelectChoice(c.value, c.label.nl) for c in field.choices]
             if cls is SelectField:
-                choices = [("", "Kies…"), *choices]
+                choices = [SelectChoice("", "Kies…"), *choices]
             return cls(label, choices=choices, validators=validators, description=description)
         case FieldKind.ENTERPRISE_NUMBER:
             return StringField(label, validators=[*validators, enterprise_number_validator], description=description,

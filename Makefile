@@ -1,0 +1,56 @@
+# The two commands a newcomer needs are `make run` and `make test`; the rest is for contributors.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := LDAPPLY_ENV=development $(BIN)/flask --app wsgi
+
+.PHONY: run test lint format migrate bench up down system-deps
+
+run: $(VENV)/.installed-run system-deps
+	$(FLASK) db upgrade
+	$(FLASK) ldapply seed
+	$(BIN)/python scripts/serve.py
+
+test: $(VENV)/.installed-dev
+	@scripts/system-deps.sh --test
+	$(BIN)/python scripts/test.py
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+migrate: $(VENV)/.installed-run
+	$(FLASK) db migrate -m "$(or $(m),change)"
+
+bench: $(VENV)/.installed-dev
+	@scripts/system-deps.sh
+	$(BIN)/python bench/letters.py
+
+up:
+	docker compose up --build -d
+
+down:
+	docker compose down
+
+system-deps:
+	@scripts/system-deps.sh
+
+$(VENV)/bin/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "ldapply needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed-run

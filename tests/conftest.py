@@ -1,0 +1,184 @@
+"""Shared fixtures: one app per run on the run's database and broker, clean tables after every test.
+
+The embedded run (the default) uses a SQLite file and kombu's filesystem broker. With
+`LDAPPLY_TEST_BACKEND=services` the same suite runs on PostgreSQL and Redis, taken from
+`LDAPPLY_TEST_DATABASE_URL` and `LDAPPLY_TEST_REDIS_URL`; an unreachable service fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tests.support import PASSWORD, purge_broker
+
+BACKEND = os.environ.get("LDAPPLY_TEST_BACKEND", "embedded")
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    database_url: str
+    broker_url: str
+    instance_path: Path
+
+
+def _create_postgres_database(server_url: str) -> tuple[str, str]:
+    """A fresh database for this run, so runs never share tables; returns (url, name)."""
+    name = f"ldapply_test_{uuid.uuid4().hex[:10]}"
+    url = make_url(server_url).set(drivername="postgresql+psycopg")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return url.set(database=name).render_as_string(hide_password=False), name
+
+
+def _drop_postgres_database(server_url: str, name: str) -> None:
+    engine = create_engine(make_url(server_url).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+def _redis_url(base: str, db_index: int) -> str:
+    return re.sub(r"(/\d+)?$", f"/{db_index}", base.rstrip("/"), count=1)
+
+
+@pytest.fixture(scope="session")
+def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
+    instance = tmp_path_factory.mktemp("instance")
+    if BACKEND == "embedded":
+        yield Backend("embedded", f"sqlite:///{instance / 'ldapply.sqlite'}", "filesystem://", instance)
+        return
+    server_url = os.environ["LDAPPLY_TEST_DATABASE_URL"]
+    redis_url = _redis_url(os.environ["LDAPPLY_TEST_REDIS_URL"], 15)
+    database_url, name = _create_postgres_database(server_url)
+    try:
+        yield Backend("services", database_url, redis_url, instance)
+    finally:
+        _drop_postgres_database(server_url, name)
+
+
+def backend_environ(backend: Backend) -> dict[str, str]:
+    """The environment that points an ldapply process (this one or a worker) at the run's services."""
+    return {
+        "LDAPPLY_ENV": "test",
+        "LDAPPLY_INSTANCE_PATH": str(backend.instance_path),
+        "LDAPPLY_DATABASE_URL": backend.database_url,
+        "LDAPPLY_BROKER_URL": backend.broker_url,
+        "LDAPPLY_SECRET_KEY": "test-secret-key-not-for-production",
+    }
+
+
+@pytest.fixture(scope="session")
+def app(backend: Backend) -> Iterator[Flask]:
+    from flask_migrate import upgrade
+
+    os.environ.update(backend_environ(backend))
+    from ldapply import create_app
+
+    app = create_app({"TESTING": True})
+    with app.app_context():
+        upgrade()  # the schema comes from the migrations, as in production
+    yield app
+    with app.app_context():
+        from ldapply.extensions import db
+
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test: every row deleted, stored files removed, the broker queue emptied."""
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app: Flask = request.getfixturevalue("app")
+    with app.app_context():
+        _delete_all_rows()
+        shutil.rmtree(app.config["STORAGE_DIR"], ignore_errors=True)
+        Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
+        purge_broker(app)
+
+
+def _delete_all_rows() -> None:
+    from ldapply.extensions import db
+
+    db.session.rollback()
+    tables = list(db.metadata.sorted_tables)
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " CASCADE"))
+    else:
+        for table in reversed(tables):
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def app_ctx(app: Flask) -> Iterator[None]:
+    with app.app_context():
+        yield
+
+
+# -- people ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Person:
+    """What tests need of a user, detached from any database session."""
+
+    id: uuid.UUID
+    email: str
+    name: str
+
+
+@dataclass(frozen=True)
+class People:
+    applicant: Person
+    other_applicant: Person
+    reviewer: Person
+    decision_maker: Person
+    reviewer_and_decision_maker: Person
+    admin: Person
+
+
+@pytest.fixture
+def people(app: Flask) -> People:
+    from ldapply.extensions import db
+    from ldapply.services import accounts
+    from ldapply.workflows._spec import Role
+
+    def person(email: str, name: str, **options: Any) -> Person:
+        user = accounts.create_user(email=email, name=name, password=PASSWORD, **options)
+        return Person(user.id, user.email, user.name)
+
+    with app.app_context():
+        org_a = accounts.create_organisation(name="Buurtwerk De Brug vzw", enterprise_number="0403170701")
+        org_b = accounts.create_organisation(name="Andere Organisatie vzw", enterprise_number="0123456749")
+        made = People(
+            applicant=person("an@a.be", "An", organisation=org_a),
+            other_applicant=person("bo@b.be", "Bo", organisation=org_b),
+            reviewer=person("rev@vo.be", "Rik", roles=(Role.REVIEWER,)),
+            decision_maker=person("dm@vo.be", "Dora", roles=(Role.DECISION_MAKER,)),
+            reviewer_and_decision_maker=person("both@vo.be", "Sam", roles=(Role.REVIEWER, Role.DECISION_MAKER)),
+            admin=person("adm@vo.be", "Ada", roles=(Role.ADMIN,)),
+        )
+        db.session.commit()
+    return made
