@@ -7,6 +7,7 @@ The embedded run (the default) uses a SQLite file and kombu's filesystem broker.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -159,8 +160,19 @@ class People:
     admin: Person
 
 
+@pytest.fixture(scope="session")
+def _hash_each_password_once() -> Iterator[None]:
+    """Real scrypt hashes, but the same password is hashed once per run rather than six times a test."""
+    from ldapply.services import accounts
+
+    original = accounts.hash_password
+    accounts.hash_password = functools.cache(original)  # type: ignore[assignment]
+    yield
+    accounts.hash_password = original  # type: ignore[assignment]
+
+
 @pytest.fixture
-def people(app: Flask) -> People:
+def people(app: Flask, _hash_each_password_once: None) -> People:
     from ldapply.extensions import db
     from ldapply.services import accounts
     from ldapply.workflows._spec import Role

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
-from jinja2 import FileSystemLoader, StrictUndefined
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import select, update
 from weasyprint import HTML
@@ -119,7 +119,10 @@ def _plain(value: object) -> object:
 
 
 def render_html(regime_code: str, kind: str, context: dict[str, Any]) -> str:
-    return _jinja().get_template(template_name(regime_code, kind)).render(**context)
+    try:
+        return _jinja().get_template(template_name(regime_code, kind)).render(**context)
+    except TemplateError as exc:  # a broken or missing template will not mend itself on retry
+        raise LetterRenderError(f"template {template_name(regime_code, kind)}: {exc}") from exc
 
 
 def render_pdf(html: str) -> bytes:

@@ -1,0 +1,167 @@
+"""The one state-changing function: roles, source states, motivation, four eyes, races, audit."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+
+import pytest
+
+from ldapply.extensions import db
+from ldapply.models import Application, ApplicationEvent, DecisionProposal, Letter, User
+from ldapply.services import accounts
+from ldapply.services.errors import ChangedMeanwhile, TransitionNotAllowed
+from ldapply.services.transitions import apply_transition
+from ldapply.workflows import get_regime
+from ldapply.workflows._spec import Role
+from tests.support import act, fill_steps, login, start_application, submit
+
+REGIME = get_regime("general")
+
+
+@pytest.fixture
+def submitted(client, people):
+    login(client, people.applicant)
+    application_id = start_application(client)
+    fill_steps(client, application_id)
+    submit(client, application_id)
+    return application_id
+
+
+def load(application_id: uuid.UUID) -> Application:
+    return db.session.get(Application, application_id)
+
+
+def user(person) -> User:
+    return db.session.get(User, person.id)
+
+
+class TestRolesAndStates:
+    def test_a_reviewer_cannot_confirm_a_decision(self, client, people, submitted):
+        login(client, people.reviewer)
+        act(client, submitted, "propose_grant", "Goed.")
+        response = act(client, submitted, "confirm_grant")
+        assert response.status_code == 409
+        assert "U mag deze actie niet uitvoeren." in response.get_data(as_text=True)
+
+    def test_a_decision_maker_cannot_propose(self, client, people, submitted):
+        login(client, people.decision_maker)
+        response = act(client, submitted, "propose_grant", "Goed.")
+        assert response.status_code == 409
+
+    def test_a_proposal_needs_a_motivation(self, app, client, people, submitted):
+        login(client, people.reviewer)
+        response = act(client, submitted, "propose_refusal", "   ")
+        assert response.status_code == 409
+        assert "Geef een motivering op." in response.get_data(as_text=True)
+        with app.app_context():
+            assert load(submitted).state == "submitted"
+
+    def test_the_proposer_cannot_confirm_their_own_proposal(self, app, client, people, submitted):
+        login(client, people.reviewer_and_decision_maker)
+        act(client, submitted, "propose_grant", "Goed.")
+        response = act(client, submitted, "confirm_grant")
+        assert response.status_code == 409
+        assert "vier-ogenprincipe" in response.get_data(as_text=True)
+        with app.app_context():
+            assert load(submitted).state == "decision_proposed"
+            assert db.session.scalar(db.select(db.func.count(Letter.id)).where(Letter.kind != "receipt")) == 0
+
+    def test_a_confirmation_must_match_the_proposed_outcome(self, app, client, people, submitted):
+        login(client, people.reviewer)
+        act(client, submitted, "propose_grant", "Goed.")
+        login(client, people.decision_maker)
+        assert act(client, submitted, "confirm_refusal").status_code == 409
+        with app.app_context():
+            assert load(submitted).state == "decision_proposed"
+
+    def test_a_returned_proposal_goes_back_to_the_reviewer(self, app, client, people, submitted):
+        login(client, people.reviewer)
+        act(client, submitted, "propose_grant", "Goed.")
+        login(client, people.decision_maker)
+        assert act(client, submitted, "return_proposal", "Motiveer de lokale behoefte beter.").status_code == 302
+        with app.app_context():
+            assert load(submitted).state == "submitted"
+            assert db.session.scalar(db.select(DecisionProposal.status)) == "returned"
+
+    def test_an_unknown_action_is_refused(self, client, people, submitted):
+        login(client, people.reviewer)
+        assert act(client, submitted, "approve_everything", "x").status_code == 409
+
+    def test_an_applicant_cannot_act_on_their_submitted_application(self, app, people, submitted):
+        with app.app_context(), pytest.raises(TransitionNotAllowed):
+            apply_transition(application=load(submitted), action="submit", actor=user(people.applicant))
+
+
+def actor_for(transition, people):
+    if Role.APPLICANT in transition.roles:
+        return people.applicant
+    if Role.REVIEWER in transition.roles:
+        return people.reviewer
+    return people.decision_maker
+
+
+MATRIX = list(itertools.product([s.code for s in REGIME.states], [t.action for t in REGIME.transitions]))
+
+
+@pytest.mark.parametrize(("state", "action"), MATRIX, ids=[f"{s}-{a}" for s, a in MATRIX])
+def test_every_state_and_action_pair_outside_the_table_is_refused(app, people, submitted, state, action):
+    transition = REGIME.transition(action)
+    with app.app_context():
+        application = load(submitted)
+        application.state = state
+        if transition.confirms:
+            db.session.add(DecisionProposal(application_id=application.id, outcome=transition.confirms,
+                                            motivation="m", proposed_by_id=people.reviewer.id))
+        db.session.commit()
+        events_before = db.session.scalar(db.select(db.func.count(ApplicationEvent.id)))
+        actor = user(actor_for(transition, people))
+        if state in transition.sources:
+            apply_transition(application=application, action=action, actor=actor, comment="Motivering.")
+            assert load(submitted).state == transition.target
+            assert db.session.scalar(db.select(db.func.count(ApplicationEvent.id))) == events_before + 1
+        else:
+            with pytest.raises(TransitionNotAllowed):
+                apply_transition(application=application, action=action, actor=actor, comment="Motivering.")
+            db.session.rollback()
+            assert load(submitted).state == state
+            assert db.session.scalar(db.select(db.func.count(ApplicationEvent.id))) == events_before
+
+
+class TestRaces:
+    def test_the_second_of_two_racing_reviewers_is_told_the_application_changed(self, app, people, submitted):
+        with app.app_context():
+            first_view = load(submitted)  # loaded before the other reviewer acts
+            reviewer = user(people.reviewer)
+            with app.app_context():  # another request, another session
+                apply_transition(application=load(submitted), action="propose_grant",
+                                 actor=user(people.reviewer_and_decision_maker), comment="Eerst.")
+            first_view.state  # noqa: B018  (still the stale copy the first reviewer saw)
+            with pytest.raises((ChangedMeanwhile, TransitionNotAllowed)):
+                apply_transition(application=first_view, action="propose_refusal", actor=reviewer, comment="Tweede.")
+        with app.app_context():
+            events = db.session.scalars(db.select(ApplicationEvent.action).order_by(ApplicationEvent.created_at))
+            assert list(events) == ["submit", "propose_grant"]
+
+    def test_a_stale_copy_cannot_overwrite_a_newer_state(self, app, people, submitted):
+        with app.app_context():
+            stale = load(submitted)
+            with app.app_context():
+                newer = load(submitted)
+                newer.state = "decision_proposed"
+                db.session.commit()
+            stale.state = "granted"
+            with pytest.raises(Exception, match="expected to update 1 row"):
+                db.session.commit()
+
+
+class TestAccounts:
+    def test_passwords_are_stored_as_scrypt_hashes(self, app, people):
+        with app.app_context():
+            assert user(people.applicant).password_hash.startswith("scrypt:")
+
+    def test_a_deactivated_account_cannot_log_in(self, app, client, people):
+        with app.app_context():
+            user(people.applicant).active = False
+            db.session.commit()
+            assert accounts.authenticate(people.applicant.email, "correct horse battery staple") is None

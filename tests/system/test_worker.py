@@ -1,0 +1,111 @@
+"""A real Celery worker process renders the decision letter; the journey is driven through the web."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from ldapply.extensions import db
+from ldapply.models import Letter, LetterStatus
+from tests.conftest import backend_environ
+from tests.support import act, fill_steps, login, start_application, submit
+
+ROOT = Path(__file__).resolve().parents[2]
+LETTER_TIMEOUT_SECONDS = 60
+
+
+@pytest.fixture(scope="module")
+def worker(app, backend) -> Iterator[subprocess.Popen[bytes]]:
+    """`celery worker` as its own process, on the run's database and broker."""
+    log = open(backend.instance_path / "worker.log", "wb")  # noqa: SIM115  (closed at teardown)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "worker:celery", "worker", "--pool", "solo",
+         "--loglevel", "INFO", "--without-mingle", "--without-gossip", "--hostname", f"test-{os.getpid()}@%h"],
+        cwd=ROOT, env={**os.environ, **backend_environ(backend)}, stdout=log, stderr=subprocess.STDOUT)
+    yield process
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+def wait_for_rendered(app, kind: str, process: subprocess.Popen[bytes]) -> Letter:
+    deadline = time.monotonic() + LETTER_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "the worker process died"
+        with app.app_context():
+            letter = db.session.scalar(db.select(Letter).where(Letter.kind == kind))
+            if letter is not None and letter.status != LetterStatus.PENDING:
+                db.session.expunge(letter)
+                return letter
+        time.sleep(0.2)
+    raise AssertionError(f"no {kind} letter rendered within {LETTER_TIMEOUT_SECONDS} s")
+
+
+def wait_for_log(backend, line: str) -> None:
+    deadline = time.monotonic() + LETTER_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if line in (backend.instance_path / "worker.log").read_text(errors="replace"):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the worker never logged {line!r}")
+
+
+@pytest.mark.system
+def test_worker_process_renders_the_decision_letter_the_applicant_downloads(app, client, people, worker):
+    login(client, people.applicant)
+    application_id = start_application(client)
+    fill_steps(client, application_id)
+    submit(client, application_id)
+    login(client, people.reviewer)
+    act(client, application_id, "propose_grant", "De dienst beantwoordt een aangetoonde lokale behoefte.")
+    login(client, people.decision_maker)
+    decided_at = time.monotonic()
+    assert act(client, application_id, "confirm_grant").status_code == 302
+
+    letter = wait_for_rendered(app, "decision_granted", worker)
+    seconds = time.monotonic() - decided_at
+    assert letter.status == LetterStatus.RENDERED, letter.error
+    print(f"decision letter rendered by the worker {seconds:.2f} s after the decision")  # noqa: T201
+
+    login(client, people.applicant)
+    download = client.get(f"/applications/{application_id}/letters/{letter.id}")
+    assert download.status_code == 200
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(download.data)).pages)
+    assert "Buurtwerk De Brug vzw" in text
+    assert "wordt erkend" in text
+    assert "De dienst beantwoordt een aangetoonde lokale behoefte." in text
+    assert "Besluit van de Vlaamse Regering van 5 oktober 2007" in text
+    assert hashlib.sha256(download.data).hexdigest() == letter.sha256
+
+
+@pytest.mark.system
+def test_worker_renders_a_letter_once_when_its_task_is_delivered_twice(app, backend, client, people, worker):
+    from ldapply.services.dispatch import send_task
+
+    login(client, people.applicant)
+    application_id = start_application(client)
+    fill_steps(client, application_id)
+    submit(client, application_id)
+    receipt = wait_for_rendered(app, "receipt", worker)
+    first_render = receipt.rendered_at
+    with app.app_context():
+        assert send_task("letters.render", str(receipt.id))  # a duplicate delivery
+    wait_for_log(backend, f"letter {receipt.id} was already rendered")
+    with app.app_context():
+        letters = db.session.scalars(db.select(Letter).where(Letter.application_id == application_id)).all()
+        assert len(letters) == 1
+        assert letters[0].rendered_at == first_render
+        assert letters[0].attempts == 1
