@@ -1,46 +1,21 @@
-"""ldapply: applications for recognition in the Flemish local service economy."""
+"""ldapply: applications for recognition in the Flemish local service economy.
+
+`create_app` is loaded on first use, so that `ldapply.workflows` (plain data) imports without Flask.
+"""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from .app import create_app
 
-from .config import load_settings
-from .extensions import celery_init_app, csrf, db, login_manager, migrate, render_migration_item
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["create_app"]
 
 
-def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app for wsgi.py, worker.py, the flask CLI and tests."""
-    instance_path = os.environ.get("LDAPPLY_INSTANCE_PATH") or str(PROJECT_ROOT / "instance")
-    app = Flask(__name__, instance_path=instance_path, template_folder=str(PROJECT_ROOT / "templates"),
-                static_folder=str(PROJECT_ROOT / "static"))
-    app.config.update(load_settings(Path(instance_path)))
-    app.config.update(overrides or {})
-    _prepare_folders(app)
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True,
-                     compare_type=True, render_item=render_migration_item)
-    csrf.init_app(app)
-    login_manager.init_app(app)
-    celery_init_app(app)
-    _register(app)
-    return app
+def __getattr__(name: str) -> Any:
+    if name == "create_app":
+        from .app import create_app
 
-
-def _prepare_folders(app: Flask) -> None:
-    for folder in (app.instance_path, app.config["STORAGE_DIR"], app.config["BROKER_DIR"]):
-        Path(folder).mkdir(parents=True, exist_ok=True)
-
-
-def _register(app: Flask) -> None:
-    from . import cli, tasks  # noqa: F401  (tasks register with Celery on import)
-    from .views import register_views
-
-    register_views(app)
-    cli.register(app)
+        return create_app
+    raise AttributeError(name)

@@ -120,8 +120,10 @@ def _celery_settings(broker_url: str, instance_path: Path) -> dict[str, Any]:
         },
     }
     if broker_url.startswith("filesystem://"):
-        folder = str(instance_path / "broker")
-        settings["broker_transport_options"] = {"data_folder_in": folder, "data_folder_out": folder}
+        folder = instance_path / "broker"
+        settings["broker_transport_options"] = {
+            "data_folder_in": str(folder), "data_folder_out": str(folder), "control_folder": str(folder / "control"),
+        }
     elif broker_url.startswith(("redis://", "rediss://")):
         # A hung Redis fails in seconds, not never (quality fact 6); the visibility timeout
         # exceeds three times the hard time limit so a slow letter is not delivered twice.

@@ -20,7 +20,10 @@ _PENDING_KEY = "ldapply_after_commit"
 
 def enqueue_after_commit(task_name: str, *args: str) -> None:
     """Queue `task_name(*args)` once the current transaction commits; forget it on rollback."""
-    db.session.info.setdefault(_PENDING_KEY, []).append((task_name, args))
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback, even of an otherwise empty transaction, discards it
+    session.info.setdefault(_PENDING_KEY, []).append((task_name, args))
 
 
 def send_task(task_name: str, *args: str) -> bool:

@@ -78,16 +78,34 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
 def worker(app: Flask, backend: Backend) -> Iterator[subprocess.Popen[bytes]]:
     """`celery worker` as its own process on the run's database and broker.
 
-    It runs in the instance folder so the filesystem transport's `control/` folder, which kombu puts
-    in the working directory, lands in the run's temporary folder and not in the checkout.
+    It runs in the instance folder (the checkout is on PYTHONPATH), so anything written relative to the
+    working directory, such as kombu's default `control/` folder, stays out of the checkout.
     """
     log = open(backend.instance_path / "browser-worker.log", "wb")  # noqa: SIM115  (closed at teardown)
     environ = {**os.environ, **backend_environ(backend)}
     environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), environ.get("PYTHONPATH", "")) if p)
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "worker:celery", "worker", "--pool", "solo", "--loglevel", "INFO",
-         "--without-mingle", "--without-gossip", "--hostname", f"browser-{os.getpid()}@%h"],
-        cwd=backend.instance_path, env=environ, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "worker:celery",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--without-mingle",
+            "--without-gossip",
+            "--hostname",
+            f"browser-{os.getpid()}@%h",
+        ],
+        cwd=backend.instance_path,
+        env=environ,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         yield process
     finally:
@@ -98,4 +116,3 @@ def worker(app: Flask, backend: Backend) -> Iterator[subprocess.Popen[bytes]]:
             process.kill()
             process.wait()
         log.close()
-

@@ -2,8 +2,9 @@
 
 The applicant fills the general regime's form (after one wrong enterprise number), submits it, a
 reviewer proposes recognition, a decision maker grants it, the Celery worker process renders the
-decision letter, and the applicant downloads it. Screenshots of the check-answers page and the
-back-office case page are left in the test's temporary folder for people to look at.
+decision letter, and the applicant downloads it. Screenshots of the step with the error, the
+check-answers page and the back-office case page are left in the test's temporary folder for people
+to look at.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ EXPECTED_ANSWERS = {
 
 
 # -- helpers: what a person does on a page --------------------------------------------------------
+
 
 def log_in(page: Page, person: Any) -> None:
     page.goto("/login")
@@ -95,8 +97,11 @@ def save_and_continue(page: Page) -> None:
 
 def answer_shown(page: Page, label: str) -> Any:
     """The value next to `label` in a summary list (a <dt>/<dd> pair)."""
-    return page.get_by_role("term").filter(has_text=re.compile(f"^{re.escape(label)}$")).locator(
-        "xpath=following-sibling::dd[1]")
+    return (
+        page.get_by_role("term")
+        .filter(has_text=re.compile(f"^{re.escape(label)}$"))
+        .locator("xpath=following-sibling::dd[1]")
+    )
 
 
 def wait_for_letter(app: Flask, kind: str, process: subprocess.Popen[bytes]) -> tuple[str, str | None]:
@@ -117,6 +122,7 @@ def wait_for_letter(app: Flask, kind: str, process: subprocess.Popen[bytes]) -> 
 
 # -- the journey, part by part ---------------------------------------------------------------------
 
+
 def start_application(page: Page) -> str:
     """Start a draft from the home page; returns its reference as shown in the page heading."""
     page.get_by_role("button", name="Aanvraag starten").click()
@@ -124,7 +130,7 @@ def start_application(page: Page) -> str:
     return heading(page).inner_text().removeprefix("Aanvraag ").strip()
 
 
-def enter_a_wrong_enterprise_number_then_fix_it(page: Page) -> None:
+def enter_a_wrong_enterprise_number_then_fix_it(page: Page, screenshot: Path) -> None:
     page.get_by_role("link", name="Organisatie", exact=True).click()
     fill_step(page, "organisation", {**STEP_ANSWERS["organisation"], "enterprise_number": INVALID_ENTERPRISE_NUMBER})
     save_and_continue(page)
@@ -139,9 +145,11 @@ def enter_a_wrong_enterprise_number_then_fix_it(page: Page) -> None:
     expect(number).to_have_attribute("aria-invalid", "true")
     # the other answers typed on this page are kept
     expect(page.get_by_role("textbox", name="Naam van de organisatie", exact=True)).to_have_value(
-        "Buurtwerk De Brug vzw")
+        "Buurtwerk De Brug vzw"
+    )
     expect(page.get_by_role("radio", name="Vereniging zonder winstoogmerk (vzw)", exact=True)).to_be_checked()
     expect(page.get_by_role("radio", name="Nee", exact=True)).to_be_checked()
+    page.screenshot(path=screenshot, full_page=True)
 
     number.fill(STEP_ANSWERS["organisation"]["enterprise_number"])
     save_and_continue(page)
@@ -208,13 +216,14 @@ def download_decision_letter(page: Page, reference: str, folder: Path) -> bytes:
 
 # -- the test ---------------------------------------------------------------------------------------
 
+
 def test_applicant_staff_and_worker_complete_a_recognition_in_the_browser(app, people, worker, page, tmp_path):
     pdf = tmp_path / "ondernemingsplan.pdf"
     pdf.write_bytes(minimal_pdf())
 
     log_in(page, people.applicant)
     reference = start_application(page)
-    enter_a_wrong_enterprise_number_then_fix_it(page)
+    enter_a_wrong_enterprise_number_then_fix_it(page, tmp_path / "organisation-error.png")
     fill_the_remaining_steps(page, pdf)
     check_answers_and_submit(page, tmp_path / "check-answers.png")
     log_out(page)

@@ -1,0 +1,113 @@
+"""The regime registry and the declarations: plain data, consistent, free of web and database code."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ldapply.workflows import REGIMES, get_regime, register
+from ldapply.workflows._spec import FieldKind, Role
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = ROOT / "templates"
+
+
+def test_the_registry_finds_the_general_regime_by_itself():
+    assert "general" in REGIMES
+    assert get_regime("general").legal_basis[0].numac == "2007035250"
+
+
+def test_an_unknown_regime_is_a_lookup_error():
+    with pytest.raises(LookupError):
+        get_regime("nope")
+
+
+def test_a_duplicate_regime_code_is_refused():
+    with pytest.raises(RuntimeError, match="duplicate"):
+        register(get_regime("general"), into={"general": get_regime("general")})
+
+
+def test_the_workflows_package_imports_no_web_database_or_worker_code():
+    probe = ("import sys, ldapply.workflows; "
+             "bad = [m for m in ('flask', 'sqlalchemy', 'celery', 'ldapply.models', 'ldapply.services') "
+             "if m in sys.modules]; print(','.join(bad))")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("regime", REGIMES.values(), ids=lambda r: r.code)
+class TestRegimeContract:
+    def test_transitions_join_declared_states(self, regime):
+        codes = {s.code for s in regime.states}
+        assert regime.initial_state in codes
+        for transition in regime.transitions:
+            assert transition.sources <= codes, transition.action
+            assert transition.target in codes, transition.action
+
+    def test_every_state_is_reachable_from_the_initial_state(self, regime):
+        reached, frontier = {regime.initial_state}, [regime.initial_state]
+        while frontier:
+            state = frontier.pop()
+            for transition in regime.transitions:
+                if state in transition.sources and transition.target not in reached:
+                    reached.add(transition.target)
+                    frontier.append(transition.target)
+        assert reached == {s.code for s in regime.states}
+
+    def test_every_non_terminal_state_has_a_way_out(self, regime):
+        for state in regime.states:
+            if not state.terminal:
+                assert any(state.code in t.sources for t in regime.transitions), state.code
+
+    def test_only_staff_enter_a_terminal_state(self, regime):
+        terminal = {s.code for s in regime.states if s.terminal}
+        for transition in regime.transitions:
+            if transition.target in terminal:
+                assert Role.APPLICANT not in transition.roles, transition.action
+
+    def test_every_letter_is_declared_and_has_a_template(self, regime):
+        keys = {letter.key for letter in regime.letters}
+        for transition in regime.transitions:
+            if transition.letter:
+                assert transition.letter in keys, transition.action
+        for key in keys:
+            assert (TEMPLATES / "letters" / regime.code / f"{key}.html").is_file(), key
+
+    def test_proposals_and_confirmations_name_declared_outcomes(self, regime):
+        outcomes = {o.code for o in regime.outcomes}
+        for transition in regime.transitions:
+            for outcome in (transition.proposes, transition.confirms):
+                assert outcome is None or outcome in outcomes, transition.action
+            if transition.proposes:
+                assert transition.needs_comment, f"{transition.action} must carry a motivation"
+
+    def test_step_slugs_and_field_names_are_unique(self, regime):
+        slugs = [s.slug for s in regime.steps]
+        names = [f.name for f in regime.all_fields()]
+        assert len(slugs) == len(set(slugs))
+        assert len(names) == len(set(names))
+
+    def test_choice_fields_have_choices_and_file_fields_allowed_kinds(self, regime):
+        for field in regime.all_fields():
+            if field.kind == FieldKind.CHOICE:
+                assert field.choices, field.name
+            if field.kind == FieldKind.FILE:
+                assert field.file_kinds, field.name
+
+    def test_every_parameter_states_its_provenance_and_source(self, regime):
+        for parameter in regime.parameters:
+            assert parameter.source.strip(), parameter.name
+            assert parameter.unit.strip(), parameter.name
+
+    def test_the_legal_basis_is_stated(self, regime):
+        assert regime.legal_basis
+        assert all(basis.citation() for basis in regime.legal_basis)
+
+    def test_the_submit_action_leaves_the_initial_state_for_applicants(self, regime):
+        submit = regime.transition(regime.submit_action)
+        assert submit is not None
+        assert regime.initial_state in submit.sources
+        assert Role.APPLICANT in submit.roles
