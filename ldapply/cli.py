@@ -21,13 +21,15 @@ DEMO_ACCOUNTS = (
 
 def seed_demo() -> list[tuple[str, str, str]]:
     """Create the demo organisation and accounts once; return (role, e-mail, password) for each."""
-    organisation = accounts.find_organisation(DEMO_ORGANISATION["enterprise_number"]) or \
-        accounts.create_organisation(**DEMO_ORGANISATION)
+    organisation = accounts.find_organisation(DEMO_ORGANISATION["enterprise_number"]) or accounts.create_organisation(
+        **DEMO_ORGANISATION
+    )
     shown = []
     for email, name, password, roles, member in DEMO_ACCOUNTS:
         if accounts.find_user_by_email(email) is None:
-            accounts.create_user(email=email, name=name, password=password, roles=roles,
-                                 organisation=organisation if member else None)
+            accounts.create_user(
+                email=email, name=name, password=password, roles=roles, organisation=organisation if member else None
+            )
         role_names = ", ".join(roles) or f"applicant ({organisation.name})"
         shown.append((role_names, email, password))
     db.session.commit()

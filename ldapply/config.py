@@ -68,7 +68,7 @@ def _normalise_database_url(url: str) -> str:
     """Accept the plain `postgresql://` form and use psycopg 3 for it."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -122,12 +122,16 @@ def _celery_settings(broker_url: str, instance_path: Path) -> dict[str, Any]:
     if broker_url.startswith("filesystem://"):
         folder = instance_path / "broker"
         settings["broker_transport_options"] = {
-            "data_folder_in": str(folder), "data_folder_out": str(folder), "control_folder": str(folder / "control"),
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "control_folder": str(folder / "control"),
         }
     elif broker_url.startswith(("redis://", "rediss://")):
         # A hung Redis fails in seconds, not never (quality fact 6); the visibility timeout
         # exceeds three times the hard time limit so a slow letter is not delivered twice.
         settings["broker_transport_options"] = {
-            "visibility_timeout": 3600, "socket_timeout": 2, "socket_connect_timeout": 2,
+            "visibility_timeout": 3600,
+            "socket_timeout": 2,
+            "socket_connect_timeout": 2,
         }
     return settings

@@ -127,7 +127,7 @@ class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (read once by the mapper)
 
 
 class Upload(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]

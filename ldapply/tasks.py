@@ -30,7 +30,7 @@ def render_letter(self: Task, letter_id: str) -> None:
         if self.request.retries >= self.max_retries:
             letters.mark_failed(uuid.UUID(letter_id), f"gave up after {self.max_retries} retries: {exc}")
             return
-        countdown = min(5 * 2 ** self.request.retries, 600)
+        countdown = min(5 * 2**self.request.retries, 600)
         raise self.retry(exc=exc, countdown=countdown) from exc
 
 

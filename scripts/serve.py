@@ -20,10 +20,32 @@ PORT = os.environ.get("LDAPPLY_PORT", "5000")
 
 def commands() -> list[list[str]]:
     instance = Path(os.environ.get("LDAPPLY_INSTANCE_PATH") or ROOT / "instance")
-    worker = [str(BIN / "celery"), "-A", "worker:celery", "worker", "--beat", "--concurrency", "1",
-              "--schedule", str(instance / "celerybeat-schedule"), "--loglevel", "INFO"]
-    web = [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"{HOST}:{PORT}", "--reuse-port",
-           "--access-logfile", "-", "--timeout", "30", "wsgi:app"]
+    worker = [
+        str(BIN / "celery"),
+        "-A",
+        "worker:celery",
+        "worker",
+        "--beat",
+        "--concurrency",
+        "1",
+        "--schedule",
+        str(instance / "celerybeat-schedule"),
+        "--loglevel",
+        "INFO",
+    ]
+    web = [
+        str(BIN / "gunicorn"),
+        "--workers",
+        "2",
+        "--bind",
+        f"{HOST}:{PORT}",
+        "--reuse-port",
+        "--access-logfile",
+        "-",
+        "--timeout",
+        "30",
+        "wsgi:app",
+    ]
     return [worker, web]
 
 

@@ -141,6 +141,7 @@ def app_ctx(app: Flask) -> Iterator[None]:
 
 # -- people ---------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Person:
     """What tests need of a user, detached from any database session."""

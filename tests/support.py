@@ -46,8 +46,7 @@ def csrf_token(client: FlaskClient, path: str = "/login") -> str:
 
 
 def login(client: FlaskClient, user: Any) -> None:
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD,
-                                           "csrf_token": csrf_token(client)})
+    response = client.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": csrf_token(client)})
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
@@ -81,10 +80,17 @@ def minimal_pdf(text: str = "Ondernemingsplan") -> bytes:
 
 
 STEP_ANSWERS = {
-    "organisation": {"organisation_name": "Buurtwerk De Brug vzw", "enterprise_number": "0403.170.701",
-                     "legal_form": "vzw", "has_other_activities": "no"},
-    "service": {"service_field": "bicycle_points", "service_description": "Een fietspunt aan het station.",
-                "local_need": "Er is geen fietsherstelling in de wijk; de dienst vult het aanbod aan."},
+    "organisation": {
+        "organisation_name": "Buurtwerk De Brug vzw",
+        "enterprise_number": "0403.170.701",
+        "legal_form": "vzw",
+        "has_other_activities": "no",
+    },
+    "service": {
+        "service_field": "bicycle_points",
+        "service_description": "Een fietspunt aan het station.",
+        "local_need": "Er is geen fietsherstelling in de wijk; de dienst vult het aanbod aan.",
+    },
     "staffing": {"target_group_fte": "6,5", "supervisory_fte": "1"},
 }
 

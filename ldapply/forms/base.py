@@ -24,15 +24,18 @@ class LdapplyForm(FlaskForm):
 
 
 class LoginForm(LdapplyForm):
-    email = EmailField("E-mailadres", validators=[DataRequired("Vul uw e-mailadres in."),
-                                                  Email("Vul een geldig e-mailadres in."), Length(max=254)])
+    email = EmailField(
+        "E-mailadres",
+        validators=[DataRequired("Vul uw e-mailadres in."), Email("Vul een geldig e-mailadres in."), Length(max=254)],
+    )
     password = PasswordField("Wachtwoord", validators=[DataRequired("Vul uw wachtwoord in."), Length(max=200)])
 
 
 class SubmitForm(LdapplyForm):
     declaration = BooleanField(
         "Ik verklaar dat deze gegevens juist en volledig zijn en dat ik gemachtigd ben om de organisatie te vertegenwoordigen.",
-        validators=[DataRequired("Bevestig de verklaring om de aanvraag in te dienen.")])
+        validators=[DataRequired("Bevestig de verklaring om de aanvraag in te dienen.")],
+    )
 
 
 class ActionForm(LdapplyForm):

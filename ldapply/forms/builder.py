@@ -9,7 +9,8 @@ from typing import Any
 from flask_wtf.file import FileField
 from stdnum.be import vat
 from werkzeug.datastructures import FileStorage, MultiDict
-from wtforms import DateField, Field as WTField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import Field as WTField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
@@ -35,7 +36,9 @@ def number_validator(field: Field) -> Callable[[Any, WTField], None]:
         try:
             value = _parse_number(wt_field.data, integer)
         except InvalidOperation:
-            raise ValidationError("Vul een geheel getal in." if integer else "Vul een getal in, bijvoorbeeld 5,5.") from None
+            raise ValidationError(
+                "Vul een geheel getal in." if integer else "Vul een getal in, bijvoorbeeld 5,5."
+            ) from None
         if field.min_value is not None and value < field.min_value:
             raise ValidationError(f"Vul een getal in van minstens {str(field.min_value).replace('.', ',')}.")
         if field.max_value is not None and value > field.max_value:
@@ -46,7 +49,9 @@ def number_validator(field: Field) -> Callable[[Any, WTField], None]:
 
 def enterprise_number_validator(_form: Any, wt_field: WTField) -> None:
     if wt_field.data and not vat.is_valid(wt_field.data):
-        raise ValidationError("Dit is geen geldig ondernemingsnummer. Controleer de tien cijfers, bijvoorbeeld 0123.456.749.")
+        raise ValidationError(
+            "Dit is geen geldig ondernemingsnummer. Controleer de tien cijfers, bijvoorbeeld 0123.456.749."
+        )
 
 
 def _required(field: Field, visible: bool) -> list[Any]:
@@ -66,14 +71,21 @@ def _wt_field(field: Field, visible: bool, has_file: bool) -> WTField:
         case FieldKind.TEXTAREA:
             return TextAreaField(label, validators=validators, description=description)
         case FieldKind.DECIMAL | FieldKind.INTEGER:
-            return StringField(label, validators=[*validators, number_validator(field)], description=description,
-                               render_kw={"inputmode": "decimal", "class": "input-short"})
+            return StringField(
+                label,
+                validators=[*validators, number_validator(field)],
+                description=description,
+                render_kw={"inputmode": "decimal", "class": "input-short"},
+            )
         case FieldKind.DATE:
-            return DateField(label, validators=validators, description=description,
-                             render_kw={"class": "input-short"})
+            return DateField(label, validators=validators, description=description, render_kw={"class": "input-short"})
         case FieldKind.YES_NO:
-            return RadioField(label, choices=[SelectChoice("yes", "Ja"), SelectChoice("no", "Nee")],
-                              validators=validators, description=description)
+            return RadioField(
+                label,
+                choices=[SelectChoice("yes", "Ja"), SelectChoice("no", "Nee")],
+                validators=validators,
+                description=description,
+            )
         case FieldKind.CHOICE:
             cls = RadioField if len(field.choices) <= RADIO_MAX_CHOICES else SelectField
             choices = [SelectChoice(c.value, c.label.nl) for c in field.choices]
@@ -81,13 +93,22 @@ def _wt_field(field: Field, visible: bool, has_file: bool) -> WTField:
                 choices = [SelectChoice("", "Kies…"), *choices]
             return cls(label, choices=choices, validators=validators, description=description)
         case FieldKind.ENTERPRISE_NUMBER:
-            return StringField(label, validators=[*validators, enterprise_number_validator], description=description,
-                               render_kw={"class": "input-short", "autocomplete": "off"})
+            return StringField(
+                label,
+                validators=[*validators, enterprise_number_validator],
+                description=description,
+                render_kw={"class": "input-short", "autocomplete": "off"},
+            )
         case FieldKind.FILE:
-            file_validators = [Optional()] if has_file or not (field.required and visible) else [
-                InputRequired("Kies een bestand.")]
-            return FileField(label, validators=file_validators, description=description,
-                             render_kw={"accept": ",".join(f".{k}" for k in field.file_kinds)})
+            file_validators = (
+                [Optional()] if has_file or not (field.required and visible) else [InputRequired("Kies een bestand.")]
+            )
+            return FileField(
+                label,
+                validators=file_validators,
+                description=description,
+                render_kw={"accept": ",".join(f".{k}" for k in field.file_kinds)},
+            )
     return StringField(label, validators=validators, description=description)
 
 
@@ -112,8 +133,11 @@ def build_step_form(step: Step, answers: Answers, formdata: MultiDict[str, Any] 
 
         def answers(self) -> dict[str, Any]:
             """The step's answers as JSON values; file fields are handled apart (see `files`)."""
-            return {f.name: _to_answer(f, getattr(self, f.name).data) for f in step.fields
-                    if f.kind != FieldKind.FILE and hasattr(self, f.name) and f.name in visible}
+            return {
+                f.name: _to_answer(f, getattr(self, f.name).data)
+                for f in step.fields
+                if f.kind != FieldKind.FILE and hasattr(self, f.name) and f.name in visible
+            }
 
         def files(self) -> dict[str, tuple[Any, str]]:
             chosen = {}

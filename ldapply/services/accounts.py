@@ -21,10 +21,15 @@ def hash_password(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
-def create_user(*, email: str, name: str, password: str, roles: tuple[Role, ...] = (),
-                organisation: Organisation | None = None) -> User:
-    user = User(email=email.strip().lower(), name=name, password_hash=hash_password(password),
-                session_token=secrets.token_hex(16))
+def create_user(
+    *, email: str, name: str, password: str, roles: tuple[Role, ...] = (), organisation: Organisation | None = None
+) -> User:
+    user = User(
+        email=email.strip().lower(),
+        name=name,
+        password_hash=hash_password(password),
+        session_token=secrets.token_hex(16),
+    )
     db.session.add(user)
     user.role_grants = [RoleGrant(role=role) for role in roles if role in STAFF_ROLES]
     if organisation is not None:

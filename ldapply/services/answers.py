@@ -47,5 +47,8 @@ def answer_sections(application: Application, regime: Regime, locale: str = "nl"
 
 def uploads_in(answers: Answers, regime: Regime) -> list[dict[str, Any]]:
     """The upload references among the answers, in step order."""
-    return [answers[f.name] for f in regime.all_fields()
-            if f.kind == FieldKind.FILE and isinstance(answers.get(f.name), Mapping)]
+    return [
+        answers[f.name]
+        for f in regime.all_fields()
+        if f.kind == FieldKind.FILE and isinstance(answers.get(f.name), Mapping)
+    ]

@@ -42,9 +42,16 @@ def start_application(*, user: User, regime_code: str) -> Application:
         raise NotFound("U bent geen lid van een organisatie.")
     organisation = user.memberships[0].organisation
     application = Application(
-        id=uuid.uuid4(), reference=new_reference(), organisation_id=organisation.id, regime_code=regime.code,
-        regime_version=regime.version, state=regime.initial_state, answers={}, completed_steps=[],
-        created_by_id=user.id)
+        id=uuid.uuid4(),
+        reference=new_reference(),
+        organisation_id=organisation.id,
+        regime_code=regime.code,
+        regime_version=regime.version,
+        state=regime.initial_state,
+        answers={},
+        completed_steps=[],
+        created_by_id=user.id,
+    )
     db.session.add(application)
     db.session.commit()
     return application
@@ -53,9 +60,13 @@ def start_application(*, user: User, regime_code: str) -> Application:
 def applications_of(user: User) -> list[Application]:
     if not user.organisation_ids:
         return []
-    return list(db.session.scalars(
-        select(Application).where(Application.organisation_id.in_(user.organisation_ids))
-        .order_by(Application.created_at.desc(), Application.id)))
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.organisation_id.in_(user.organisation_ids))
+            .order_by(Application.created_at.desc(), Application.id)
+        )
+    )
 
 
 def get_for_member(user: User, application_id: uuid.UUID) -> Application:
@@ -70,8 +81,14 @@ def is_editable(application: Application) -> bool:
     return application.state == regime_of(application).initial_state
 
 
-def save_step(*, application: Application, step: Step, answers: Mapping[str, Any],
-              files: Mapping[str, tuple[IO[bytes], str]], actor: User) -> None:
+def save_step(
+    *,
+    application: Application,
+    step: Step,
+    answers: Mapping[str, Any],
+    files: Mapping[str, tuple[IO[bytes], str]],
+    actor: User,
+) -> None:
     """Store a validated step: its answers, its uploads, and the step as completed.
 
     `files` maps a file field to (stream, filename) for newly chosen files. If the database refuses
@@ -85,8 +102,14 @@ def save_step(*, application: Application, step: Step, answers: Mapping[str, Any
         for field in step.fields:
             if field.name in files:
                 stream, filename = files[field.name]
-                upload, stored = store_upload(application=application, field_name=field.name, stream=stream,
-                                              filename=filename, kinds=field.file_kinds, actor=actor)
+                upload, stored = store_upload(
+                    application=application,
+                    field_name=field.name,
+                    stream=stream,
+                    filename=filename,
+                    kinds=field.file_kinds,
+                    actor=actor,
+                )
                 written.append(stored.key)
                 merged[field.name] = upload_reference(upload)
         visible = {f.name for f in step.visible_fields(merged)}
@@ -108,8 +131,10 @@ def save_step(*, application: Application, step: Step, answers: Mapping[str, Any
 def step_statuses(application: Application) -> list[tuple[Step, StepStatus]]:
     regime = regime_of(application)
     done = set(application.completed_steps)
-    return [(step, StepStatus.COMPLETED if step.slug in done else StepStatus.NOT_STARTED)
-            for step in regime.visible_steps(application.answers)]
+    return [
+        (step, StepStatus.COMPLETED if step.slug in done else StepStatus.NOT_STARTED)
+        for step in regime.visible_steps(application.answers)
+    ]
 
 
 def incomplete_steps(application: Application) -> list[Step]:

@@ -32,17 +32,20 @@ def _states_where(parties: frozenset[Party]) -> ColumnElement[bool]:
 
 
 def _not_drafts() -> ColumnElement[bool]:
-    return or_(*[and_(Application.regime_code == r.code, Application.state != r.initial_state)
-                 for r in REGIMES.values()])
+    return or_(
+        *[and_(Application.regime_code == r.code, Application.state != r.initial_state) for r in REGIMES.values()]
+    )
 
 
 def queue(user: User, *, only_my_move: bool) -> list[Application]:
     """Submitted applications, oldest first; with `only_my_move`, those waiting on this user's role."""
     require_staff(user)
     condition = _states_where(parties_for(user)) if only_my_move else _not_drafts()
-    return list(db.session.scalars(
-        select(Application).where(condition)
-        .order_by(Application.submitted_at, Application.id).limit(QUEUE_LIMIT)))
+    return list(
+        db.session.scalars(
+            select(Application).where(condition).order_by(Application.submitted_at, Application.id).limit(QUEUE_LIMIT)
+        )
+    )
 
 
 def get_case(user: User, application_id: uuid.UUID) -> Application:

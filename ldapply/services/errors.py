@@ -37,7 +37,9 @@ class ChangedMeanwhile(DomainError):
     status_code = 409
 
     def __init__(self) -> None:
-        super().__init__("Deze aanvraag is intussen door iemand anders gewijzigd. Bekijk de nieuwe toestand en probeer opnieuw.")
+        super().__init__(
+            "Deze aanvraag is intussen door iemand anders gewijzigd. Bekijk de nieuwe toestand en probeer opnieuw."
+        )
 
 
 class InvalidUpload(DomainError):

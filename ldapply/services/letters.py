@@ -59,29 +59,43 @@ def _font_config() -> FontConfiguration:
 
 @cache
 def _jinja() -> SandboxedEnvironment:
-    return SandboxedEnvironment(loader=FileSystemLoader(TEMPLATE_ROOT), autoescape=True,
-                                undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    return SandboxedEnvironment(
+        loader=FileSystemLoader(TEMPLATE_ROOT),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def template_name(regime_code: str, kind: str) -> str:
     return f"letters/{regime_code}/{kind}.html"
 
 
-def issue_letter(*, application: Application, event: ApplicationEvent, kind: str,
-                 proposal: DecisionProposal | None) -> Letter:
+def issue_letter(
+    *, application: Application, event: ApplicationEvent, kind: str, proposal: DecisionProposal | None
+) -> Letter:
     """Create the pending letter in the caller's transaction; it is dispatched after commit."""
     regime = regime_of(application)
-    letter = Letter(id=uuid.uuid4(), application_id=application.id, event_id=event.id, kind=kind,
-                    regime_code=regime.code, regime_version=regime.version, status=LetterStatus.PENDING,
-                    context=build_context(application, regime, kind, event, proposal),
-                    dispatched_at=utcnow())
+    letter = Letter(
+        id=uuid.uuid4(),
+        application_id=application.id,
+        event_id=event.id,
+        kind=kind,
+        regime_code=regime.code,
+        regime_version=regime.version,
+        status=LetterStatus.PENDING,
+        context=build_context(application, regime, kind, event, proposal),
+        dispatched_at=utcnow(),
+    )
     db.session.add(letter)
     enqueue_after_commit(RENDER_TASK, str(letter.id))
     return letter
 
 
-def build_context(application: Application, regime: Regime, kind: str, event: ApplicationEvent,
-                  proposal: DecisionProposal | None) -> dict[str, Any]:
+def build_context(
+    application: Application, regime: Regime, kind: str, event: ApplicationEvent, proposal: DecisionProposal | None
+) -> dict[str, Any]:
     """Plain, JSON-safe data only: templates never see ORM objects."""
     spec = regime.letter(kind)
     return {
@@ -102,16 +116,21 @@ def build_context(application: Application, regime: Regime, kind: str, event: Ap
             for title, rows in answer_sections(application, regime)
         ],
         "decision": _decision_context(regime, proposal),
-        "parameters": {p.name: {"value": _plain(p.value), "unit": p.unit, "provenance": str(p.provenance)}
-                       for p in regime.parameters},
+        "parameters": {
+            p.name: {"value": _plain(p.value), "unit": p.unit, "provenance": str(p.provenance)}
+            for p in regime.parameters
+        },
     }
 
 
 def _decision_context(regime: Regime, proposal: DecisionProposal | None) -> dict[str, Any] | None:
     if proposal is None:
         return None
-    return {"outcome": proposal.outcome, "outcome_label": regime.outcome(proposal.outcome).label.nl,
-            "motivation": proposal.motivation}
+    return {
+        "outcome": proposal.outcome,
+        "outcome_label": regime.outcome(proposal.outcome).label.nl,
+        "motivation": proposal.motivation,
+    }
 
 
 def _plain(value: object) -> object:
@@ -153,8 +172,14 @@ def render_and_store(letter_id: uuid.UUID) -> bool:
     result = db.session.execute(
         update(Letter)
         .where(Letter.id == letter.id, Letter.status != LetterStatus.RENDERED)
-        .values(status=LetterStatus.RENDERED, storage_key=stored.key, sha256=stored.sha256,
-                size=stored.size, rendered_at=utcnow(), error=None)
+        .values(
+            status=LetterStatus.RENDERED,
+            storage_key=stored.key,
+            sha256=stored.sha256,
+            size=stored.size,
+            rendered_at=utcnow(),
+            error=None,
+        )
     )
     db.session.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]
@@ -164,7 +189,8 @@ def mark_failed(letter_id: uuid.UUID, error: str) -> None:
     """Record a letter that will not render, so admins see it instead of it vanishing."""
     db.session.rollback()
     db.session.execute(
-        update(Letter).where(Letter.id == letter_id, Letter.status == LetterStatus.PENDING)
+        update(Letter)
+        .where(Letter.id == letter_id, Letter.status == LetterStatus.PENDING)
         .values(status=LetterStatus.FAILED, error=error[:2000])
     )
     db.session.commit()
@@ -174,8 +200,10 @@ def dispatch_pending() -> int:
     """Re-send pending letters whose hand-off is older than the grace period (broker down, worker lost)."""
     grace = timedelta(seconds=current_app.config["LETTER_DISPATCH_GRACE_SECONDS"])
     stale = db.session.scalars(
-        select(Letter).where(Letter.status == LetterStatus.PENDING, Letter.dispatched_at < utcnow() - grace)
-        .order_by(Letter.created_at, Letter.id).limit(500)
+        select(Letter)
+        .where(Letter.status == LetterStatus.PENDING, Letter.dispatched_at < utcnow() - grace)
+        .order_by(Letter.created_at, Letter.id)
+        .limit(500)
     ).all()
     sent = 0
     for letter in stale:
@@ -187,8 +215,11 @@ def dispatch_pending() -> int:
 
 
 def letters_for(application_id: uuid.UUID) -> list[Letter]:
-    return list(db.session.scalars(
-        select(Letter).where(Letter.application_id == application_id).order_by(Letter.created_at, Letter.id)))
+    return list(
+        db.session.scalars(
+            select(Letter).where(Letter.application_id == application_id).order_by(Letter.created_at, Letter.id)
+        )
+    )
 
 
 def letter_pdf(letter: Letter) -> bytes:

@@ -27,19 +27,21 @@ def available_transitions(application: Application, user: User) -> list[Transiti
     """The moves this user may make now, in declaration order (what the page offers as buttons)."""
     regime = regime_of(application)
     proposal = pending_proposal(application.id)
-    return [t for t in regime.transitions
-            if _refusal(t, application, user, proposal) is None]
+    return [t for t in regime.transitions if _refusal(t, application, user, proposal) is None]
 
 
 def pending_proposal(application_id: uuid.UUID) -> DecisionProposal | None:
     return db.session.scalar(
         select(DecisionProposal)
         .where(DecisionProposal.application_id == application_id, DecisionProposal.status == ProposalStatus.PENDING)
-        .order_by(DecisionProposal.created_at.desc(), DecisionProposal.id.desc()).limit(1))
+        .order_by(DecisionProposal.created_at.desc(), DecisionProposal.id.desc())
+        .limit(1)
+    )
 
 
-def apply_transition(*, application: Application, action: str, actor: User,
-                     comment: str | None = None) -> ApplicationEvent:
+def apply_transition(
+    *, application: Application, action: str, actor: User, comment: str | None = None
+) -> ApplicationEvent:
     """Move `application` by `action`, record who did it, and issue the transition's letter.
 
     All in one transaction, committed here. Raises TransitionNotAllowed when the action does not
@@ -70,8 +72,9 @@ def apply_transition(*, application: Application, action: str, actor: User,
     return event
 
 
-def _refusal(transition: Transition, application: Application, actor: User,
-             proposal: DecisionProposal | None) -> str | None:
+def _refusal(
+    transition: Transition, application: Application, actor: User, proposal: DecisionProposal | None
+) -> str | None:
     """Why `actor` may not make `transition` now, or None when they may."""
     if application.state not in transition.sources:
         return "Deze actie is niet mogelijk in de huidige toestand van de aanvraag."
@@ -87,12 +90,20 @@ def _refusal(transition: Transition, application: Application, actor: User,
     return None
 
 
-def _move(application: Application, regime: Regime, transition: Transition, actor: User,
-          comment: str | None) -> ApplicationEvent:
+def _move(
+    application: Application, regime: Regime, transition: Transition, actor: User, comment: str | None
+) -> ApplicationEvent:
     now = utcnow()
-    event = ApplicationEvent(id=uuid.uuid4(), application_id=application.id, actor_id=actor.id,
-                             action=transition.action, from_state=application.state,
-                             to_state=transition.target, comment=comment, created_at=now)
+    event = ApplicationEvent(
+        id=uuid.uuid4(),
+        application_id=application.id,
+        actor_id=actor.id,
+        action=transition.action,
+        from_state=application.state,
+        to_state=transition.target,
+        comment=comment,
+        created_at=now,
+    )
     if application.state == regime.initial_state and application.submitted_at is None:
         application.submitted_at = now
     application.state = transition.target
@@ -101,12 +112,17 @@ def _move(application: Application, regime: Regime, transition: Transition, acto
     return event
 
 
-def _record_proposal(application: Application, transition: Transition, actor: User, comment: str | None,
-                     pending: DecisionProposal | None) -> DecisionProposal | None:
+def _record_proposal(
+    application: Application, transition: Transition, actor: User, comment: str | None, pending: DecisionProposal | None
+) -> DecisionProposal | None:
     """Open, confirm or return the decision proposal the transition concerns."""
     if transition.proposes is not None:
-        proposal = DecisionProposal(application_id=application.id, outcome=transition.proposes,
-                                    motivation=comment or "", proposed_by_id=actor.id)
+        proposal = DecisionProposal(
+            application_id=application.id,
+            outcome=transition.proposes,
+            motivation=comment or "",
+            proposed_by_id=actor.id,
+        )
         db.session.add(proposal)
         return proposal
     if pending is not None:
@@ -117,6 +133,10 @@ def _record_proposal(application: Application, transition: Transition, actor: Us
 
 
 def history(application_id: uuid.UUID) -> list[ApplicationEvent]:
-    return list(db.session.scalars(
-        select(ApplicationEvent).where(ApplicationEvent.application_id == application_id)
-        .order_by(ApplicationEvent.created_at, ApplicationEvent.id)))
+    return list(
+        db.session.scalars(
+            select(ApplicationEvent)
+            .where(ApplicationEvent.application_id == application_id)
+            .order_by(ApplicationEvent.created_at, ApplicationEvent.id)
+        )
+    )

@@ -56,15 +56,24 @@ def read_checked(stream: IO[bytes], filename: str, kinds: tuple[str, ...]) -> tu
     return data, kind, name
 
 
-def store_upload(*, application: Application, field_name: str, stream: IO[bytes], filename: str,
-                 kinds: tuple[str, ...], actor: User) -> tuple[Upload, StoredFile]:
+def store_upload(
+    *, application: Application, field_name: str, stream: IO[bytes], filename: str, kinds: tuple[str, ...], actor: User
+) -> tuple[Upload, StoredFile]:
     """Write the file and add its row to the session; the caller commits or removes the file."""
     data, kind, name = read_checked(stream, filename, kinds)
     upload_id = uuid.uuid4()
     stored = get_storage().put(f"uploads/{application.id}/{upload_id}", data)
-    upload = Upload(id=upload_id, application_id=application.id, field_name=field_name, filename=name,
-                    content_type=kind.content_type, size=stored.size, sha256=stored.sha256,
-                    storage_key=stored.key, uploaded_by_id=actor.id)
+    upload = Upload(
+        id=upload_id,
+        application_id=application.id,
+        field_name=field_name,
+        filename=name,
+        content_type=kind.content_type,
+        size=stored.size,
+        sha256=stored.sha256,
+        storage_key=stored.key,
+        uploaded_by_id=actor.id,
+    )
     db.session.add(upload)
     return upload, stored
 
@@ -75,8 +84,7 @@ def upload_reference(upload: Upload) -> dict[str, Any]:
 
 
 def get_upload(application: Application, upload_id: uuid.UUID) -> Upload:
-    upload = db.session.scalar(
-        select(Upload).where(Upload.id == upload_id, Upload.application_id == application.id))
+    upload = db.session.scalar(select(Upload).where(Upload.id == upload_id, Upload.application_id == application.id))
     if upload is None:
         raise NotFound()
     return upload

@@ -26,8 +26,9 @@ def home() -> str | Response:
     user = me()
     if accounts.is_staff(user) and not user.memberships:
         return redirect(url_for("backoffice.queue"))
-    return render_template("apply/home.html", applications=applications.applications_of(user),
-                           regimes=REGIMES.values(), form=EmptyForm())
+    return render_template(
+        "apply/home.html", applications=applications.applications_of(user), regimes=REGIMES.values(), form=EmptyForm()
+    )
 
 
 @bp.post("/applications")
@@ -46,10 +47,15 @@ def overview(application_id: uuid.UUID) -> str:
     application = applications.get_for_member(me(), application_id)
     regime = regime_of(application)
     return render_template(
-        "apply/overview.html", application=application, regime=regime,
-        state=regime.state(application.state), editable=applications.is_editable(application),
-        steps=applications.step_statuses(application), letters=letters.letters_for(application.id),
-        history=transitions.history(application.id))
+        "apply/overview.html",
+        application=application,
+        regime=regime,
+        state=regime.state(application.state),
+        editable=applications.is_editable(application),
+        steps=applications.step_statuses(application),
+        letters=letters.letters_for(application.id),
+        history=transitions.history(application.id),
+    )
 
 
 @bp.route("/applications/<uuid:application_id>/steps/<slug>", methods=["GET", "POST"])
@@ -66,11 +72,13 @@ def edit_step(application_id: uuid.UUID, slug: str) -> str | Response:
     form_class = build_step_form(step, application.answers, request.form if request.method == "POST" else None)
     form = form_class(data=form_data_for(step, application.answers))
     if form.validate_on_submit():
-        applications.save_step(application=application, step=step, answers=form.answers(), files=form.files(),
-                               actor=me())
+        applications.save_step(
+            application=application, step=step, answers=form.answers(), files=form.files(), actor=me()
+        )
         return redirect(_next_page(application))
-    return render_template("apply/step.html", application=application, regime=regime, step=step, form=form,
-                           answers=application.answers)
+    return render_template(
+        "apply/step.html", application=application, regime=regime, step=step, form=form, answers=application.answers
+    )
 
 
 def _next_page(application: applications.Application) -> str:
@@ -85,25 +93,33 @@ def _next_page(application: applications.Application) -> str:
 def check_answers(application_id: uuid.UUID) -> str:
     application = applications.get_for_member(me(), application_id)
     regime = regime_of(application)
-    return render_template("apply/check.html", application=application, regime=regime,
-                           sections=zip(regime.visible_steps(application.answers),
-                                        answer_sections(application, regime), strict=True),
-                           missing=applications.incomplete_steps(application),
-                           editable=applications.is_editable(application), form=SubmitForm())
+    return render_template(
+        "apply/check.html",
+        application=application,
+        regime=regime,
+        sections=zip(regime.visible_steps(application.answers), answer_sections(application, regime), strict=True),
+        missing=applications.incomplete_steps(application),
+        editable=applications.is_editable(application),
+        form=SubmitForm(),
+    )
 
 
 @bp.post("/applications/<uuid:application_id>/submit")
 @login_required
-def submit(application_id: uuid.UUID) -> str | Response:
+def submit(application_id: uuid.UUID) -> Response | tuple[str, int]:
     application = applications.get_for_member(me(), application_id)
     form = SubmitForm()
     if not form.validate_on_submit():
         regime = regime_of(application)
-        return render_template("apply/check.html", application=application, regime=regime,
-                               sections=zip(regime.visible_steps(application.answers),
-                                            answer_sections(application, regime), strict=True),
-                               missing=applications.incomplete_steps(application),
-                               editable=applications.is_editable(application), form=form), 400
+        return render_template(
+            "apply/check.html",
+            application=application,
+            regime=regime,
+            sections=zip(regime.visible_steps(application.answers), answer_sections(application, regime), strict=True),
+            missing=applications.incomplete_steps(application),
+            editable=applications.is_editable(application),
+            form=form,
+        ), 400
     applications.submit(application=application, actor=me(), declaration=bool(form.declaration.data))
     flash(f"Uw aanvraag {application.reference} is ingediend. U ontvangt een ontvangstbevestiging.", "success")
     return redirect(url_for("apply.overview", application_id=application.id))

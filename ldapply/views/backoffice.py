@@ -36,10 +36,17 @@ def case(application_id: uuid.UUID, form: ActionForm | None = None, status: int 
     application = backoffice.get_case(me(), application_id)
     regime = regime_of(application)
     page = render_template(
-        "backoffice/case.html", application=application, regime=regime, state=regime.state(application.state),
-        sections=answer_sections(application, regime), letters=letters.letters_for(application.id),
-        history=transitions.history(application.id), proposal=transitions.pending_proposal(application.id),
-        actions=transitions.available_transitions(application, me()), form=form or ActionForm())
+        "backoffice/case.html",
+        application=application,
+        regime=regime,
+        state=regime.state(application.state),
+        sections=answer_sections(application, regime),
+        letters=letters.letters_for(application.id),
+        history=transitions.history(application.id),
+        proposal=transitions.pending_proposal(application.id),
+        actions=transitions.available_transitions(application, me()),
+        form=form or ActionForm(),
+    )
     return page, status
 
 

@@ -23,18 +23,32 @@ def textarea(name: str, nl: str, en: str, *, max_length: int = 5000, **options: 
     return _field(FieldKind.TEXTAREA, name, nl, en, max_length=max_length, **options)
 
 
-def decimal(name: str, nl: str, en: str, *, min_value: str | None = None, max_value: str | None = None,
-            **options: object) -> Field:
-    return _field(FieldKind.DECIMAL, name, nl, en,
-                  min_value=Decimal(min_value) if min_value is not None else None,
-                  max_value=Decimal(max_value) if max_value is not None else None, **options)
+def decimal(
+    name: str, nl: str, en: str, *, min_value: str | None = None, max_value: str | None = None, **options: object
+) -> Field:
+    return _field(
+        FieldKind.DECIMAL,
+        name,
+        nl,
+        en,
+        min_value=Decimal(min_value) if min_value is not None else None,
+        max_value=Decimal(max_value) if max_value is not None else None,
+        **options,
+    )
 
 
-def integer(name: str, nl: str, en: str, *, min_value: int | None = None, max_value: int | None = None,
-            **options: object) -> Field:
-    return _field(FieldKind.INTEGER, name, nl, en,
-                  min_value=Decimal(min_value) if min_value is not None else None,
-                  max_value=Decimal(max_value) if max_value is not None else None, **options)
+def integer(
+    name: str, nl: str, en: str, *, min_value: int | None = None, max_value: int | None = None, **options: object
+) -> Field:
+    return _field(
+        FieldKind.INTEGER,
+        name,
+        nl,
+        en,
+        min_value=Decimal(min_value) if min_value is not None else None,
+        max_value=Decimal(max_value) if max_value is not None else None,
+        **options,
+    )
 
 
 def date(name: str, nl: str, en: str, **options: object) -> Field:
@@ -46,8 +60,14 @@ def yes_no(name: str, nl: str, en: str, **options: object) -> Field:
 
 
 def choice(name: str, nl: str, en: str, choices: tuple[tuple[str, str, str], ...], **options: object) -> Field:
-    return _field(FieldKind.CHOICE, name, nl, en,
-                  choices=tuple(Choice(value, Text(c_nl, c_en)) for value, c_nl, c_en in choices), **options)
+    return _field(
+        FieldKind.CHOICE,
+        name,
+        nl,
+        en,
+        choices=tuple(Choice(value, Text(c_nl, c_en)) for value, c_nl, c_en in choices),
+        **options,
+    )
 
 
 def enterprise_number(name: str, nl: str, en: str, **options: object) -> Field:

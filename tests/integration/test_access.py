@@ -22,8 +22,13 @@ def ids(app, client, people):
         letter_id = db.session.scalar(db.select(Letter.id))
         render_letter(str(letter_id))
     client.post("/logout", data={"csrf_token": csrf_token(client)})
-    return {"application_id": application_id, "upload_id": upload_id, "letter_id": letter_id, "slug": "service",
-            "action": "propose_grant"}
+    return {
+        "application_id": application_id,
+        "upload_id": upload_id,
+        "letter_id": letter_id,
+        "slug": "service",
+        "action": "propose_grant",
+    }
 
 
 def id_routes(app):
@@ -126,18 +131,25 @@ class TestSessions:
         assert response.headers["Location"].startswith("/login")
 
     def test_a_wrong_password_gets_one_message_that_does_not_tell_which_part_was_wrong(self, client, people):
-        response = client.post("/login", data={"email": people.applicant.email, "password": "wrong",
-                                               "csrf_token": csrf_token(client)})
-        unknown = client.post("/login", data={"email": "nobody@x.be", "password": "wrong",
-                                              "csrf_token": csrf_token(client)})
+        response = client.post(
+            "/login", data={"email": people.applicant.email, "password": "wrong", "csrf_token": csrf_token(client)}
+        )
+        unknown = client.post(
+            "/login", data={"email": "nobody@x.be", "password": "wrong", "csrf_token": csrf_token(client)}
+        )
         assert response.status_code == unknown.status_code == 200
         assert "Het e-mailadres of het wachtwoord klopt niet." in response.get_data(as_text=True)
         assert "Het e-mailadres of het wachtwoord klopt niet." in unknown.get_data(as_text=True)
 
     def test_a_next_parameter_cannot_send_the_user_to_another_site(self, client, people):
-        response = client.post("/login?next=//evil.example/", data={
-            "email": people.applicant.email, "password": "correct horse battery staple",
-            "csrf_token": csrf_token(client)})
+        response = client.post(
+            "/login?next=//evil.example/",
+            data={
+                "email": people.applicant.email,
+                "password": "correct horse battery staple",
+                "csrf_token": csrf_token(client),
+            },
+        )
         assert response.headers["Location"] == "/"
 
 

@@ -16,9 +16,16 @@ class TestHealthz:
         assert response.json == {"status": "ok", "database": "ok", "broker": "ok"}
 
     def test_reports_an_unreachable_broker_with_503(self, app):
-        broken = create_app({"TESTING": True, "CELERY": {
-            **app.config["CELERY"], "broker_url": "redis://127.0.0.1:1/0",
-            "broker_transport_options": {"socket_connect_timeout": 1}}})
+        broken = create_app(
+            {
+                "TESTING": True,
+                "CELERY": {
+                    **app.config["CELERY"],
+                    "broker_url": "redis://127.0.0.1:1/0",
+                    "broker_transport_options": {"socket_connect_timeout": 1},
+                },
+            }
+        )
         app.extensions["celery"].set_default()
         response = broken.test_client().get("/healthz")
         assert response.status_code == 503

@@ -68,7 +68,8 @@ class TestDecisionJourney:
         assert act(client, submitted, "propose_grant", "Voldoet aan alle voorwaarden.").status_code == 302
         login(client, people.decision_maker)
         assert "Voldoet aan alle voorwaarden." in client.get(f"/backoffice/applications/{submitted}").get_data(
-            as_text=True)
+            as_text=True
+        )
         assert act(client, submitted, "confirm_grant").status_code == 302
 
         with app.app_context():

@@ -65,13 +65,16 @@ class TestRendering:
         with app.app_context():
             assert letters.render_pdf(html).startswith(b"%PDF")
 
-    @pytest.mark.parametrize("html", [
-        '<img src="file:///etc/passwd">',
-        '<link rel="stylesheet" href="http://127.0.0.1:9/x.css">',
-        "<style>@import url(https://example.invalid/x.css);</style>",
-        '<svg><image href="file:///etc/hostname"/></svg>',
-        '<link rel="attachment" href="file:///etc/passwd">',
-    ])
+    @pytest.mark.parametrize(
+        "html",
+        [
+            '<img src="file:///etc/passwd">',
+            '<link rel="stylesheet" href="http://127.0.0.1:9/x.css">',
+            "<style>@import url(https://example.invalid/x.css);</style>",
+            '<svg><image href="file:///etc/hostname"/></svg>',
+            '<link rel="attachment" href="file:///etc/passwd">',
+        ],
+    )
     def test_a_letter_that_reaches_for_files_or_hosts_is_refused(self, app, html):
         with app.app_context(), pytest.raises(letters.LetterRenderError, match="outside resources"):
             letters.render_pdf(f"<html><body>{html}</body></html>")
@@ -79,10 +82,15 @@ class TestRendering:
 
 def sample_context(motivation: str) -> dict:
     return {
-        "title": "Beslissing", "is_decision": True, "reference": "LDE-2026-TEST01", "date": "2026-11-27",
+        "title": "Beslissing",
+        "is_decision": True,
+        "reference": "LDE-2026-TEST01",
+        "date": "2026-11-27",
         "organisation": {"name": "Org <vzw>", "enterprise_number": "0403170701"},
-        "regime": {"code": "general", "title": "Erkenning", "version": 1}, "legal_basis": ["Decreet"],
-        "answers": {"target_group_fte": "5", "supervisory_fte": "1"}, "sections": [],
+        "regime": {"code": "general", "title": "Erkenning", "version": 1},
+        "legal_basis": ["Decreet"],
+        "answers": {"target_group_fte": "5", "supervisory_fte": "1"},
+        "sections": [],
         "decision": {"outcome": "refuse", "outcome_label": "Weigeren", "motivation": motivation},
         "parameters": {"council_of_state_appeal_days": {"value": 60}, "objection_enabled": {"value": False}},
     }
@@ -105,9 +113,16 @@ class TestDispatch:
         act(client, application_id, "propose_refusal", "Onvoldoende onderbouwd.")
         queued_tasks(app)
 
-        broken = create_app({"TESTING": True, "CELERY": {
-            **app.config["CELERY"], "broker_url": "redis://127.0.0.1:1/0",
-            "broker_transport_options": {"socket_connect_timeout": 1, "socket_timeout": 1}}})
+        broken = create_app(
+            {
+                "TESTING": True,
+                "CELERY": {
+                    **app.config["CELERY"],
+                    "broker_url": "redis://127.0.0.1:1/0",
+                    "broker_transport_options": {"socket_connect_timeout": 1, "socket_timeout": 1},
+                },
+            }
+        )
         app.extensions["celery"].set_default()
         broken_client = broken.test_client()
         login(broken_client, people.decision_maker)

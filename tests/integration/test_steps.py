@@ -42,11 +42,14 @@ class TestValidation:
         assert "Dienstendomein: Maak een keuze." in page
         assert page.count("Vul dit veld in.") == 4  # in the summary and beside each field
 
-    @pytest.mark.parametrize(("value", "message"), [
-        ("veel", "Vul een getal in, bijvoorbeeld 5,5."),
-        ("0", "Vul een getal in van minstens 0,1."),
-        ("501", "Vul een getal in van hoogstens 500."),
-    ])
+    @pytest.mark.parametrize(
+        ("value", "message"),
+        [
+            ("veel", "Vul een getal in, bijvoorbeeld 5,5."),
+            ("0", "Vul een getal in van minstens 0,1."),
+            ("501", "Vul een getal in van hoogstens 500."),
+        ],
+    )
     def test_a_bad_fte_number_gets_a_message_that_says_what_to_fix(self, client, draft, value, message):
         page = post(client, step_url(draft, "staffing"), {"target_group_fte": value, "supervisory_fte": "1"})
         assert message in page.get_data(as_text=True)
@@ -54,11 +57,15 @@ class TestValidation:
     def test_text_longer_than_allowed_is_refused(self, client, draft):
         answers = {**STEP_ANSWERS["organisation"], "organisation_name": "x" * 201}
         assert "Gebruik hoogstens 200 tekens." in post(client, step_url(draft, "organisation"), answers).get_data(
-            as_text=True)
+            as_text=True
+        )
 
     def test_user_input_is_escaped_when_shown_again(self, client, draft):
-        answers = {**STEP_ANSWERS["organisation"], "organisation_name": "<script>alert(1)</script>",
-                   "enterprise_number": "bad"}
+        answers = {
+            **STEP_ANSWERS["organisation"],
+            "organisation_name": "<script>alert(1)</script>",
+            "enterprise_number": "bad",
+        }
         page = post(client, step_url(draft, "organisation"), answers).get_data(as_text=True)
         assert "<script>alert(1)</script>" not in page
         assert "&lt;script&gt;" in page

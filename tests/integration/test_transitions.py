@@ -53,7 +53,10 @@ class TestRolesAndStates:
         login(client, people.reviewer)
         response = act(client, submitted, "propose_refusal", "   ")
         assert response.status_code == 409
-        assert "Geef een motivering op." in response.get_data(as_text=True)
+        page = response.get_data(as_text=True)
+        assert "Geef een motivering op." in page
+        assert 'href="#action-propose_refusal"' in page  # the summary leads to the form that needs fixing
+        assert 'id="action-propose_refusal"' in page
         with app.app_context():
             assert load(submitted).state == "submitted"
 
@@ -111,8 +114,14 @@ def test_every_state_and_action_pair_outside_the_table_is_refused(app, people, s
         application = load(submitted)
         application.state = state
         if transition.confirms:
-            db.session.add(DecisionProposal(application_id=application.id, outcome=transition.confirms,
-                                            motivation="m", proposed_by_id=people.reviewer.id))
+            db.session.add(
+                DecisionProposal(
+                    application_id=application.id,
+                    outcome=transition.confirms,
+                    motivation="m",
+                    proposed_by_id=people.reviewer.id,
+                )
+            )
         db.session.commit()
         events_before = db.session.scalar(db.select(db.func.count(ApplicationEvent.id)))
         actor = user(actor_for(transition, people))
@@ -134,8 +143,12 @@ class TestRaces:
             first_view = load(submitted)  # loaded before the other reviewer acts
             reviewer = user(people.reviewer)
             with app.app_context():  # another request, another session
-                apply_transition(application=load(submitted), action="propose_grant",
-                                 actor=user(people.reviewer_and_decision_maker), comment="Eerst.")
+                apply_transition(
+                    application=load(submitted),
+                    action="propose_grant",
+                    actor=user(people.reviewer_and_decision_maker),
+                    comment="Eerst.",
+                )
             first_view.state  # noqa: B018  (still the stale copy the first reviewer saw)
             with pytest.raises((ChangedMeanwhile, TransitionNotAllowed)):
                 apply_transition(application=first_view, action="propose_refusal", actor=reviewer, comment="Tweede.")

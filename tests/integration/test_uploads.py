@@ -19,8 +19,12 @@ def draft(client, people):
 
 
 def upload(client, application_id, data: bytes, name: str):
-    return post(client, f"/applications/{application_id}/steps/attachments",
-                {"business_plan": (BytesIO(data), name)}, content_type="multipart/form-data")
+    return post(
+        client,
+        f"/applications/{application_id}/steps/attachments",
+        {"business_plan": (BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def stored_files(app) -> list:
@@ -29,8 +33,12 @@ def stored_files(app) -> list:
 
 BAD_UPLOADS = [
     pytest.param(b"", "leeg.pdf", "Het gekozen bestand is leeg.", id="empty"),
-    pytest.param(b"<html><script>alert(1)</script></html>", "plan.pdf", "De inhoud van het bestand is geen PDF",
-                 id="html-renamed-pdf"),
+    pytest.param(
+        b"<html><script>alert(1)</script></html>",
+        "plan.pdf",
+        "De inhoud van het bestand is geen PDF",
+        id="html-renamed-pdf",
+    ),
     pytest.param(minimal_pdf(), "plan.pdf.exe", "Het bestand moet een PDF-bestand zijn.", id="double-extension"),
     pytest.param(b"MZ\x90\x00", "plan.exe", "Het bestand moet een PDF-bestand zijn.", id="executable"),
     pytest.param(b"<svg onload=alert(1)>", "plan.svg", "Het bestand moet een PDF-bestand zijn.", id="svg"),
@@ -68,8 +76,16 @@ class TestRejectedUploads:
 
 
 class TestAcceptedUploads:
-    @pytest.mark.parametrize("name", ["../../etc/passwd.pdf", "..\\..\\windows\\plan.pdf", "plan\u202efdp.pdf",
-                                      "nul\x00byte.pdf", "x" * 300 + ".pdf"])
+    @pytest.mark.parametrize(
+        "name",
+        [
+            "../../etc/passwd.pdf",
+            "..\\..\\windows\\plan.pdf",
+            "plan\u202efdp.pdf",
+            "nul\x00byte.pdf",
+            "x" * 300 + ".pdf",
+        ],
+    )
     def test_a_hostile_file_name_is_reduced_to_a_plain_name(self, app, client, draft, name):
         assert upload(client, draft, minimal_pdf(), name).status_code == 302
         with app.app_context():

@@ -29,9 +29,27 @@ def worker(app, backend) -> Iterator[subprocess.Popen[bytes]]:
     """`celery worker` as its own process, on the run's database and broker."""
     log = open(backend.instance_path / "worker.log", "wb")  # noqa: SIM115  (closed at teardown)
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "worker:celery", "worker", "--pool", "solo",
-         "--loglevel", "INFO", "--without-mingle", "--without-gossip", "--hostname", f"test-{os.getpid()}@%h"],
-        cwd=ROOT, env={**os.environ, **backend_environ(backend)}, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "worker:celery",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--without-mingle",
+            "--without-gossip",
+            "--hostname",
+            f"test-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **backend_environ(backend)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     yield process
     process.send_signal(signal.SIGTERM)
     try:

@@ -10,15 +10,18 @@ from ldapply.workflows import get_regime
 FIELDS = {f.name: f for f in get_regime("general").all_fields()}
 
 
-@pytest.mark.parametrize(("field", "value", "shown"), [
-    ("has_other_activities", True, "Ja"),
-    ("has_other_activities", False, "Nee"),
-    ("legal_form", "vzw", "Vereniging zonder winstoogmerk (vzw)"),
-    ("target_group_fte", "6.5", "6,5"),
-    ("enterprise_number", "0403170701", "0403.170.701"),
-    ("business_plan", {"filename": "plan.pdf"}, "plan.pdf"),
-    ("organisation_name", None, "—"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "shown"),
+    [
+        ("has_other_activities", True, "Ja"),
+        ("has_other_activities", False, "Nee"),
+        ("legal_form", "vzw", "Vereniging zonder winstoogmerk (vzw)"),
+        ("target_group_fte", "6.5", "6,5"),
+        ("enterprise_number", "0403170701", "0403.170.701"),
+        ("business_plan", {"filename": "plan.pdf"}, "plan.pdf"),
+        ("organisation_name", None, "—"),
+    ],
+)
 def test_answers_are_shown_in_dutch(field, value, shown):
     assert display_value(FIELDS[field], value) == shown
 

@@ -6,8 +6,12 @@ import pytest
 
 from ldapply.config import ConfigError, load_settings
 
-PRODUCTION = {"LDAPPLY_ENV": "production", "LDAPPLY_SECRET_KEY": "s" * 64,
-              "LDAPPLY_DATABASE_URL": "postgresql://u@db/ldapply", "LDAPPLY_BROKER_URL": "redis://r:6379/0"}
+PRODUCTION = {
+    "LDAPPLY_ENV": "production",
+    "LDAPPLY_SECRET_KEY": "s" * 64,
+    "LDAPPLY_DATABASE_URL": "postgresql://u@db/ldapply",
+    "LDAPPLY_BROKER_URL": "redis://r:6379/0",
+}
 
 
 @pytest.mark.parametrize("missing", ["LDAPPLY_SECRET_KEY", "LDAPPLY_DATABASE_URL", "LDAPPLY_BROKER_URL"])

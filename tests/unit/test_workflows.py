@@ -31,9 +31,11 @@ def test_a_duplicate_regime_code_is_refused():
 
 
 def test_the_workflows_package_imports_no_web_database_or_worker_code():
-    probe = ("import sys, ldapply.workflows; "
-             "bad = [m for m in ('flask', 'sqlalchemy', 'celery', 'ldapply.models', 'ldapply.services') "
-             "if m in sys.modules]; print(','.join(bad))")
+    probe = (
+        "import sys, ldapply.workflows; "
+        "bad = [m for m in ('flask', 'sqlalchemy', 'celery', 'ldapply.models', 'ldapply.services') "
+        "if m in sys.modules]; print(','.join(bad))"
+    )
     result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
 
