@@ -1,0 +1,78 @@
+"""Data for the benchmarks, made through the real services."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from ldapply.extensions import db
+from ldapply.models import Application, Letter
+from ldapply.services import accounts
+from ldapply.services.transitions import apply_transition
+from ldapply.workflows._spec import Role
+
+ANSWERS = {
+    "organisation_name": "Buurtwerk De Brug vzw",
+    "enterprise_number": "0403170701",
+    "legal_form": "vzw",
+    "has_other_activities": False,
+    "service_field": "bicycle_points",
+    "service_description": "Een fietspunt aan het station. " * 10,
+    "local_need": "Er is geen fietsherstelling in de wijk. " * 10,
+    "target_group_fte": "6.5",
+    "supervisory_fte": "1",
+}
+
+
+def sample_letter_context() -> dict[str, Any]:
+    return {
+        "title": "Beslissing: erkenning",
+        "is_decision": True,
+        "reference": "LDE-2026-BENCH1",
+        "date": "2026-11-27",
+        "organisation": {"name": "Buurtwerk De Brug vzw", "enterprise_number": "0403170701"},
+        "regime": {"code": "general", "title": "Erkenning lokale diensteneconomie", "version": 1},
+        "legal_basis": ["Decreet van 22 december 2006", "Besluit van de Vlaamse Regering van 5 oktober 2007"],
+        "answers": ANSWERS,
+        "sections": [],
+        "decision": {
+            "outcome": "grant",
+            "outcome_label": "Erkenning toekennen",
+            "motivation": "De dienst beantwoordt een aangetoonde lokale behoefte. " * 8,
+        },
+        "parameters": {"council_of_state_appeal_days": {"value": 60}, "objection_enabled": {"value": False}},
+    }
+
+
+def make_granted_letters(count: int) -> Iterator[tuple[uuid.UUID, float]]:
+    """Take `count` grant decisions one by one; yield each letter's id and the moment its decision committed."""
+    organisation = accounts.create_organisation(name="Buurtwerk De Brug vzw")
+    applicant = accounts.create_user(
+        email=f"a-{uuid.uuid4().hex[:6]}@bench.be", name="A", password="x" * 12, organisation=organisation
+    )
+    reviewer = accounts.create_user(
+        email=f"r-{uuid.uuid4().hex[:6]}@bench.be", name="R", password="x" * 12, roles=(Role.REVIEWER,)
+    )
+    decider = accounts.create_user(
+        email=f"d-{uuid.uuid4().hex[:6]}@bench.be", name="D", password="x" * 12, roles=(Role.DECISION_MAKER,)
+    )
+    db.session.commit()
+    for number in range(count):
+        application = Application(
+            reference=f"BENCH-{uuid.uuid4().hex[:8]}",
+            organisation_id=organisation.id,
+            regime_code="general",
+            regime_version=1,
+            state="submitted",
+            answers=ANSWERS,
+            completed_steps=[],
+            created_by_id=applicant.id,
+        )
+        db.session.add(application)
+        db.session.commit()
+        apply_transition(application=application, action="propose_grant", actor=reviewer, comment=f"Goed {number}.")
+        event = apply_transition(application=application, action="confirm_grant", actor=decider)
+        committed_at = time.monotonic()
+        yield db.session.scalar(db.select(Letter.id).where(Letter.event_id == event.id)), committed_at
