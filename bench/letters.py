@@ -42,8 +42,8 @@ def bench_rendering(repeat: int) -> None:
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    from ldapply.services import letters
     from bench._data import sample_letter_context
+    from ldapply.services import letters
 
     fonts = FontConfiguration()
     baseline_html = BASELINE_HTML
@@ -74,10 +74,10 @@ def bench_latency(count: int) -> None:
     os.environ.update(env)
     from flask_migrate import upgrade
 
+    from bench._data import make_granted_letters
     from ldapply import create_app
     from ldapply.extensions import db
     from ldapply.models import Letter, LetterStatus
-    from bench._data import make_granted_letters
 
     app = create_app()
     with app.app_context():
