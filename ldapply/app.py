@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_settings
 from .extensions import celery_init_app, csrf, db, login_manager, migrate, render_migration_item
@@ -27,6 +28,8 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_settings(Path(instance_path)))
     app.config.update(overrides or {})
     _prepare_folders(app)
+    if app.config["BEHIND_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     db.init_app(app)
     migrate.init_app(
         app,

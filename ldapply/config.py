@@ -46,8 +46,14 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
         "SESSION_COOKIE_SECURE": profile == "production",
         "REMEMBER_COOKIE_SECURE": profile == "production",
         "PERMANENT_SESSION_LIFETIME": 30 * 60,  # inactivity timeout (ASVS 7.3.1), refreshed per request
+        "SESSION_ABSOLUTE_SECONDS": 12 * 3600,  # absolute lifetime, whatever the activity (ASVS 7.3.2)
+        "BEHIND_PROXY": env.get("LDAPPLY_BEHIND_PROXY") == "1",  # trust one proxy's X-Forwarded-* headers
         "PREFERRED_URL_SCHEME": "https" if profile == "production" else "http",
         "LETTER_DISPATCH_GRACE_SECONDS": int(env.get("LDAPPLY_LETTER_DISPATCH_GRACE_SECONDS", "60")),
+        # A letter no worker has touched for this long was lost mid-flight (longer than the longest
+        # retry countdown plus the hard time limit), and one tried this often is given up as failed.
+        "LETTER_LEASE_SECONDS": 15 * 60,
+        "LETTER_MAX_ATTEMPTS": 12,
         "CELERY": _celery_settings(broker_url, instance_path),
     }
 

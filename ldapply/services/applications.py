@@ -5,15 +5,16 @@ from __future__ import annotations
 import secrets
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import IO, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..clock import local, utcnow
 from ..extensions import db
-from ..models import Application, User
+from ..models import Application, Upload, User
 from ..workflows import get_regime
 from ..workflows._spec import Step
 from .errors import ChangedMeanwhile, NotFound, StepIncomplete
@@ -31,7 +32,7 @@ class StepStatus(StrEnum):
 
 
 def new_reference(now: datetime | None = None) -> str:
-    year = (now or datetime.now(UTC)).year
+    year = local(now or utcnow()).year
     return f"LDE-{year}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
@@ -97,6 +98,7 @@ def save_step(
     if not is_editable(application):
         raise StepIncomplete("Deze aanvraag is ingediend en kan niet meer gewijzigd worden.")
     written: list[str] = []
+    replaced: list[str] = []
     try:
         merged = {**application.answers, **answers}
         for field in step.fields:
@@ -111,6 +113,7 @@ def save_step(
                     actor=actor,
                 )
                 written.append(stored.key)
+                replaced.extend(_forget_upload(application, merged.get(field.name)))
                 merged[field.name] = upload_reference(upload)
         visible = {f.name for f in step.visible_fields(merged)}
         for field in step.fields:  # answers to fields that no longer apply are not kept
@@ -126,6 +129,42 @@ def save_step(
         if isinstance(exc, StaleDataError):
             raise ChangedMeanwhile() from None
         raise
+    for key in replaced:  # only once the new file is committed is the draft's old file let go
+        get_storage().delete(key)
+
+
+def _forget_upload(application: Application, reference: Any) -> list[str]:
+    """Delete the row of a draft's upload that a new file replaces; return its storage key."""
+    if not isinstance(reference, Mapping):
+        return []
+    old = db.session.scalar(
+        select(Upload).where(Upload.id == uuid.UUID(reference["upload_id"]), Upload.application_id == application.id)
+    )
+    if old is None:
+        return []
+    db.session.delete(old)
+    return [old.storage_key]
+
+
+def initial_answers(application: Application) -> dict[str, Any]:
+    """The answers so far, with fields the organisation's record can fill pre-filled."""
+    regime = regime_of(application)
+    known = {
+        field: getattr(application.organisation, attribute) for attribute, field in regime.organisation_fields.items()
+    }
+    return {**{k: v for k, v in known.items() if v}, **application.answers}
+
+
+def organisation_mismatches(application: Application) -> list[str]:
+    """Labels of answers that differ from the organisation's record, for the reviewer to check."""
+    regime = regime_of(application)
+    fields = {f.name: f for f in regime.all_fields()}
+    mismatches = []
+    for attribute, name in regime.organisation_fields.items():
+        on_record, answered = getattr(application.organisation, attribute), application.answers.get(name)
+        if on_record and answered and str(on_record).casefold() != str(answered).casefold():
+            mismatches.append(fields[name].label.nl)
+    return mismatches
 
 
 def step_statuses(application: Application) -> list[tuple[Step, StepStatus]]:

@@ -16,11 +16,12 @@ from typing import Any
 from flask import current_app
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from ..clock import format_local
 from ..extensions import db
 from ..models import Application, ApplicationEvent, DecisionProposal, Letter, LetterStatus, utcnow
 from ..workflows._spec import Regime
@@ -102,11 +103,11 @@ def build_context(
         "title": spec.title.nl,
         "is_decision": spec.is_decision,
         "reference": application.reference,
-        "date": event.created_at.date().isoformat(),
+        "date": format_local(event.created_at, with_time=False),
+        # The addressee is the organisation on record, never what was typed in a form.
         "organisation": {
-            "name": application.answers.get("organisation_name") or application.organisation.name,
-            "enterprise_number": application.answers.get("enterprise_number")
-            or application.organisation.enterprise_number,
+            "name": application.organisation.name,
+            "enterprise_number": application.organisation.enterprise_number,
         },
         "regime": {"code": regime.code, "title": regime.title.nl, "version": regime.version},
         "legal_basis": [basis.citation("nl") for basis in regime.legal_basis],
@@ -157,21 +158,26 @@ def render_pdf(html: str) -> bytes:
 def render_and_store(letter_id: uuid.UUID) -> bool:
     """Render a pending letter and store its PDF with its SHA-256. Safe to run twice.
 
-    Returns False when the letter was already rendered (a duplicate delivery) and nothing was done.
+    Returns False when there was nothing to do: the letter was already rendered (a duplicate
+    delivery) or has been given up after too many attempts (then it is marked failed).
     """
     letter = db.session.get(Letter, letter_id)
     if letter is None:
         raise LetterRenderError(f"letter {letter_id} does not exist")
-    if letter.status == LetterStatus.RENDERED:
+    if letter.status != LetterStatus.PENDING:
+        return False
+    if letter.attempts >= current_app.config["LETTER_MAX_ATTEMPTS"]:
+        mark_failed(letter.id, f"given up after {letter.attempts} attempts")
         return False
     letter.attempts += 1
+    letter.last_attempt_at = utcnow()
     db.session.commit()
     pdf = render_pdf(render_html(letter.regime_code, letter.kind, letter.context))
     stored = get_storage().put(f"letters/{letter.id}.pdf", pdf)
     # Conditional update: a second worker that rendered meanwhile wins nothing and changes nothing.
     result = db.session.execute(
         update(Letter)
-        .where(Letter.id == letter.id, Letter.status != LetterStatus.RENDERED)
+        .where(Letter.id == letter.id, Letter.status == LetterStatus.PENDING)
         .values(
             status=LetterStatus.RENDERED,
             storage_key=stored.key,
@@ -197,17 +203,29 @@ def mark_failed(letter_id: uuid.UUID, error: str) -> None:
 
 
 def dispatch_pending() -> int:
-    """Re-send pending letters whose hand-off is older than the grace period (broker down, worker lost)."""
-    grace = timedelta(seconds=current_app.config["LETTER_DISPATCH_GRACE_SECONDS"])
-    stale = db.session.scalars(
+    """Re-send pending letters that were lost: never picked up within the grace period (broker down
+    at hand-off), or picked up and then not touched for a whole lease (worker lost mid-flight)."""
+    config = current_app.config
+    now = utcnow()
+    never_started = and_(
+        Letter.attempts == 0, Letter.dispatched_at < now - timedelta(seconds=config["LETTER_DISPATCH_GRACE_SECONDS"])
+    )
+    abandoned = and_(
+        Letter.attempts > 0,
+        Letter.last_attempt_at < now - timedelta(seconds=config["LETTER_LEASE_SECONDS"]),
+        Letter.dispatched_at < now - timedelta(seconds=config["LETTER_LEASE_SECONDS"]),
+    )
+    lost = db.session.scalars(
         select(Letter)
-        .where(Letter.status == LetterStatus.PENDING, Letter.dispatched_at < utcnow() - grace)
+        .where(Letter.status == LetterStatus.PENDING, or_(never_started, abandoned))
         .order_by(Letter.created_at, Letter.id)
         .limit(500)
     ).all()
     sent = 0
-    for letter in stale:
-        if send_task(RENDER_TASK, str(letter.id)):
+    for letter in lost:
+        if letter.attempts >= config["LETTER_MAX_ATTEMPTS"]:
+            letter.status, letter.error = LetterStatus.FAILED, f"given up after {letter.attempts} attempts"
+        elif send_task(RENDER_TASK, str(letter.id)):
             letter.dispatched_at = utcnow()
             sent += 1
     db.session.commit()

@@ -23,10 +23,9 @@ def acting_roles(user: User, application: Application) -> frozenset[Role]:
     return frozenset(roles)
 
 
-def available_transitions(application: Application, user: User) -> list[Transition]:
+def available_transitions(application: Application, user: User, proposal: DecisionProposal | None) -> list[Transition]:
     """The moves this user may make now, in declaration order (what the page offers as buttons)."""
     regime = regime_of(application)
-    proposal = pending_proposal(application.id)
     return [t for t in regime.transitions if _refusal(t, application, user, proposal) is None]
 
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, render_template, request
-from werkzeug.exceptions import HTTPException
+import time
 
+from flask import Flask, Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, logout_user
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from ..clock import format_local
 from ..extensions import login_manager
 from ..models import User
 from ..services import accounts
@@ -25,9 +30,24 @@ def register_views(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
+    app.add_template_filter(format_local, "local")
+    app.before_request(_end_expired_session)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_security_headers)
+
+
+def _end_expired_session() -> WerkzeugResponse | None:
+    """An absolute session lifetime on top of the inactivity timeout (ASVS 7.3.2)."""
+    login_at = session.get("login_at")
+    if current_user.is_authenticated and (
+        login_at is None or time.time() - login_at > current_app.config["SESSION_ABSOLUTE_SECONDS"]
+    ):
+        logout_user()
+        session.clear()
+        flash("Uw sessie is verlopen. Meld u opnieuw aan.", "info")
+        return redirect(url_for("auth.login"))
+    return None
 
 
 def _load_user(session_id: str) -> User | None:

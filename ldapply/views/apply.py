@@ -70,7 +70,7 @@ def edit_step(application_id: uuid.UUID, slug: str) -> str | Response:
         flash("Deze aanvraag is ingediend en kan niet meer gewijzigd worden.", "info")
         return redirect(url_for("apply.overview", application_id=application.id))
     form_class = build_step_form(step, application.answers, request.form if request.method == "POST" else None)
-    form = form_class(data=form_data_for(step, application.answers))
+    form = form_class(data=form_data_for(step, applications.initial_answers(application)))
     if form.validate_on_submit():
         applications.save_step(
             application=application, step=step, answers=form.answers(), files=form.files(), actor=me()

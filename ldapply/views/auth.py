@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from urllib.parse import urlsplit
+
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
@@ -21,6 +24,7 @@ def login() -> str | Response:
             session.clear()  # a fresh session on login (no fixation)
             login_user(user)
             session.permanent = True
+            session["login_at"] = int(time.time())
             return redirect(_safe_next() or url_for("apply.home"))
         form.password.errors.append("Het e-mailadres of het wachtwoord klopt niet.")
     return render_template("auth/login.html", form=form)
@@ -38,5 +42,11 @@ def logout() -> Response:
 
 
 def _safe_next() -> str | None:
+    """A local path to return to after login, or None: never another site (no open redirect)."""
     target = request.args.get("next", "")
-    return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else None
+    if any(ord(ch) < 0x21 or ch == "\\" for ch in target):
+        return None  # tabs and newlines are dropped by browsers, turning "/\t/evil" into "//evil"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

@@ -9,7 +9,7 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 
 from ..forms.base import ActionForm
-from ..services import backoffice, letters, transitions, uploads
+from ..services import applications, backoffice, letters, transitions, uploads
 from ..services.answers import answer_sections
 from ..services.errors import NotFound, TransitionNotAllowed
 from ..services.regimes import regime_of
@@ -35,6 +35,7 @@ def queue() -> str:
 def case(application_id: uuid.UUID, form: ActionForm | None = None, status: int = 200) -> tuple[str, int]:
     application = backoffice.get_case(me(), application_id)
     regime = regime_of(application)
+    proposal = transitions.pending_proposal(application.id)
     page = render_template(
         "backoffice/case.html",
         application=application,
@@ -43,8 +44,9 @@ def case(application_id: uuid.UUID, form: ActionForm | None = None, status: int 
         sections=answer_sections(application, regime),
         letters=letters.letters_for(application.id),
         history=transitions.history(application.id),
-        proposal=transitions.pending_proposal(application.id),
-        actions=transitions.available_transitions(application, me()),
+        proposal=proposal,
+        actions=transitions.available_transitions(application, me(), proposal),
+        mismatches=applications.organisation_mismatches(application),
         form=form or ActionForm(),
     )
     return page, status

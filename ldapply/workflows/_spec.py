@@ -197,7 +197,8 @@ class Regime:
     letters: tuple[LetterSpec, ...]
     outcomes: tuple[Outcome, ...] = ()
     submit_action: str = "submit"  # the applicant's transition out of the initial state
-    summary_fields: Mapping[str, str] = field(default_factory=dict)  # role in letters -> field name
+    # Organisation attributes that pre-fill a field, and that reviewers see compared with the answer.
+    organisation_fields: Mapping[str, str] = field(default_factory=dict)  # attribute -> field name
 
     def step(self, slug: str) -> Step | None:
         return next((s for s in self.steps if s.slug == slug), None)

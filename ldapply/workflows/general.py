@@ -102,5 +102,5 @@ REGIME = Regime(
     transitions=common.TRANSITIONS,
     letters=common.LETTERS,
     outcomes=common.OUTCOMES,
-    summary_fields={"organisation_name": "organisation_name", "enterprise_number": "enterprise_number"},
+    organisation_fields={"name": "organisation_name", "enterprise_number": "enterprise_number"},
 )

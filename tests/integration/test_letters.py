@@ -141,3 +141,40 @@ class TestDispatch:
     def test_a_recently_dispatched_letter_is_not_sent_again(self, app, receipt_id):
         with app.app_context():
             assert letters.dispatch_pending() == 0
+
+    def test_a_letter_a_worker_is_working_on_is_not_sent_again(self, app, receipt_id):
+        with app.app_context():
+            letter = db.session.get(Letter, receipt_id)
+            long_ago = utcnow() - timedelta(seconds=app.config["LETTER_DISPATCH_GRACE_SECONDS"] + 1)
+            letter.dispatched_at, letter.attempts, letter.last_attempt_at = long_ago, 1, utcnow()
+            db.session.commit()
+            assert letters.dispatch_pending() == 0
+
+    def test_a_letter_abandoned_mid_flight_is_sent_again_after_its_lease(self, app, receipt_id):
+        queued_tasks(app)
+        with app.app_context():
+            letter = db.session.get(Letter, receipt_id)
+            expired = utcnow() - timedelta(seconds=app.config["LETTER_LEASE_SECONDS"] + 1)
+            letter.dispatched_at, letter.attempts, letter.last_attempt_at = expired, 1, expired
+            db.session.commit()
+            assert letters.dispatch_pending() == 1
+        assert queued_tasks(app) == [("letters.render", [str(receipt_id)])]
+
+    def test_a_letter_that_keeps_failing_is_given_up_and_shown_as_failed(self, app, receipt_id):
+        with app.app_context():
+            letter = db.session.get(Letter, receipt_id)
+            letter.attempts = app.config["LETTER_MAX_ATTEMPTS"]
+            db.session.commit()
+            render_letter(str(receipt_id))
+            db.session.refresh(letter)
+            assert letter.status == LetterStatus.FAILED
+            assert "given up" in letter.error
+            assert letters.dispatch_pending() == 0
+
+    def test_the_letter_is_addressed_to_the_organisation_on_record_not_to_typed_answers(self, app, receipt_id):
+        with app.app_context():
+            letter = db.session.get(Letter, receipt_id)
+            assert letter.context["organisation"] == {
+                "name": "Buurtwerk De Brug vzw",
+                "enterprise_number": "0403170701",
+            }

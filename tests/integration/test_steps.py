@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from io import BytesIO
+
 import pytest
 
 from ldapply.extensions import db
 from ldapply.models import Application
-from tests.support import STEP_ANSWERS, fill_steps, login, post, start_application, submit
+from tests.support import STEP_ANSWERS, fill_steps, login, minimal_pdf, post, start_application, submit
 
 
 @pytest.fixture
@@ -102,6 +104,29 @@ class TestSaveAndResume:
     def test_after_a_step_the_applicant_goes_to_the_next_missing_step(self, client, draft):
         response = post(client, step_url(draft, "organisation"), STEP_ANSWERS["organisation"])
         assert response.headers["Location"].endswith("/steps/service")
+
+    def test_the_organisation_step_is_pre_filled_from_the_organisation_record(self, client, draft):
+        page = client.get(step_url(draft, "organisation")).get_data(as_text=True)
+        assert 'value="Buurtwerk De Brug vzw"' in page
+        assert 'value="0403170701"' in page
+
+    def test_reviewers_are_warned_when_the_answers_differ_from_the_organisation_record(self, client, people, draft):
+        post(
+            client, step_url(draft, "organisation"), {**STEP_ANSWERS["organisation"], "enterprise_number": "0123456749"}
+        )
+        for slug in ("service", "staffing"):
+            post(client, step_url(draft, slug), STEP_ANSWERS[slug])
+        post(
+            client,
+            step_url(draft, "attachments"),
+            {"business_plan": (BytesIO(minimal_pdf()), "p.pdf")},
+            content_type="multipart/form-data",
+        )
+        submit(client, draft)
+        login(client, people.reviewer)
+        page = client.get(f"/backoffice/applications/{draft}").get_data(as_text=True)
+        assert "verschillen van de gegevens van de organisatie" in page
+        assert "Ondernemingsnummer (KBO)" in page
 
     def test_an_unknown_step_is_404(self, client, draft):
         assert client.get(step_url(draft, "nope")).status_code == 404

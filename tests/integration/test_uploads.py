@@ -107,11 +107,18 @@ class TestAcceptedUploads:
         assert response.headers["Content-Disposition"].startswith("attachment")
         assert response.headers["X-Content-Type-Options"] == "nosniff"
 
-    def test_a_replaced_file_keeps_the_step_complete_without_a_new_upload(self, app, client, draft):
+    def test_a_step_with_an_uploaded_file_can_be_saved_again_without_choosing_it_again(self, app, client, draft):
         upload(client, draft, minimal_pdf(), "eerste.pdf")
         response = post(client, f"/applications/{draft}/steps/attachments", {}, content_type="multipart/form-data")
         assert response.status_code == 302
+        with app.app_context():
+            assert db.session.get(Application, draft).answers["business_plan"]["filename"] == "eerste.pdf"
+
+    def test_a_replaced_draft_file_is_removed_row_and_file(self, app, client, draft):
+        upload(client, draft, minimal_pdf(), "eerste.pdf")
         upload(client, draft, minimal_pdf("tweede"), "tweede.pdf")
         with app.app_context():
             assert db.session.get(Application, draft).answers["business_plan"]["filename"] == "tweede.pdf"
-            assert db.session.scalar(db.select(db.func.count(Upload.id))) == 2  # nothing uploaded is lost
+            rows = db.session.scalars(db.select(Upload)).all()
+        assert [row.filename for row in rows] == ["tweede.pdf"]
+        assert [p.name for p in stored_files(app)] == [str(rows[0].id)]

@@ -1,0 +1,26 @@
+"""Time: stored in UTC, shown and dated in Brussels time (a letter's date starts legal deadlines)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+LOCAL_ZONE = ZoneInfo("Europe/Brussels")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def local(moment: datetime) -> datetime:
+    return moment.astimezone(LOCAL_ZONE)
+
+
+def local_date(moment: datetime) -> date:
+    return local(moment).date()
+
+
+def format_local(moment: datetime | None, with_time: bool = True) -> str:
+    if moment is None:
+        return "—"
+    return local(moment).strftime("%d-%m-%Y om %H:%M" if with_time else "%d-%m-%Y")
