@@ -62,7 +62,7 @@ def bench_rendering(repeat: int) -> None:
 
 
 def bench_latency(count: int) -> None:
-    """Decision committed -> PDF stored, through the filesystem broker and a real worker process."""
+    """Decision committed -> PDF stored, through the embedded SQLAlchemy broker and a real worker process."""
     instance = Path(tempfile.mkdtemp(prefix="ldapply-bench-"))
     env = {
         **os.environ,

@@ -47,7 +47,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _prepare_folders(app: Flask) -> None:
-    for folder in (app.instance_path, app.config["STORAGE_DIR"], app.config["BROKER_DIR"]):
+    for folder in (app.instance_path, app.config["STORAGE_DIR"]):
         Path(folder).mkdir(parents=True, exist_ok=True)
 
 

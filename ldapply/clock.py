@@ -20,6 +20,28 @@ def local_date(moment: datetime) -> date:
     return local(moment).date()
 
 
+MONTHS_NL = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+
+
+def letter_date(moment: datetime) -> str:
+    """The date as a Dutch letter writes it, in Brussels time: 27 november 2026."""
+    day = local_date(moment)
+    return f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"
+
+
 def format_local(moment: datetime | None, with_time: bool = True) -> str:
     if moment is None:
         return "—"

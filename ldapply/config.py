@@ -29,14 +29,13 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
     if profile not in PROFILES:
         raise ConfigError(f"LDAPPLY_ENV must be one of {', '.join(PROFILES)}, not {profile!r}")
     database_url = env.get("LDAPPLY_DATABASE_URL") or _embedded_database_url(instance_path, profile)
-    broker_url = env.get("LDAPPLY_BROKER_URL") or _embedded_broker_url(profile)
+    broker_url = env.get("LDAPPLY_BROKER_URL") or _embedded_broker_url(instance_path, profile)
     return {
         "LDAPPLY_ENV": profile,
         "SECRET_KEY": _secret_key(instance_path, profile, env),
         "SQLALCHEMY_DATABASE_URI": _normalise_database_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "STORAGE_DIR": Path(env.get("LDAPPLY_STORAGE_DIR") or instance_path / "storage"),
-        "BROKER_DIR": instance_path / "broker",
         "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
         "MAX_UPLOAD_BYTES": MAX_UPLOAD_BYTES,
         "MAX_FORM_PARTS": 100,
@@ -64,10 +63,12 @@ def _embedded_database_url(instance_path: Path, profile: str) -> str:
     return f"sqlite:///{instance_path / 'ldapply.sqlite'}"
 
 
-def _embedded_broker_url(profile: str) -> str:
+def _embedded_broker_url(instance_path: Path, profile: str) -> str:
+    """kombu's SQLAlchemy transport on a SQLite file: no server, and transactional, unlike the
+    filesystem transport, whose reader can take a message file before it is written (kombu#1551)."""
     if profile == "production":
         raise ConfigError("LDAPPLY_BROKER_URL is required in production")
-    return "filesystem://"
+    return f"sqla+sqlite:///{instance_path / 'broker.sqlite'}"
 
 
 def _normalise_database_url(url: str) -> str:
@@ -125,13 +126,9 @@ def _celery_settings(broker_url: str, instance_path: Path) -> dict[str, Any]:
             "dispatch-pending-letters": {"task": "letters.dispatch_pending", "schedule": 30.0},
         },
     }
-    if broker_url.startswith("filesystem://"):
-        folder = instance_path / "broker"
-        settings["broker_transport_options"] = {
-            "data_folder_in": str(folder),
-            "data_folder_out": str(folder),
-            "control_folder": str(folder / "control"),
-        }
+    if broker_url.startswith(("sqla+sqlite", "sqlalchemy+sqlite")):
+        # These options go to create_engine: wait for the other process's write lock, do not fail.
+        settings["broker_transport_options"] = {"connect_args": {"timeout": 10}}
     elif broker_url.startswith(("redis://", "rediss://")):
         # A hung Redis fails in seconds, not never (quality fact 6); the visibility timeout
         # exceeds three times the hard time limit so a slow letter is not delivered twice.

@@ -68,7 +68,7 @@ def counts(junit: Path) -> tuple[int, int, int]:
 
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="ldapply-tests-"))
-    runs = [start("embedded (SQLite + filesystem broker)", {"LDAPPLY_TEST_BACKEND": "embedded"}, workdir)]
+    runs = [start("embedded (SQLite, SQLAlchemy broker)", {"LDAPPLY_TEST_BACKEND": "embedded"}, workdir)]
     if services_configured():
         runs.append(start("services (PostgreSQL + Redis)", {"LDAPPLY_TEST_BACKEND": "services"}, workdir))
     started = time.monotonic()

@@ -1,6 +1,6 @@
 """Shared fixtures: one app per run on the run's database and broker, clean tables after every test.
 
-The embedded run (the default) uses a SQLite file and kombu's filesystem broker. With
+The embedded run (the default) uses a SQLite file for the data and another for kombu's SQLAlchemy broker. With
 `LDAPPLY_TEST_BACKEND=services` the same suite runs on PostgreSQL and Redis, taken from
 `LDAPPLY_TEST_DATABASE_URL` and `LDAPPLY_TEST_REDIS_URL`; an unreachable service fails the run.
 """
@@ -62,7 +62,12 @@ def _redis_url(base: str, db_index: int) -> str:
 def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
     instance = tmp_path_factory.mktemp("instance")
     if BACKEND == "embedded":
-        yield Backend("embedded", f"sqlite:///{instance / 'ldapply.sqlite'}", "filesystem://", instance)
+        yield Backend(
+            "embedded",
+            f"sqlite:///{instance / 'ldapply.sqlite'}",
+            f"sqla+sqlite:///{instance / 'broker.sqlite'}",
+            instance,
+        )
         return
     server_url = os.environ["LDAPPLY_TEST_DATABASE_URL"]
     redis_url = _redis_url(os.environ["LDAPPLY_TEST_REDIS_URL"], 15)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -12,7 +13,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms import Field as WTField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..workflows._spec import Answers, Field, FieldKind, Step
 from .base import LdapplyForm
@@ -20,8 +21,14 @@ from .base import LdapplyForm
 RADIO_MAX_CHOICES = 6
 
 
+NUMBER = re.compile(r"-?\d+([.,]\d+)?")
+
+
 def _parse_number(raw: str, integer: bool) -> Decimal:
-    value = Decimal(raw.replace(" ", "").replace(",", "."))
+    compact = raw.replace(" ", "")
+    if not NUMBER.fullmatch(compact):  # no exponents, no thousands separators, no "NaN"
+        raise InvalidOperation
+    value = Decimal(compact.replace(",", "."))
     if not value.is_finite() or (integer and value != value.to_integral_value()):
         raise InvalidOperation
     return value
@@ -58,7 +65,8 @@ def _required(field: Field, visible: bool) -> list[Any]:
     if not (field.required and visible):
         return [Optional()]
     message = "Maak een keuze." if field.kind in (FieldKind.CHOICE, FieldKind.YES_NO) else "Vul dit veld in."
-    return [InputRequired(message)]
+    # DataRequired runs after the strip filter: an answer of only spaces is no answer.
+    return [DataRequired(message)]
 
 
 def _wt_field(field: Field, visible: bool, has_file: bool) -> WTField:

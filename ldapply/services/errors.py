@@ -43,7 +43,11 @@ class ChangedMeanwhile(DomainError):
 
 
 class InvalidUpload(DomainError):
-    pass
+    """An uploaded file refused for a reason the applicant can fix; `field` is where to show it."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class StepIncomplete(DomainError):

@@ -7,6 +7,8 @@ later (or again) says exactly what was decided. Rendering happens only in the wo
 from __future__ import annotations
 
 import logging
+import re
+import unicodedata
 import uuid
 from datetime import timedelta
 from functools import cache
@@ -21,9 +23,10 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from ..clock import format_local
+from ..clock import letter_date
 from ..extensions import db
 from ..models import Application, ApplicationEvent, DecisionProposal, Letter, LetterStatus, utcnow
+from ..workflows import get_regime
 from ..workflows._spec import Regime
 from .answers import answer_sections
 from .dispatch import enqueue_after_commit, send_task
@@ -103,7 +106,7 @@ def build_context(
         "title": spec.title.nl,
         "is_decision": spec.is_decision,
         "reference": application.reference,
-        "date": format_local(event.created_at, with_time=False),
+        "date": letter_date(event.created_at),
         # The addressee is the organisation on record, never what was typed in a form.
         "organisation": {
             "name": application.organisation.name,
@@ -230,6 +233,13 @@ def dispatch_pending() -> int:
             sent += 1
     db.session.commit()
     return sent
+
+
+def download_name(reference: str, letter: Letter) -> str:
+    """A Dutch, filesystem-safe file name: LDE-2026-ABC123-beslissing-erkenning.pdf."""
+    title = get_regime(letter.regime_code).letter(letter.kind).title.nl.lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode())
+    return f"{reference}-{slug.strip('-')}.pdf"
 
 
 def letters_for(application_id: uuid.UUID) -> list[Letter]:

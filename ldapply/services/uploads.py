@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import unicodedata
 import uuid
+import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
 from flask import current_app
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from ..extensions import db
@@ -22,10 +26,21 @@ class FileKind:
     magic: bytes
     content_type: str
     label: str
+    parses: Callable[[bytes], bool]
+
+
+def _pdf_has_pages(data: bytes) -> bool:
+    """A PDF that a reader can open and that has at least one page, not just a PDF header."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a quirky but readable PDF is still a PDF
+        try:
+            return len(PdfReader(io.BytesIO(data), strict=False).pages) > 0
+        except Exception:  # any parse failure means: not a usable PDF
+            return False
 
 
 FILE_KINDS = {
-    "pdf": FileKind(".pdf", b"%PDF-", "application/pdf", "PDF"),
+    "pdf": FileKind(".pdf", b"%PDF-", "application/pdf", "PDF", _pdf_has_pages),
 }
 
 
@@ -51,7 +66,7 @@ def read_checked(stream: IO[bytes], filename: str, kinds: tuple[str, ...]) -> tu
     kind = next((k for k in allowed if name.lower().endswith(k.extension)), None)
     if kind is None:
         raise InvalidUpload(f"Het bestand moet een {names}-bestand zijn.")
-    if not data.startswith(kind.magic):
+    if not data.startswith(kind.magic) or not kind.parses(data):
         raise InvalidUpload(f"De inhoud van het bestand is geen {kind.label}. Kies een echt {kind.label}-bestand.")
     return data, kind, name
 
@@ -60,7 +75,10 @@ def store_upload(
     *, application: Application, field_name: str, stream: IO[bytes], filename: str, kinds: tuple[str, ...], actor: User
 ) -> tuple[Upload, StoredFile]:
     """Write the file and add its row to the session; the caller commits or removes the file."""
-    data, kind, name = read_checked(stream, filename, kinds)
+    try:
+        data, kind, name = read_checked(stream, filename, kinds)
+    except InvalidUpload as refusal:
+        raise InvalidUpload(refusal.message, field=field_name) from None
     upload_id = uuid.uuid4()
     stored = get_storage().put(f"uploads/{application.id}/{upload_id}", data)
     upload = Upload(

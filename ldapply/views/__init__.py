@@ -31,10 +31,19 @@ def register_views(app: Flask) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
     app.add_template_filter(format_local, "local")
+    app.add_template_filter(format_filesize, "filesize")
     app.before_request(_end_expired_session)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_security_headers)
+
+
+def format_filesize(size: int) -> str:
+    """Sizes as people read them, with a decimal comma: 27 bytes, 1,2 kB, 3,4 MB."""
+    if size < 1024:
+        return f"{size} bytes"
+    value, unit = (size / 1024, "kB") if size < 1024 * 1024 else (size / 1024 / 1024, "MB")
+    return f"{value:.1f} {unit}".replace(".", ",")
 
 
 def _end_expired_session() -> WerkzeugResponse | None:

@@ -12,7 +12,7 @@ from ..forms.base import EmptyForm, SubmitForm
 from ..forms.builder import build_step_form, form_data_for
 from ..services import accounts, applications, letters, transitions, uploads
 from ..services.answers import answer_sections
-from ..services.errors import NotFound
+from ..services.errors import InvalidUpload, NotFound
 from ..services.regimes import regime_of
 from ..workflows import REGIMES
 from ._helpers import me, pdf_download
@@ -60,7 +60,7 @@ def overview(application_id: uuid.UUID) -> str:
 
 @bp.route("/applications/<uuid:application_id>/steps/<slug>", methods=["GET", "POST"])
 @login_required
-def edit_step(application_id: uuid.UUID, slug: str) -> str | Response:
+def edit_step(application_id: uuid.UUID, slug: str) -> Response | tuple[str, int]:
     application = applications.get_for_member(me(), application_id)
     regime = regime_of(application)
     step = regime.step(slug)
@@ -72,13 +72,17 @@ def edit_step(application_id: uuid.UUID, slug: str) -> str | Response:
     form_class = build_step_form(step, application.answers, request.form if request.method == "POST" else None)
     form = form_class(data=form_data_for(step, applications.initial_answers(application)))
     if form.validate_on_submit():
-        applications.save_step(
-            application=application, step=step, answers=form.answers(), files=form.files(), actor=me()
-        )
-        return redirect(_next_page(application))
+        try:
+            applications.save_step(
+                application=application, step=step, answers=form.answers(), files=form.files(), actor=me()
+            )
+            return redirect(_next_page(application))
+        except InvalidUpload as refusal:  # shown beside the file field, with the other answers kept
+            getattr(form, refusal.field).errors = [refusal.message]
+    status = 400 if request.method == "POST" else 200
     return render_template(
         "apply/step.html", application=application, regime=regime, step=step, form=form, answers=application.answers
-    )
+    ), status
 
 
 def _next_page(application: applications.Application) -> str:
@@ -144,4 +148,4 @@ def download_letter(application_id: uuid.UUID, letter_id: uuid.UUID) -> Response
         data = letters.letter_pdf(letter)
     except LookupError:
         raise NotFound("Deze brief wordt nog opgemaakt. Probeer het over enkele ogenblikken opnieuw.") from None
-    return pdf_download(data, f"{application.reference}-{letter.kind}.pdf")
+    return pdf_download(data, letters.download_name(application.reference, letter))

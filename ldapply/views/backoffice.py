@@ -59,11 +59,13 @@ def apply_action(application_id: uuid.UUID, action: str) -> Response | tuple[str
     if not form.validate_on_submit():
         return case(application_id, form=form, status=400)
     try:
-        transitions.apply_transition(application=application, action=action, actor=me(), comment=form.comment.data)
+        event = transitions.apply_transition(
+            application=application, action=action, actor=me(), comment=form.comment.data
+        )
     except TransitionNotAllowed as refusal:
         form.comment.errors = [refusal.message]
         return case(application_id, form=form, status=refusal.status_code)
-    flash("De actie is uitgevoerd.", "success")
+    flash(f"Uitgevoerd: {regime_of(application).transition(event.action).label.nl}.", "success")  # type: ignore[union-attr]
     return redirect(url_for("backoffice.case", application_id=application.id))
 
 
@@ -81,6 +83,6 @@ def download_letter(application_id: uuid.UUID, letter_id: uuid.UUID) -> Response
     if letter is None:
         raise NotFound()
     try:
-        return pdf_download(letters.letter_pdf(letter), f"{application.reference}-{letter.kind}.pdf")
+        return pdf_download(letters.letter_pdf(letter), letters.download_name(application.reference, letter))
     except LookupError:
         raise NotFound("Deze brief wordt nog opgemaakt.") from None

@@ -187,7 +187,7 @@ def propose_recognition(page: Page, reference: str, screenshot: Path) -> None:
     page.screenshot(path=screenshot, full_page=True)
     page.get_by_role("textbox", name="Motivering bij „Erkenning voorstellen”", exact=True).fill(MOTIVATION)
     page.get_by_role("button", name="Erkenning voorstellen").click()
-    expect(page.get_by_role("status")).to_have_text("De actie is uitgevoerd.")
+    expect(page.get_by_role("status")).to_have_text("Uitgevoerd: Erkenning voorstellen.")
     expect(page.get_by_role("heading", name="Voorstel van beslissing")).to_be_visible()
 
 
@@ -195,9 +195,9 @@ def decide_recognition(page: Page, reference: str, screenshot: Path) -> None:
     open_case_from_queue(page, reference)
     expect(page.get_by_text(MOTIVATION).first).to_be_visible()
     page.screenshot(path=screenshot, full_page=True)
-    page.get_by_role("button", name="Erkenning beslissen").click()
-    expect(page.get_by_role("status")).to_have_text("De actie is uitgevoerd.")
-    expect(answer_shown(page, "Toestand")).to_contain_text("Erkend")
+    page.get_by_role("button", name="Beslissen: erkenning toekennen").click()
+    expect(page.get_by_role("status")).to_have_text("Uitgevoerd: Beslissen: erkenning toekennen.")
+    expect(answer_shown(page, "Status")).to_contain_text("Erkend")
 
 
 def download_decision_letter(page: Page, reference: str, folder: Path) -> bytes:
@@ -208,7 +208,7 @@ def download_decision_letter(page: Page, reference: str, folder: Path) -> bytes:
         letter.get_by_role("link", name="PDF downloaden").click()
     download = download_info.value
     assert download.failure() is None
-    assert download.suggested_filename == f"{reference}-decision_granted.pdf"
+    assert download.suggested_filename == f"{reference}-beslissing-erkenning.pdf"
     target = folder / download.suggested_filename
     download.save_as(target)
     return target.read_bytes()

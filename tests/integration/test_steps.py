@@ -26,8 +26,9 @@ class TestValidation:
         answers = {**STEP_ANSWERS["organisation"], "enterprise_number": "0123.456.789"}
         response = post(client, step_url(draft, "organisation"), answers)
         page = response.get_data(as_text=True)
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "Er is een probleem" in page
+        assert "<title>Fout: " in page
         assert "Dit is geen geldig ondernemingsnummer." in page
         assert 'value="Buurtwerk De Brug vzw"' in page  # what was typed is kept
 
@@ -40,8 +41,8 @@ class TestValidation:
 
     def test_missing_answers_are_named_in_the_error_summary(self, client, draft):
         page = post(client, step_url(draft, "service"), {}).get_data(as_text=True)
-        assert "Beschrijving van de dienst: Vul dit veld in." in page
-        assert "Dienstendomein: Maak een keuze." in page
+        assert "Beschrijving van de dienst – Vul dit veld in." in page
+        assert "Dienstendomein – Maak een keuze." in page
         assert page.count("Vul dit veld in.") == 4  # in the summary and beside each field
 
     @pytest.mark.parametrize(
@@ -55,6 +56,26 @@ class TestValidation:
     def test_a_bad_fte_number_gets_a_message_that_says_what_to_fix(self, client, draft, value, message):
         page = post(client, step_url(draft, "staffing"), {"target_group_fte": value, "supervisory_fte": "1"})
         assert message in page.get_data(as_text=True)
+
+    def test_an_answer_of_only_spaces_is_no_answer(self, client, draft):
+        answers = {**STEP_ANSWERS["service"], "service_description": "   \n  "}
+        response = post(client, step_url(draft, "service"), answers)
+        assert response.status_code == 400
+        assert "Beschrijving van de dienst – Vul dit veld in." in response.get_data(as_text=True)
+
+    @pytest.mark.parametrize("value", ["1e3", "NaN", "Infinity", "1.000,5", "5,5,5"])
+    def test_only_plain_decimal_numbers_are_accepted(self, client, draft, value):
+        response = post(client, step_url(draft, "staffing"), {"target_group_fte": value, "supervisory_fte": "1"})
+        assert "Vul een getal in, bijvoorbeeld 5,5." in response.get_data(as_text=True)
+
+    def test_error_summary_links_reach_radio_groups_and_fields_describe_their_errors(self, client, draft):
+        emptied = {"organisation_name": "", "enterprise_number": ""}  # as a browser posts cleared inputs
+        page = post(client, step_url(draft, "organisation"), emptied).get_data(as_text=True)
+        assert 'href="#legal_form-0"' in page
+        assert 'id="legal_form-0"' in page
+        assert 'aria-describedby="organisation_name-error"' in page
+        assert 'aria-invalid="true"' in page
+        assert '="None"' not in page
 
     def test_text_longer_than_allowed_is_refused(self, client, draft):
         answers = {**STEP_ANSWERS["organisation"], "organisation_name": "x" * 201}
@@ -77,7 +98,7 @@ class TestConditionalFields:
     def test_the_sui_generis_responsible_is_required_when_there_are_other_activities(self, client, draft):
         answers = {**STEP_ANSWERS["organisation"], "has_other_activities": "yes"}
         response = post(client, step_url(draft, "organisation"), answers)
-        assert response.status_code == 200
+        assert response.status_code == 400
         assert "Vul dit veld in." in response.get_data(as_text=True)
 
     def test_an_answer_to_a_field_that_no_longer_applies_is_dropped(self, app, client, draft):

@@ -42,6 +42,15 @@ BAD_UPLOADS = [
     pytest.param(minimal_pdf(), "plan.pdf.exe", "Het bestand moet een PDF-bestand zijn.", id="double-extension"),
     pytest.param(b"MZ\x90\x00", "plan.exe", "Het bestand moet een PDF-bestand zijn.", id="executable"),
     pytest.param(b"<svg onload=alert(1)>", "plan.svg", "Het bestand moet een PDF-bestand zijn.", id="svg"),
+    pytest.param(
+        b"%PDF-1.4\n" + b"garbage " * 50, "plan.pdf", "De inhoud van het bestand is geen PDF", id="header-only"
+    ),
+    pytest.param(
+        b"%PDF-1.4\n<html><script>alert(1)</script></html>",
+        "plan.pdf",
+        "De inhoud van het bestand is geen PDF",
+        id="pdf-html-polyglot",
+    ),
 ]
 
 
@@ -49,8 +58,10 @@ class TestRejectedUploads:
     @pytest.mark.parametrize(("data", "name", "message"), BAD_UPLOADS)
     def test_a_bad_file_is_refused_with_a_reason_and_nothing_is_kept(self, app, client, draft, data, name, message):
         response = upload(client, draft, data, name)
+        page = response.get_data(as_text=True)
         assert response.status_code == 400
-        assert message in response.get_data(as_text=True)
+        assert message in page
+        assert 'id="business_plan-error"' in page  # shown beside the field, on the step page itself
         with app.app_context():
             assert db.session.scalar(db.select(db.func.count(Upload.id))) == 0
             assert "business_plan" not in db.session.get(Application, draft).answers

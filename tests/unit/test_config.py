@@ -51,9 +51,8 @@ def test_development_generates_a_secret_once_and_keeps_it(tmp_path):
 def test_development_defaults_need_no_servers(tmp_path):
     settings = load_settings(tmp_path, {"LDAPPLY_ENV": "development"})
     assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'ldapply.sqlite'}"
-    assert settings["CELERY"]["broker_url"] == "filesystem://"
-    options = settings["CELERY"]["broker_transport_options"]
-    assert options["data_folder_in"] == options["data_folder_out"]
+    assert settings["CELERY"]["broker_url"] == f"sqla+sqlite:///{tmp_path / 'broker.sqlite'}"
+    assert settings["CELERY"]["broker_transport_options"]["connect_args"]["timeout"] >= 5
 
 
 def test_letters_are_redelivered_when_a_worker_dies_mid_render(tmp_path):
