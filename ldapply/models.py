@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint, Uuid
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -107,6 +120,20 @@ class RoleGrant(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     user: Mapped[User] = relationship(back_populates="role_grants")
 
 
+class Call(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A call for applications (oproep) under one regime: a window and a cap on the volume granted."""
+
+    __tablename__ = "calls"
+
+    regime_code: Mapped[str] = mapped_column(String(64), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)  # the last day applications are accepted, Brussels time
+    cap: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    application_types: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+
+
 class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "applications"
 
@@ -117,6 +144,9 @@ class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     state: Mapped[str] = mapped_column(String(64), index=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     completed_steps: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    call_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("calls.id"), index=True)
+    # The parameter values the application was filed under, pinned at submission for its whole life.
+    parameters: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -124,6 +154,7 @@ class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+    call: Mapped[Call | None] = relationship(lazy="joined")
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (read once by the mapper)
 
 
@@ -169,12 +200,29 @@ class DecisionProposal(TimestampMixin, db.Model):  # type: ignore[name-defined,m
     application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     outcome: Mapped[str] = mapped_column(String(32))
     motivation: Mapped[str] = mapped_column(Text)
+    volume: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))  # the volume granted, when it is decided
     proposed_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(16), default=ProposalStatus.PENDING)
     settled_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id], lazy="joined")
+
+
+class ConditionVerdict(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A reviewer's judgement of one legal condition for one application (the assessment checklist)."""
+
+    __tablename__ = "condition_verdicts"
+    __table_args__ = (UniqueConstraint("application_id", "condition_code"),)
+
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    condition_code: Mapped[str] = mapped_column(String(64))
+    met: Mapped[bool]
+    note: Mapped[str | None] = mapped_column(Text)
+    assessed_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    assessed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    assessed_by: Mapped[User] = relationship(lazy="joined")
 
 
 class LetterStatus(StrEnum):

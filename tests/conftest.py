@@ -199,4 +199,31 @@ def people(app: Flask, _hash_each_password_once: None) -> People:
             admin=person("adm@vo.be", "Ada", roles=(Role.ADMIN,)),
         )
         db.session.commit()
+        _open_a_call_for_every_regime_with_calls(made.admin.id)
     return made
+
+
+def _open_a_call_for_every_regime_with_calls(admin_id: uuid.UUID) -> None:
+    """Regimes that work with calls need an open one to start an application (an admin's task)."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from ldapply.extensions import db
+    from ldapply.models import Call
+    from ldapply.services.calls import today
+    from ldapply.workflows import REGIMES
+
+    for regime in REGIMES.values():
+        if regime.uses_calls:
+            db.session.add(
+                Call(
+                    regime_code=regime.code,
+                    title=f"Oproep {regime.title.nl}",
+                    cap=Decimal(320),
+                    opens_on=today() - timedelta(days=30),
+                    closes_on=today() + timedelta(days=30),
+                    application_types=["new", "extension"],
+                    created_by_id=admin_id,
+                )
+            )
+    db.session.commit()

@@ -79,36 +79,89 @@ def minimal_pdf(text: str = "Ondernemingsplan") -> bytes:
     return out.getvalue()
 
 
-STEP_ANSWERS = {
+PDF = object()  # stands for "upload a small PDF here" in the answers below
+
+GENERAL_ANSWERS: dict[str, dict[str, Any]] = {
     "organisation": {
         "organisation_name": "Buurtwerk De Brug vzw",
         "enterprise_number": "0403.170.701",
         "legal_form": "vzw",
         "has_other_activities": "no",
     },
+    "application_type": {"application_type": "new"},
     "service": {
         "service_field": "bicycle_points",
         "service_description": "Een fietspunt aan het station.",
         "local_need": "Er is geen fietsherstelling in de wijk; de dienst vult het aanbod aan.",
+        "target_customers": "Pendelaars en buurtbewoners.",
     },
-    "staffing": {"target_group_fte": "6,5", "supervisory_fte": "1"},
+    "public_commission": {"commissioning_authority": "Stad Gent", "commission_decision": PDF},
+    "staffing": {
+        "target_group_fte": "6,5",
+        "supervisory_fte": "1",
+        "guidance_plan": "Een begeleider per vijf werknemers.",
+        "participation_plan": "Een gebruikersraad twee keer per jaar.",
+    },
+    "budget": {
+        "budget_flemish": "120000",
+        "budget_federal": "80000",
+        "budget_commissioning": "30000",
+        "budget_users": "5000",
+    },
+    "attachments": {"business_plan": PDF},
+    "declarations": {"declares_separate_registration": "yes", "declares_no_displacement": "yes"},
 }
+REGIME_ANSWERS: dict[str, dict[str, dict[str, Any]]] = {"general": GENERAL_ANSWERS}
+STEP_ANSWERS = GENERAL_ANSWERS  # the general regime's answers, by step
 
 
 def start_application(client: FlaskClient, regime: str = "general") -> uuid.UUID:
-    response = post(client, "/applications", {"regime": regime})
+    """Start from the home page as a person would, choosing the first open call where the regime has calls."""
+    home = client.get("/").get_data(as_text=True)
+    data = {"regime": regime}
+    call = re.search(rf'id="call-{regime}" name="call">\s*<option value="([^"]+)"', home)
+    if call:
+        data["call"] = call.group(1)
+    response = post(client, "/applications", data)
     assert response.status_code == 302, response.get_data(as_text=True)
+    assert "/applications/" in response.headers["Location"], "no application started (no open call?)"
     return uuid.UUID(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
 
 
-def fill_steps(client: FlaskClient, application_id: uuid.UUID, pdf: bytes | None = None) -> None:
+def step_data(answers: dict[str, Any], pdf: bytes | None = None) -> tuple[dict[str, Any], bool]:
+    """Form data for one step, with PDF placeholders turned into files; and whether it is multipart."""
+    files = {k: (BytesIO(pdf or minimal_pdf()), f"{k}.pdf") for k, v in answers.items() if v is PDF}
+    return {**{k: v for k, v in answers.items() if v is not PDF}, **files}, bool(files)
+
+
+def fill_steps(
+    client: FlaskClient, application_id: uuid.UUID, pdf: bytes | None = None, regime: str = "general"
+) -> None:
     base = f"/applications/{application_id}/steps"
-    for slug, answers in STEP_ANSWERS.items():
-        response = post(client, f"{base}/{slug}", answers)
-        assert response.status_code == 302, response.get_data(as_text=True)
-    upload = {"business_plan": (BytesIO(pdf or minimal_pdf()), "ondernemingsplan.pdf")}
-    response = post(client, f"{base}/attachments", upload, content_type="multipart/form-data")
+    for slug, answers in REGIME_ANSWERS[regime].items():
+        data, multipart = step_data(answers, pdf)
+        options = {"content_type": "multipart/form-data"} if multipart else {}
+        response = post(client, f"{base}/{slug}", data, **options)
+        assert response.status_code == 302, f"{slug}: " + response.get_data(as_text=True)
+
+
+def to_review(client: FlaskClient, application_id: uuid.UUID, met: bool = True, regime: str = "general") -> None:
+    """As a reviewer: through the admissibility check into substantive review, every condition assessed."""
+    from ldapply.workflows import get_regime
+
+    for action in ("start_admissibility", "accept_for_review"):
+        response = act(client, application_id, action)
+        assert response.status_code == 302, f"{action}: " + response.get_data(as_text=True)
+    codes = [c.code for c in get_regime(regime).conditions]
+    response = (
+        assess_all(client, application_id, codes[:1], met=met) if not met else assess_all(client, application_id, codes)
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def assess_all(client: FlaskClient, application_id: uuid.UUID, codes: list[str], met: bool = True) -> Any:
+    data = {f"verdict-{code}": "met" if met else "not_met" for code in codes}
+    return post(client, f"/backoffice/applications/{application_id}/assessment", data)
 
 
 def submit(client: FlaskClient, application_id: uuid.UUID) -> Any:

@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 def _strip(value: Any) -> Any:
@@ -40,6 +52,39 @@ class SubmitForm(LdapplyForm):
 
 class ActionForm(LdapplyForm):
     comment = TextAreaField("Motivering", validators=[Length(max=10_000, message="De motivering is te lang.")])
+    volume = StringField("Toegekend volume", validators=[Optional(), Length(max=20)])
+
+    def volume_value(self) -> Decimal | None:
+        """The volume typed with a decimal comma or point; None when empty or not a number."""
+        try:
+            return Decimal((self.volume.data or "").replace(",", ".")) if self.volume.data else None
+        except InvalidOperation:
+            return None
+
+
+class CallForm(LdapplyForm):
+    regime = SelectField("Regeling", validators=[DataRequired("Kies een regeling.")])
+    title = StringField("Titel van de oproep", validators=[DataRequired("Geef de oproep een titel."), Length(max=200)])
+    opens_on = DateField("Opent op", validators=[DataRequired("Geef de openingsdatum.")])
+    closes_on = DateField("Laatste dag om in te dienen", validators=[DataRequired("Geef de sluitingsdatum.")])
+    cap = StringField("Plafond (VTE, omkadering inbegrepen)", validators=[DataRequired("Geef het plafond.")])
+    application_types = SelectMultipleField(
+        "Toegelaten soorten aanvragen",
+        choices=[SelectChoice("new", "Nieuw initiatief"), SelectChoice("extension", "Uitbreiding")],
+        default=["new", "extension"],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+    )
+
+    def validate_cap(self, field: StringField) -> None:
+        if self.cap_value() <= 0:
+            raise ValidationError("Geef een plafond groter dan nul, bijvoorbeeld 320.")
+
+    def cap_value(self) -> Decimal:
+        try:
+            return Decimal((self.cap.data or "").replace(",", "."))
+        except InvalidOperation:
+            return Decimal(0)
 
 
 class EmptyForm(LdapplyForm):

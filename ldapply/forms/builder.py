@@ -10,10 +10,21 @@ from typing import Any
 from flask_wtf.file import FileField
 from stdnum.be import vat
 from werkzeug.datastructures import FileStorage, MultiDict
-from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms import Field as WTField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..workflows._spec import Answers, Field, FieldKind, Step
 from .base import LdapplyForm
@@ -69,6 +80,34 @@ def _required(field: Field, visible: bool) -> list[Any]:
     return [DataRequired(message)]
 
 
+def _choice_field(field: Field, label: str, validators: list[Any], description: str) -> WTField:
+    """Yes/no and short choices as radio buttons, long ones as a list, multiple choice as checkboxes."""
+    match field.kind:
+        case FieldKind.YES_NO:
+            return RadioField(
+                label,
+                choices=[SelectChoice("yes", "Ja"), SelectChoice("no", "Nee")],
+                validators=validators,
+                description=description,
+            )
+        case FieldKind.CHOICE:
+            cls = RadioField if len(field.choices) <= RADIO_MAX_CHOICES else SelectField
+            choices = [SelectChoice(c.value, c.label.nl) for c in field.choices]
+            if cls is SelectField:
+                choices = [SelectChoice("", "Kies…"), *choices]
+            return cls(label, choices=choices, validators=validators, description=description)
+        case FieldKind.MULTI_CHOICE:
+            return SelectMultipleField(
+                label,
+                choices=[SelectChoice(c.value, c.label.nl) for c in field.choices],
+                validators=validators,
+                description=description,
+                widget=ListWidget(prefix_label=False),
+                option_widget=CheckboxInput(),
+            )
+    return StringField(label, validators=validators, description=description)
+
+
 def _wt_field(field: Field, visible: bool, has_file: bool) -> WTField:
     label = field.label.nl
     description = field.hint.nl if field.hint else ""
@@ -87,19 +126,8 @@ def _wt_field(field: Field, visible: bool, has_file: bool) -> WTField:
             )
         case FieldKind.DATE:
             return DateField(label, validators=validators, description=description, render_kw={"class": "input-short"})
-        case FieldKind.YES_NO:
-            return RadioField(
-                label,
-                choices=[SelectChoice("yes", "Ja"), SelectChoice("no", "Nee")],
-                validators=validators,
-                description=description,
-            )
-        case FieldKind.CHOICE:
-            cls = RadioField if len(field.choices) <= RADIO_MAX_CHOICES else SelectField
-            choices = [SelectChoice(c.value, c.label.nl) for c in field.choices]
-            if cls is SelectField:
-                choices = [SelectChoice("", "Kies…"), *choices]
-            return cls(label, choices=choices, validators=validators, description=description)
+        case FieldKind.YES_NO | FieldKind.CHOICE | FieldKind.MULTI_CHOICE:
+            return _choice_field(field, label, validators, description)
         case FieldKind.ENTERPRISE_NUMBER:
             return StringField(
                 label,
@@ -130,14 +158,77 @@ def visible_names(step: Step, answers: Answers, formdata: MultiDict[str, Any] | 
     return {f.name for f in step.visible_fields(preview)}
 
 
+def _row_form(group: Field) -> type[Form]:
+    """One row of a repeating group. Its columns are all optional here: a blank row is ignored,
+    and `_check_rows` asks for the required columns of the rows that were filled in."""
+
+    class Row(Form):
+        pass
+
+    for column in group.fields:
+        setattr(Row, column.name, _wt_field(column, visible=False, has_file=False))
+    return Row
+
+
+def _row_count(group: Field, answers: Answers, formdata: MultiDict[str, Any] | None) -> int:
+    if formdata is not None:
+        prefix = f"{group.name}-"
+        indexes = {
+            int(key[len(prefix) :].split("-", 1)[0])
+            for key in formdata
+            if key.startswith(prefix) and key[len(prefix) :].split("-", 1)[0].isdigit()
+        }
+        return min(max(indexes, default=-1) + 1, group.max_items)
+    stored = answers.get(group.name) or []
+    return min(max(len(stored) + 1, group.min_items), group.max_items)  # one empty row to add another
+
+
+def _group_field(group: Field, rows: int) -> WTField:
+    description = group.hint.nl if group.hint else ""
+    return FieldList(
+        FormField(_row_form(group)),
+        label=group.label.nl,
+        min_entries=rows,
+        max_entries=group.max_items,
+        description=description,
+    )
+
+
+def _is_blank(row: Mapping[str, Any]) -> bool:
+    return all(value in (None, "", []) for value in row.values())
+
+
+def _check_rows(form: LdapplyForm, step: Step, visible: set[str]) -> bool:
+    ok = True
+    for group in (f for f in step.fields if f.kind == FieldKind.GROUP and f.name in visible):
+        group_ok = True
+        entries = [entry for entry in getattr(form, group.name) if not _is_blank(entry.data)]
+        for entry in entries:
+            for column in group.fields:
+                if column.required and entry.data.get(column.name) in (None, ""):
+                    entry[column.name].errors = [*entry[column.name].errors, "Vul dit veld in."]
+                    group_ok = False
+        if len(entries) < group.min_items:
+            first = next(iter(getattr(form, group.name)))
+            first[group.fields[0].name].errors = [f"Vul minstens {group.min_items} rij(en) in."]
+            group_ok = False
+        if not group_ok:
+            getattr(form, group.name).errors = ["rows"]  # marks the group; the messages sit on its cells
+        ok = ok and group_ok
+    return ok
+
+
 def build_step_form(step: Step, answers: Answers, formdata: MultiDict[str, Any] | None = None) -> type[LdapplyForm]:
     visible = visible_names(step, answers, formdata)
 
     class StepForm(LdapplyForm):
         def validate(self, extra_validators: Any = None) -> bool:
-            if not super().validate(extra_validators):
+            fields_ok = super().validate(extra_validators)
+            rows_ok = _check_rows(self, step, visible)
+            if not (fields_ok and rows_ok):
                 return False
-            return _check_rules(self, step, {**answers, **self.answers()})
+            chosen = {name: {"filename": filename} for name, (_, filename) in self.files().items()}
+            return _check_rules(self, step, {**answers, **self.answers(), **chosen})
 
         def answers(self) -> dict[str, Any]:
             """The step's answers as JSON values; file fields are handled apart (see `files`)."""
@@ -156,7 +247,10 @@ def build_step_form(step: Step, answers: Answers, formdata: MultiDict[str, Any] 
             return chosen
 
     for field in step.fields:
-        setattr(StepForm, field.name, _wt_field(field, field.name in visible, bool(answers.get(field.name))))
+        if field.kind == FieldKind.GROUP:
+            setattr(StepForm, field.name, _group_field(field, _row_count(field, answers, formdata)))
+        else:
+            setattr(StepForm, field.name, _wt_field(field, field.name in visible, bool(answers.get(field.name))))
     return StepForm
 
 
@@ -170,6 +264,11 @@ def _check_rules(form: LdapplyForm, step: Step, answers: Answers) -> bool:
 
 
 def _to_answer(field: Field, data: Any) -> Any:
+    if field.kind == FieldKind.GROUP:
+        rows = [row for row in (data or []) if not _is_blank(row)]
+        return [{c.name: _to_answer(c, row.get(c.name)) for c in field.fields} for row in rows]
+    if field.kind == FieldKind.MULTI_CHOICE:
+        return list(data or [])
     if data in (None, ""):
         return None
     match field.kind:
@@ -194,7 +293,9 @@ def form_data_for(step: Step, answers: Mapping[str, Any]) -> dict[str, Any]:
         value = answers.get(field.name)
         if value is None or field.kind == FieldKind.FILE:
             continue
-        if field.kind == FieldKind.YES_NO:
+        if field.kind == FieldKind.GROUP:
+            data[field.name] = [form_data_for(Step("row", field.label, field.fields), row) for row in value]
+        elif field.kind == FieldKind.YES_NO:
             data[field.name] = "yes" if value else "no"
         elif field.kind == FieldKind.DECIMAL:
             data[field.name] = str(value).replace(".", ",")

@@ -28,7 +28,15 @@ def display_value(field: Field, value: Any, locale: str = "nl") -> str:
             return format_enterprise_number(value)
         case FieldKind.FILE:
             return str(value.get("filename", "bestand")) if isinstance(value, Mapping) else str(value)
+        case FieldKind.MULTI_CHOICE:
+            return ", ".join(field.choice_label(v, locale) or str(v) for v in value) or "—"
+        case FieldKind.GROUP:
+            return "\n".join(_row_text(field, row, locale) for row in value) or "—"
     return str(value)
+
+
+def _row_text(group: Field, row: Mapping[str, Any], locale: str) -> str:
+    return ", ".join(f"{c.label.get(locale)}: {display_value(c, row.get(c.name), locale)}" for c in group.fields)
 
 
 def format_enterprise_number(number: str) -> str:

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..models import Application, Upload, User
 from ..workflows import get_regime
 from ..workflows._spec import Step
+from . import calls
 from .errors import ChangedMeanwhile, NotFound, StepIncomplete
 from .regimes import regime_of
 from .storage import get_storage
@@ -36,12 +37,23 @@ def new_reference(now: datetime | None = None) -> str:
     return f"LDE-{year}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
-def start_application(*, user: User, regime_code: str) -> Application:
-    """A new draft for the user's organisation under the current version of the regime."""
+def start_application(*, user: User, regime_code: str, call_id: uuid.UUID | None = None) -> Application:
+    """A new draft for the user's organisation under the current version of the regime.
+
+    A regime that works with calls needs an open call of that regime; raises StepIncomplete otherwise.
+    """
     regime = get_regime(regime_code)
     if not user.memberships:
         raise NotFound("U bent geen lid van een organisatie.")
     organisation = user.memberships[0].organisation
+    if regime.uses_calls:
+        open_ids = {call.id for call in calls.open_calls(regime.code)}
+        if call_id not in open_ids:
+            raise StepIncomplete(
+                "Kies een oproep die nu open is. Zonder open oproep kunt u deze aanvraag niet starten."
+            )
+    else:
+        call_id = None
     application = Application(
         id=uuid.uuid4(),
         reference=new_reference(),
@@ -52,6 +64,7 @@ def start_application(*, user: User, regime_code: str) -> Application:
         answers={},
         completed_steps=[],
         created_by_id=user.id,
+        call_id=call_id,
     )
     db.session.add(application)
     db.session.commit()
@@ -79,7 +92,8 @@ def get_for_member(user: User, application_id: uuid.UUID) -> Application:
 
 
 def is_editable(application: Application) -> bool:
-    return application.state == regime_of(application).initial_state
+    """Applicants edit their answers in a draft, and again when asked for additions."""
+    return regime_of(application).state(application.state).applicant_edits
 
 
 def save_step(

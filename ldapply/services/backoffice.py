@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
-from ..models import Application, User
+from ..models import Application, ApplicationEvent, User
 from ..workflows import REGIMES
-from ..workflows._spec import Party
+from ..workflows._spec import Parameter, Party
 from .accounts import is_staff
+from .assessment import parameters_of
 from .errors import Forbidden, NotFound
+from .regimes import regime_of
 
 QUEUE_LIMIT = 200
 
@@ -59,3 +63,29 @@ def get_case(user: User, application_id: uuid.UUID) -> Application:
 def require_staff(user: User) -> None:
     if not is_staff(user):
         raise Forbidden()
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """When the current state's move is due, and the parameter (with its provenance) it comes from."""
+
+    parameter: Parameter
+    due: datetime | None  # None while the parameter's value is unknown or the clock stands still
+    suspended: bool
+
+
+def deadline_of(application: Application) -> Deadline | None:
+    regime = regime_of(application)
+    state = regime.state(application.state)
+    if state.deadline is None:
+        return None
+    parameter = regime.parameter(state.deadline)
+    days = parameters_of(application).get(state.deadline, parameter.value)
+    entered = db.session.scalar(
+        select(ApplicationEvent.created_at)
+        .where(ApplicationEvent.application_id == application.id)
+        .order_by(ApplicationEvent.created_at.desc())
+        .limit(1)
+    )
+    due = entered + timedelta(days=int(days)) if days is not None and entered is not None else None
+    return Deadline(parameter=parameter, due=due, suspended=state.clock_suspended)

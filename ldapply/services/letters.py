@@ -11,6 +11,7 @@ import re
 import unicodedata
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from ..models import Application, ApplicationEvent, DecisionProposal, Letter, Le
 from ..workflows import get_regime
 from ..workflows._spec import Regime
 from .answers import answer_sections
+from .assessment import condition_context, parameters_of
 from .dispatch import enqueue_after_commit, send_task
 from .regimes import regime_of
 from .storage import get_storage
@@ -102,11 +104,13 @@ def build_context(
 ) -> dict[str, Any]:
     """Plain, JSON-safe data only: templates never see ORM objects."""
     spec = regime.letter(kind)
+    pinned = parameters_of(application)
     return {
         "title": spec.title.nl,
         "is_decision": spec.is_decision,
         "reference": application.reference,
         "date": letter_date(event.created_at),
+        "submitted_on": letter_date(application.submitted_at or event.created_at),
         # The addressee is the organisation on record, never what was typed in a form.
         "organisation": {
             "name": application.organisation.name,
@@ -119,18 +123,35 @@ def build_context(
             {"title": title, "rows": [{"label": label, "value": value} for label, value in rows]}
             for title, rows in answer_sections(application, regime)
         ],
+        "comment": event.comment or "",
         "decision": _decision_context(regime, proposal),
+        "volume": _volume_context(regime, application, proposal),
+        "conditions": condition_context(application),
         "parameters": {
-            p.name: {"value": _plain(p.value), "unit": p.unit, "provenance": str(p.provenance)}
+            p.name: {"value": _plain(pinned.get(p.name, p.value)), "unit": p.unit, "provenance": str(p.provenance)}
             for p in regime.parameters
         },
     }
+
+
+def _volume_context(regime: Regime, application: Application, proposal: DecisionProposal | None) -> dict[str, str]:
+    requested = regime.volume(application.answers) if regime.volume else None
+    granted = proposal.volume if proposal is not None and proposal.volume is not None else requested
+    return {"requested": _nl_number(requested), "granted": _nl_number(granted), "unit": regime.volume_unit.nl}
+
+
+def _nl_number(value: Decimal | None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value.normalize():f}" if value == value.to_integral_value() else str(value)
+    return text.replace(".", ",")
 
 
 def _decision_context(regime: Regime, proposal: DecisionProposal | None) -> dict[str, Any] | None:
     if proposal is None:
         return None
     return {
+        "volume": _nl_number(proposal.volume),
         "outcome": proposal.outcome,
         "outcome_label": regime.outcome(proposal.outcome).label.nl,
         "motivation": proposal.motivation,

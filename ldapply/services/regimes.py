@@ -8,14 +8,8 @@ from ..workflows._spec import Regime, StateSpec
 
 
 def regime_of(application: Application) -> Regime:
-    """The regime version the application is pinned to.
-
-    Only one version of each regime exists yet; the pin is stored so later versions can be told apart.
-    """
-    regime = get_regime(application.regime_code)
-    if regime.version != application.regime_version:
-        raise LookupError(f"{application.regime_code} version {application.regime_version} is not available")
-    return regime
+    """The regime version the application is pinned to, for its whole life."""
+    return get_regime(application.regime_code, application.regime_version)
 
 
 def state_of(application: Application) -> StateSpec:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..models import Application, ApplicationEvent, DecisionProposal, ProposalStatus, User, utcnow
-from ..workflows._spec import Regime, Role, Transition
+from ..workflows._spec import Facts, Regime, Role, Transition
+from .assessment import facts_for
+from .calls import window_refusal
 from .errors import ChangedMeanwhile, TransitionNotAllowed
 from .letters import issue_letter
 from .regimes import regime_of
@@ -26,7 +29,8 @@ def acting_roles(user: User, application: Application) -> frozenset[Role]:
 def available_transitions(application: Application, user: User, proposal: DecisionProposal | None) -> list[Transition]:
     """The moves this user may make now, in declaration order (what the page offers as buttons)."""
     regime = regime_of(application)
-    return [t for t in regime.transitions if _refusal(t, application, user, proposal) is None]
+    facts = facts_for(application)
+    return [t for t in regime.transitions if _refusal(t, application, user, proposal, facts) is None]
 
 
 def pending_proposal(application_id: uuid.UUID) -> DecisionProposal | None:
@@ -39,29 +43,31 @@ def pending_proposal(application_id: uuid.UUID) -> DecisionProposal | None:
 
 
 def apply_transition(
-    *, application: Application, action: str, actor: User, comment: str | None = None
+    *, application: Application, action: str, actor: User, comment: str | None = None, volume: Decimal | None = None
 ) -> ApplicationEvent:
     """Move `application` by `action`, record who did it, and issue the transition's letter.
 
     All in one transaction, committed here. Raises TransitionNotAllowed when the action does not
     exist, does not start from the current state, is not the actor's to make, lacks a required
-    motivation, or would let one person both propose and confirm a decision; raises
-    ChangedMeanwhile when someone else moved the application first.
+    motivation or volume, fails its guard (the regime's conditions, a call's window), or would let
+    one person both propose and confirm a decision; raises ChangedMeanwhile when someone else moved
+    the application first.
     """
     regime = regime_of(application)
     transition = regime.transition(action)
     if transition is None:
         raise TransitionNotAllowed("Deze actie bestaat niet voor deze aanvraag.")
     proposal = pending_proposal(application.id)
-    refusal = _refusal(transition, application, actor, proposal)
+    refusal = _refusal(transition, application, actor, proposal, facts_for(application))
     if refusal:
         raise TransitionNotAllowed(refusal)
     comment = (comment or "").strip() or None
     if transition.needs_comment and comment is None:
         raise TransitionNotAllowed("Geef een motivering op.")
+    _check_volume(regime, transition, application, volume)
     try:
         event = _move(application, regime, transition, actor, comment)
-        proposal = _record_proposal(application, transition, actor, comment, proposal)
+        proposal = _record_proposal(application, transition, actor, comment, proposal, volume)
         if transition.letter:
             issue_letter(application=application, event=event, kind=transition.letter, proposal=proposal)
         db.session.commit()
@@ -72,15 +78,21 @@ def apply_transition(
 
 
 def _refusal(
-    transition: Transition, application: Application, actor: User, proposal: DecisionProposal | None
+    transition: Transition, application: Application, actor: User, proposal: DecisionProposal | None, facts: Facts
 ) -> str | None:
     """Why `actor` may not make `transition` now, or None when they may."""
     if application.state not in transition.sources:
         return "Deze actie is niet mogelijk in de huidige toestand van de aanvraag."
     if not transition.roles & acting_roles(actor, application):
         return "U mag deze actie niet uitvoeren."
-    if transition.guard is not None and not transition.guard(application.answers):
-        return "De aanvraag voldoet niet aan de voorwaarden voor deze actie."
+    if transition.guard is not None and (message := transition.guard(facts)) is not None:
+        return message.nl
+    if (
+        application.call is not None
+        and application.submitted_at is None
+        and transition.action == regime_of(application).submit_action
+    ):
+        return window_refusal(application.call)
     if transition.confirms is not None:
         if proposal is None or proposal.outcome != transition.confirms:
             return "Er ligt geen voorstel voor deze beslissing voor."
@@ -105,14 +117,29 @@ def _move(
     )
     if application.state == regime.initial_state and application.submitted_at is None:
         application.submitted_at = now
+        application.parameters = regime.parameter_values_json()  # pinned for the application's whole life
     application.state = transition.target
     db.session.add(event)
     db.session.flush()  # the event row exists before the letter that refers to it
     return event
 
 
+def _check_volume(regime: Regime, transition: Transition, application: Application, volume: Decimal | None) -> None:
+    if not transition.asks_volume:
+        return
+    requested = regime.volume(application.answers) if regime.volume else None
+    if volume is None or volume <= 0 or (requested is not None and volume >= requested):
+        limit = f" (gevraagd: {str(requested).replace('.', ',')} {regime.volume_unit.nl})" if requested else ""
+        raise TransitionNotAllowed(f"Geef het toegekende volume op: meer dan nul en minder dan gevraagd{limit}.")
+
+
 def _record_proposal(
-    application: Application, transition: Transition, actor: User, comment: str | None, pending: DecisionProposal | None
+    application: Application,
+    transition: Transition,
+    actor: User,
+    comment: str | None,
+    pending: DecisionProposal | None,
+    volume: Decimal | None,
 ) -> DecisionProposal | None:
     """Open, confirm or return the decision proposal the transition concerns."""
     if transition.proposes is not None:
@@ -120,6 +147,7 @@ def _record_proposal(
             application_id=application.id,
             outcome=transition.proposes,
             motivation=comment or "",
+            volume=volume if transition.asks_volume else None,
             proposed_by_id=actor.id,
         )
         db.session.add(proposal)

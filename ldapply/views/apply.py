@@ -1,4 +1,4 @@
-"""The applicant's pages: start, the generic step runner, check answers, submit, status and letters."""
+"""The applicant's pages: pre-check, start, the generic step runner, check answers, submit, status, letters."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import login_required
 from werkzeug.wrappers import Response
 
-from ..forms.base import EmptyForm, SubmitForm
+from ..forms.base import ActionForm, EmptyForm, SubmitForm
 from ..forms.builder import build_step_form, form_data_for
-from ..services import accounts, applications, letters, transitions, uploads
+from ..models import Application
+from ..services import accounts, applications, calls, eligibility, letters, transitions, uploads
 from ..services.answers import answer_sections
-from ..services.errors import InvalidUpload, NotFound
+from ..services.errors import InvalidUpload, NotFound, StepIncomplete, TransitionNotAllowed
 from ..services.regimes import regime_of
 from ..workflows import REGIMES
 from ._helpers import me, pdf_download
@@ -27,7 +28,11 @@ def home() -> str | Response:
     if accounts.is_staff(user) and not user.memberships:
         return redirect(url_for("backoffice.queue"))
     return render_template(
-        "apply/home.html", applications=applications.applications_of(user), regimes=REGIMES.values(), form=EmptyForm()
+        "apply/home.html",
+        applications=applications.applications_of(user),
+        regimes=REGIMES.values(),
+        open_calls={code: calls.open_calls(code) for code, regime in REGIMES.items() if regime.uses_calls},
+        form=EmptyForm(),
     )
 
 
@@ -37,8 +42,28 @@ def start() -> Response:
     regime_code = request.form.get("regime", "")
     if not EmptyForm().validate_on_submit() or regime_code not in REGIMES:
         abort(400)
-    application = applications.start_application(user=me(), regime_code=regime_code)
+    try:
+        call_id = uuid.UUID(request.form["call"]) if request.form.get("call") else None
+    except ValueError:
+        abort(400)
+    try:
+        application = applications.start_application(user=me(), regime_code=regime_code, call_id=call_id)
+    except StepIncomplete as refusal:
+        flash(refusal.message, "warn")
+        return redirect(url_for("apply.home"))
     return redirect(url_for("apply.overview", application_id=application.id))
+
+
+@bp.route("/regimes/<code>/precheck", methods=["GET", "POST"])
+def precheck(code: str) -> str:
+    """The eligibility pre-check: the questions the regime's conditions read, answered before starting."""
+    if code not in REGIMES:
+        raise NotFound()
+    regime = REGIMES[code]
+    step = eligibility.precheck_step(regime)
+    form = build_step_form(step, {}, request.form if request.method == "POST" else None)()
+    results = eligibility.evaluate(regime, form.answers()) if form.validate_on_submit() else None
+    return render_template("apply/precheck.html", regime=regime, step=step, form=form, results=results)
 
 
 @bp.get("/applications/<uuid:application_id>")
@@ -55,7 +80,31 @@ def overview(application_id: uuid.UUID) -> str:
         steps=applications.step_statuses(application),
         letters=letters.letters_for(application.id),
         history=transitions.history(application.id),
+        actions=[
+            t for t in transitions.available_transitions(application, me(), None) if t.action != regime.submit_action
+        ],
+        form=ActionForm(),
     )
+
+
+@bp.post("/applications/<uuid:application_id>/actions/<action>")
+@login_required
+def applicant_action(application_id: uuid.UUID, action: str) -> Response:
+    """The applicant's other moves: submit additions, withdraw, lodge an objection."""
+    application = applications.get_for_member(me(), application_id)
+    form = ActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        event = transitions.apply_transition(
+            application=application, action=action, actor=me(), comment=form.comment.data
+        )
+    except TransitionNotAllowed as refusal:
+        flash(refusal.message, "warn")
+    else:
+        transition = regime_of(application).transition(event.action)
+        flash(f"Uitgevoerd: {transition.label.nl if transition else event.action}.", "success")
+    return redirect(url_for("apply.overview", application_id=application.id))
 
 
 @bp.route("/applications/<uuid:application_id>/steps/<slug>", methods=["GET", "POST"])
@@ -85,17 +134,14 @@ def edit_step(application_id: uuid.UUID, slug: str) -> Response | tuple[str, int
     ), status
 
 
-def _next_page(application: applications.Application) -> str:
+def _next_page(application: Application) -> str:
     missing = applications.incomplete_steps(application)
     if missing:
         return url_for("apply.edit_step", application_id=application.id, slug=missing[0].slug)
     return url_for("apply.check_answers", application_id=application.id)
 
 
-@bp.get("/applications/<uuid:application_id>/check")
-@login_required
-def check_answers(application_id: uuid.UUID) -> str:
-    application = applications.get_for_member(me(), application_id)
+def _check_page(application: Application, form: SubmitForm) -> str:
     regime = regime_of(application)
     return render_template(
         "apply/check.html",
@@ -104,8 +150,15 @@ def check_answers(application_id: uuid.UUID) -> str:
         sections=zip(regime.visible_steps(application.answers), answer_sections(application, regime), strict=True),
         missing=applications.incomplete_steps(application),
         editable=applications.is_editable(application),
-        form=SubmitForm(),
+        can_submit=application.state == regime.initial_state,
+        form=form,
     )
+
+
+@bp.get("/applications/<uuid:application_id>/check")
+@login_required
+def check_answers(application_id: uuid.UUID) -> str:
+    return _check_page(applications.get_for_member(me(), application_id), SubmitForm())
 
 
 @bp.post("/applications/<uuid:application_id>/submit")
@@ -114,16 +167,7 @@ def submit(application_id: uuid.UUID) -> Response | tuple[str, int]:
     application = applications.get_for_member(me(), application_id)
     form = SubmitForm()
     if not form.validate_on_submit():
-        regime = regime_of(application)
-        return render_template(
-            "apply/check.html",
-            application=application,
-            regime=regime,
-            sections=zip(regime.visible_steps(application.answers), answer_sections(application, regime), strict=True),
-            missing=applications.incomplete_steps(application),
-            editable=applications.is_editable(application),
-            form=form,
-        ), 400
+        return _check_page(application, form), 400
     applications.submit(application=application, actor=me(), declaration=bool(form.declaration.data))
     flash(f"Uw aanvraag {application.reference} is ingediend. U ontvangt een ontvangstbevestiging.", "success")
     return redirect(url_for("apply.overview", application_id=application.id))

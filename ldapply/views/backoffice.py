@@ -7,12 +7,15 @@ import uuid
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
 
-from ..forms.base import ActionForm
-from ..services import applications, backoffice, letters, transitions, uploads
+from ..forms.base import ActionForm, CallForm
+from ..services import applications, assessment, backoffice, calls, letters, transitions, uploads
 from ..services.answers import answer_sections
 from ..services.errors import NotFound, TransitionNotAllowed
 from ..services.regimes import regime_of
+from ..workflows import REGIMES, all_versions
+from ..workflows._spec import Role
 from ._helpers import me, pdf_download
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
@@ -47,6 +50,11 @@ def case(application_id: uuid.UUID, form: ActionForm | None = None, status: int 
         proposal=proposal,
         actions=transitions.available_transitions(application, me(), proposal),
         mismatches=applications.organisation_mismatches(application),
+        checklist=assessment.checklist(application),
+        may_assess=assessment.may_assess(application, me()),
+        deadline=backoffice.deadline_of(application),
+        usage=calls.usage(application.call) if application.call else None,
+        requested=regime.volume(application.answers) if regime.volume else None,
         form=form or ActionForm(),
     )
     return page, status
@@ -60,13 +68,66 @@ def apply_action(application_id: uuid.UUID, action: str) -> Response | tuple[str
         return case(application_id, form=form, status=400)
     try:
         event = transitions.apply_transition(
-            application=application, action=action, actor=me(), comment=form.comment.data
+            application=application, action=action, actor=me(), comment=form.comment.data, volume=form.volume_value()
         )
     except TransitionNotAllowed as refusal:
         form.comment.errors = [refusal.message]
         return case(application_id, form=form, status=refusal.status_code)
-    flash(f"Uitgevoerd: {regime_of(application).transition(event.action).label.nl}.", "success")  # type: ignore[union-attr]
+    transition = regime_of(application).transition(event.action)
+    flash(f"Uitgevoerd: {transition.label.nl if transition else event.action}.", "success")
     return redirect(url_for("backoffice.case", application_id=application.id))
+
+
+@bp.post("/applications/<uuid:application_id>/assessment")
+def assess(application_id: uuid.UUID) -> Response | tuple[str, int]:
+    """The reviewer's checklist: per condition met or not, with a note."""
+    application = backoffice.get_case(me(), application_id)
+    if not ActionForm().validate_on_submit():
+        return case(application_id, status=400)
+    verdicts = {}
+    for row in assessment.checklist(application):
+        choice = request.form.get(f"verdict-{row.condition.code}", "")
+        if choice in ("met", "not_met"):
+            note = request.form.get(f"note-{row.condition.code}", "").strip()[:5000] or None
+            verdicts[row.condition.code] = (choice == "met", note)
+    try:
+        changed = assessment.record_verdicts(application=application, actor=me(), verdicts=verdicts)
+    except TransitionNotAllowed as refusal:
+        flash(refusal.message, "warn")
+    else:
+        flash(f"Beoordeling bewaard ({changed} voorwaarde(n) gewijzigd).", "success")
+    return redirect(url_for("backoffice.case", application_id=application.id, _anchor="assessment"))
+
+
+@bp.route("/calls", methods=["GET", "POST"])
+def manage_calls() -> str | Response:
+    """Admins open calls for applications; staff see them and how much of each cap is taken."""
+    form = CallForm()
+    form.regime.choices = [SelectChoice(r.code, r.title.nl) for r in REGIMES.values() if r.uses_calls]
+    if form.validate_on_submit():
+        try:
+            calls.open_call(
+                actor=me(),
+                regime_code=form.regime.data or "",
+                title=form.title.data or "",
+                opens_on=form.opens_on.data,
+                closes_on=form.closes_on.data,  # type: ignore[arg-type]
+                cap=form.cap_value(),
+                application_types=list(form.application_types.data or []),
+            )
+        except TransitionNotAllowed as refusal:
+            form.closes_on.errors = [refusal.message]
+        else:
+            flash(f"Oproep „{form.title.data}” geopend.", "success")
+            return redirect(url_for("backoffice.manage_calls"))
+    rows = [(call, calls.usage(call)) for call in calls.all_calls()]
+    return render_template("backoffice/calls.html", rows=rows, form=form, is_admin=Role.ADMIN in me().roles)
+
+
+@bp.get("/parameters")
+def parameters() -> str:
+    """Every parameter of every regime version, with its value and where that value comes from."""
+    return render_template("backoffice/parameters.html", regimes=all_versions())
 
 
 @bp.get("/applications/<uuid:application_id>/uploads/<uuid:upload_id>")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from ._spec import Answers, Choice, Field, FieldKind, Text
+from ._spec import Answers, Choice, Field, FieldKind, Rule, Text
 
 
 def _field(kind: FieldKind, name: str, nl: str, en: str, **options: object) -> Field:
@@ -86,3 +86,25 @@ def answer_is(name: str, value: object) -> Callable[[Answers], bool]:
 
     predicate.__name__ = f"answer_{name}_is_{value}"
     return predicate
+
+
+def multi_choice(name: str, nl: str, en: str, choices: tuple[tuple[str, str, str], ...], **options: object) -> Field:
+    return _field(
+        FieldKind.MULTI_CHOICE,
+        name,
+        nl,
+        en,
+        choices=tuple(Choice(value, Text(c_nl, c_en)) for value, c_nl, c_en in choices),
+        **options,
+    )
+
+
+def group(
+    name: str, nl: str, en: str, *columns: Field, min_items: int = 1, max_items: int = 20, **options: object
+) -> Field:
+    """A repeating group: one row per item (a location, a housing complex), each with `columns`."""
+    return _field(FieldKind.GROUP, name, nl, en, fields=columns, min_items=min_items, max_items=max_items, **options)
+
+
+def rule(check: Callable[[Answers], bool], nl: str, en: str, *, field: str) -> Rule:
+    return Rule(check, Text(nl, en), field)

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 Answers = Mapping[str, Any]
+Params = Mapping[str, Any]  # parameter name -> value, as pinned on the application
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,9 @@ class Party(StrEnum):
 
     APPLICANT = "applicant"
     REVIEWER = "reviewer"
+    ADVISOR = "advisor"
     DECISION_MAKER = "decision_maker"
+    ADMIN = "admin"
     NOBODY = "nobody"
 
 
@@ -74,6 +77,8 @@ class FieldKind(StrEnum):
     CHOICE = "choice"
     ENTERPRISE_NUMBER = "enterprise_number"
     FILE = "file"
+    MULTI_CHOICE = "multi_choice"
+    GROUP = "group"  # a repeating group of rows; its columns are `Field.fields`
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,9 @@ class Field:
     max_value: Decimal | None = None
     file_kinds: tuple[str, ...] = ()  # allowed upload kinds, e.g. ("pdf",)
     show_if: Callable[[Answers], bool] | None = None
+    fields: tuple[Field, ...] = ()  # the columns of a GROUP
+    min_items: int = 0  # rows a GROUP needs
+    max_items: int = 20
 
     def choice_label(self, value: object, locale: str = "nl") -> str | None:
         for choice in self.choices:
@@ -127,13 +135,57 @@ class Step:
 
 @dataclass(frozen=True)
 class StateSpec:
-    """A state: internal label for staff, public label for the applicant, and whose move it is."""
+    """A state: internal label for staff, public label for the applicant, and whose move it is.
+
+    `deadline` names the parameter (in days) within which the move must be made; `clock_suspended`
+    marks states in which the legal clock stands still (the applicant was asked for something).
+    """
 
     code: str
     label: Text
     public_label: Text
     whose_move: Party
     terminal: bool = False
+    applicant_edits: bool = False
+    deadline: str | None = None
+    clock_suspended: bool = False
+    holds_recognition: bool = False  # the volume granted counts against its call's cap
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What ldapply can tell about a condition from the answers alone."""
+
+    met: bool
+    text: Text
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A legal condition of recognition. From it come the eligibility pre-check (its `fields`),
+    the finding shown to reviewers (`check`), the reviewer's checklist, and the reasons in letters."""
+
+    code: str
+    title: Text
+    article: str
+    fields: tuple[str, ...] = ()
+    check: Callable[[Answers, Params], Finding | None] | None = None
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What a transition guard may look at: plain values, no database."""
+
+    answers: Answers
+    parameters: Params
+    verdicts: Mapping[str, bool]  # condition code -> the reviewer's verdict (met or not)
+    conditions: tuple[str, ...]  # every condition code of the regime
+
+    def all_conditions_met(self) -> bool:
+        return all(self.verdicts.get(code) is True for code in self.conditions)
+
+    def some_condition_not_met(self) -> bool:
+        return any(verdict is False for verdict in self.verdicts.values())
 
 
 @dataclass(frozen=True)
@@ -153,7 +205,8 @@ class Transition:
     proposes: str | None = None
     confirms: str | None = None
     letter: str | None = None
-    guard: Callable[[Answers], bool] | None = None
+    guard: Callable[[Facts], Text | None] | None = None  # a refusal message, or None when allowed
+    asks_volume: bool = False  # the actor states the volume granted (a partial grant)
 
 
 @dataclass(frozen=True)
@@ -181,6 +234,7 @@ class Outcome:
 
     code: str
     label: Text
+    grants: bool = True  # whether the outcome grants volume (a refusal does not)
 
 
 @dataclass(frozen=True)
@@ -196,7 +250,12 @@ class Regime:
     transitions: tuple[Transition, ...]
     letters: tuple[LetterSpec, ...]
     outcomes: tuple[Outcome, ...] = ()
+    conditions: tuple[Condition, ...] = ()
     submit_action: str = "submit"  # the applicant's transition out of the initial state
+    # The volume an application asks for (FTE, places, ...), counted against a call's cap.
+    volume: Callable[[Answers], Decimal] | None = None
+    volume_unit: Text = Text("VTE", "FTE")
+    uses_calls: bool = False
     # Organisation attributes that pre-fill a field, and that reviewers see compared with the answer.
     organisation_fields: Mapping[str, str] = field(default_factory=dict)  # attribute -> field name
 
@@ -230,8 +289,27 @@ class Regime:
                 return outcome
         raise KeyError(f"{self.code}: unknown outcome {code!r}")
 
+    def condition(self, code: str) -> Condition:
+        for condition in self.conditions:
+            if condition.code == code:
+                return condition
+        raise KeyError(f"{self.code}: unknown condition {code!r}")
+
+    def parameter_values(self) -> dict[str, Any]:
+        return {p.name: p.value for p in self.parameters}
+
+    def parameter_values_json(self) -> dict[str, Any]:
+        """The values as JSON keeps them: decimals as strings, the rest as they are."""
+        return {p.name: str(p.value) if isinstance(p.value, Decimal) else p.value for p in self.parameters}
+
     def visible_steps(self, answers: Answers) -> tuple[Step, ...]:
         return tuple(s for s in self.steps if s.show_if is None or s.show_if(answers))
 
     def all_fields(self) -> tuple[Field, ...]:
         return tuple(f for s in self.steps for f in s.fields)
+
+    def field(self, name: str) -> Field:
+        for candidate in self.all_fields():
+            if candidate.name == name:
+                return candidate
+        raise KeyError(f"{self.code}: unknown field {name!r}")

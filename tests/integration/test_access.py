@@ -27,6 +27,7 @@ def ids(app, client, people):
         "upload_id": upload_id,
         "letter_id": letter_id,
         "slug": "service",
+        "code": "general",
         "action": "propose_grant",
     }
 

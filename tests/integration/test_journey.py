@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from ldapply.extensions import db
 from ldapply.models import Application, ApplicationEvent, Letter, LetterStatus
 from ldapply.tasks import render_letter
-from tests.support import act, fill_steps, login, queued_tasks, start_application, submit
+from tests.support import act, fill_steps, login, queued_tasks, start_application, submit, to_review
 
 
 def pdf_text(data: bytes) -> str:
@@ -43,7 +43,7 @@ class TestApplicantJourney:
         assert answers["enterprise_number"] == "0403170701"
         assert answers["target_group_fte"] == "6.5"
         assert answers["has_other_activities"] is False
-        assert answers["business_plan"]["filename"] == "ondernemingsplan.pdf"
+        assert answers["business_plan"]["filename"] == "business_plan.pdf"
         assert len(answers["business_plan"]["sha256"]) == 64
 
     def test_status_page_shows_the_public_label(self, client, submitted):
@@ -60,11 +60,12 @@ class TestDecisionJourney:
         case = client.get(f"/backoffice/applications/{submitted}").get_data(as_text=True)
         assert "Fietspunten" in case
         assert "6,5" in case
-        assert "ondernemingsplan.pdf" in case
+        assert "business_plan.pdf" in case
 
     def test_grant_is_proposed_confirmed_by_another_user_and_letter_rendered(self, app, client, people, submitted):
         queued_tasks(app)  # the receipt's message is not under test here
         login(client, people.reviewer)
+        to_review(client, submitted, met=True)
         assert act(client, submitted, "propose_grant", "Voldoet aan alle voorwaarden.").status_code == 302
         login(client, people.decision_maker)
         assert "Voldoet aan alle voorwaarden." in client.get(f"/backoffice/applications/{submitted}").get_data(
@@ -98,6 +99,7 @@ class TestDecisionJourney:
 
     def test_refusal_letter_carries_the_motivation(self, app, client, people, submitted):
         login(client, people.reviewer)
+        to_review(client, submitted, met=False)
         act(client, submitted, "propose_refusal", "De lokale behoefte is niet aangetoond.")
         login(client, people.decision_maker)
         act(client, submitted, "confirm_refusal")
@@ -111,6 +113,7 @@ class TestDecisionJourney:
 
     def test_every_state_change_is_recorded_with_its_actor(self, app, client, people, submitted):
         login(client, people.reviewer)
+        to_review(client, submitted, met=True)
         act(client, submitted, "propose_grant", "Goed.")
         login(client, people.decision_maker)
         act(client, submitted, "confirm_grant")
@@ -119,6 +122,8 @@ class TestDecisionJourney:
             trail = [(e.action, e.from_state, e.to_state, e.actor.email) for e in events]
         assert trail == [
             ("submit", "draft", "submitted", people.applicant.email),
-            ("propose_grant", "submitted", "decision_proposed", people.reviewer.email),
+            ("start_admissibility", "submitted", "admissibility_check", people.reviewer.email),
+            ("accept_for_review", "admissibility_check", "substantive_review", people.reviewer.email),
+            ("propose_grant", "substantive_review", "decision_proposed", people.reviewer.email),
             ("confirm_grant", "decision_proposed", "granted", people.decision_maker.email),
         ]

@@ -12,7 +12,7 @@ from ldapply.models import Letter, LetterStatus, utcnow
 from ldapply.services import letters
 from ldapply.services.dispatch import enqueue_after_commit
 from ldapply.tasks import render_letter
-from tests.support import act, fill_steps, login, queued_tasks, start_application, submit
+from tests.support import act, fill_steps, login, queued_tasks, start_application, submit, to_review
 
 
 @pytest.fixture
@@ -83,6 +83,12 @@ class TestRendering:
 def sample_context(motivation: str) -> dict:
     return {
         "title": "Beslissing",
+        "submitted_on": "27 november 2026",
+        "comment": "",
+        "volume": {"requested": "6", "granted": "6", "unit": "VTE"},
+        "conditions": [
+            {"title": "Lokale behoefte", "article": "art. 2", "met": False, "note": "<i>nee</i>", "finding": None}
+        ],
         "is_decision": True,
         "reference": "LDE-2026-TEST01",
         "date": "2026-11-27",
@@ -110,6 +116,7 @@ class TestDispatch:
         fill_steps(client, application_id)
         submit(client, application_id)
         login(client, people.reviewer)
+        to_review(client, application_id, met=False)
         act(client, application_id, "propose_refusal", "Onvoldoende onderbouwd.")
         queued_tasks(app)
 

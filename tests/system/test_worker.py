@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from ldapply.extensions import db
 from ldapply.models import Letter, LetterStatus
 from tests.conftest import backend_environ
-from tests.support import act, fill_steps, login, start_application, submit
+from tests.support import act, fill_steps, login, start_application, submit, to_review
 
 ROOT = Path(__file__).resolve().parents[2]
 LETTER_TIMEOUT_SECONDS = 60
@@ -88,6 +88,7 @@ def test_worker_process_renders_the_decision_letter_the_applicant_downloads(app,
     fill_steps(client, application_id)
     submit(client, application_id)
     login(client, people.reviewer)
+    to_review(client, application_id, met=True)
     act(client, application_id, "propose_grant", "De dienst beantwoordt een aangetoonde lokale behoefte.")
     login(client, people.decision_maker)
     decided_at = time.monotonic()

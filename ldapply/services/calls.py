@@ -1,0 +1,127 @@
+"""Calls for applications (oproepen): windows, caps, and how much of a cap decisions use."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from ..clock import local_date, utcnow
+from ..extensions import db
+from ..models import Application, Call, DecisionProposal, ProposalStatus, User
+from ..workflows import get_regime
+from ..workflows._spec import Role
+from .errors import Forbidden, NotFound, TransitionNotAllowed
+
+
+@dataclass(frozen=True)
+class CapUsage:
+    cap: Decimal
+    proposed: Decimal
+    granted: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.cap - self.proposed - self.granted
+
+
+def today() -> date:
+    return local_date(utcnow())
+
+
+def open_calls(regime_code: str, on: date | None = None) -> list[Call]:
+    day = on or today()
+    return list(
+        db.session.scalars(
+            select(Call)
+            .where(Call.regime_code == regime_code, Call.opens_on <= day, Call.closes_on >= day)
+            .order_by(Call.closes_on, Call.id)
+        )
+    )
+
+
+def all_calls() -> list[Call]:
+    return list(db.session.scalars(select(Call).order_by(Call.opens_on.desc(), Call.id)))
+
+
+def get_call(call_id: uuid.UUID) -> Call:
+    call = db.session.get(Call, call_id)
+    if call is None:
+        raise NotFound()
+    return call
+
+
+def open_call(
+    *,
+    actor: User,
+    regime_code: str,
+    title: str,
+    opens_on: date,
+    closes_on: date,
+    cap: Decimal,
+    application_types: list[str],
+) -> Call:
+    """Admins open a call for one regime; raises Forbidden for anyone else."""
+    if Role.ADMIN not in actor.roles:
+        raise Forbidden()
+    get_regime(regime_code)
+    if closes_on < opens_on:
+        raise TransitionNotAllowed("De oproep kan niet sluiten voor hij opent.")
+    call = Call(
+        regime_code=regime_code,
+        title=title,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        cap=cap,
+        application_types=application_types,
+        created_by_id=actor.id,
+    )
+    db.session.add(call)
+    db.session.commit()
+    return call
+
+
+def window_refusal(call: Call, on: date | None = None) -> str | None:
+    """Why an application cannot be submitted under this call today, or None."""
+    day = on or today()
+    if day < call.opens_on:
+        return f"De oproep „{call.title}” opent pas op {call.opens_on:%d-%m-%Y}."
+    if day > call.closes_on:
+        return f"De oproep „{call.title}” is afgesloten op {call.closes_on:%d-%m-%Y}. U kunt niet meer indienen."
+    return None
+
+
+def usage(call: Call) -> CapUsage:
+    """The volume pending decision proposals and granted decisions take from the call's cap."""
+    regime = get_regime(call.regime_code)
+    applications = db.session.scalars(select(Application).where(Application.call_id == call.id)).all()
+    pending = {
+        p.application_id: p
+        for p in db.session.scalars(
+            select(DecisionProposal).where(
+                DecisionProposal.status == ProposalStatus.PENDING,
+                DecisionProposal.application_id.in_([a.id for a in applications]),
+            )
+        )
+    }
+    proposed = granted = Decimal(0)
+    for application in applications:
+        requested = regime.volume(application.answers) if regime.volume else Decimal(0)
+        proposal = pending.get(application.id)
+        if proposal is not None and regime.outcome(proposal.outcome).grants:
+            proposed += proposal.volume or requested
+        elif regime.state(application.state).holds_recognition:
+            granted += _granted_volume(application.id) or requested
+    return CapUsage(cap=call.cap, proposed=proposed, granted=granted)
+
+
+def _granted_volume(application_id: uuid.UUID) -> Decimal | None:
+    return db.session.scalar(
+        select(DecisionProposal.volume)
+        .where(DecisionProposal.application_id == application_id, DecisionProposal.status == ProposalStatus.CONFIRMED)
+        .order_by(DecisionProposal.created_at.desc())
+        .limit(1)
+    )
