@@ -23,7 +23,14 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from ldapply.workflows import register_module
+from tests.regimes import label_2013
 from tests.support import PASSWORD, purge_broker
+
+# The test-only fourth regime: registered like any regime module, its letter templates beside it.
+TEST_REGIME_TEMPLATES = str(Path(__file__).parent / "regimes" / "templates")
+os.environ["LDAPPLY_LETTER_TEMPLATE_DIRS"] = TEST_REGIME_TEMPLATES
+register_module(label_2013)
 
 BACKEND = os.environ.get("LDAPPLY_TEST_BACKEND", "embedded")
 
@@ -86,6 +93,7 @@ def backend_environ(backend: Backend) -> dict[str, str]:
         "LDAPPLY_DATABASE_URL": backend.database_url,
         "LDAPPLY_BROKER_URL": backend.broker_url,
         "LDAPPLY_SECRET_KEY": "test-secret-key-not-for-production",
+        "LDAPPLY_LETTER_TEMPLATE_DIRS": TEST_REGIME_TEMPLATES,
     }
 
 

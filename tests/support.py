@@ -111,7 +111,65 @@ GENERAL_ANSWERS: dict[str, dict[str, Any]] = {
     "attachments": {"business_plan": PDF},
     "declarations": {"declares_separate_registration": "yes", "declares_no_displacement": "yes"},
 }
-REGIME_ANSWERS: dict[str, dict[str, dict[str, Any]]] = {"general": GENERAL_ANSWERS}
+_COMMON = {
+    "organisation": GENERAL_ANSWERS["organisation"],
+    "application_type": {"application_type": "new"},
+}
+_BUDGET = GENERAL_ANSWERS["budget"]
+_DECLARATIONS = GENERAL_ANSWERS["declarations"]
+CARETAKERS_ANSWERS: dict[str, dict[str, Any]] = {
+    **_COMMON,
+    "housing_company": {"applicant_type": "shm", "shm_name": "Volkshaard cvba"},
+    "complexes": {
+        "housing_complexes-0-complex_name": "Rabot",
+        "housing_complexes-0-municipality": "Gent",
+        "housing_complexes-0-rental_units": "120",
+        "housing_complexes-1-complex_name": "Nieuw Gent",
+        "housing_complexes-1-municipality": "Gent",
+        "housing_complexes-1-rental_units": "80",
+        "local_need": "Veel vragen van huurders zonder aanspreekpunt.",
+    },
+    "caretaker_tasks": {"caretaker_tasks": ["liveability", "tenant_contact"], "caretaker_fte": "3"},
+    "guidance": {
+        "supervisory_fte": "0,5",
+        "guidance_plan": "Wekelijkse coaching.",
+        "participation_plan": "Huurdersvergadering per kwartaal.",
+    },
+    "budget": _BUDGET,
+    "shm_decision": {"shm_decision": PDF},
+    "declarations": _DECLARATIONS,
+}
+CHILDCARE_ANSWERS: dict[str, dict[str, Any]] = {
+    **_COMMON,
+    "locations": {
+        "locations-0-address": "Dorpsstraat 1",
+        "locations-0-municipality": "Leuven",
+        "locations-0-places": "14",
+        "locations-0-age_group": "0_3",
+        "local_need": "Te weinig opvang voor kwetsbare gezinnen in de wijk.",
+    },
+    "opening": {"opening_hours": "Ma-vr 7u-18u", "flexible_care": "yes", "occasional_care": "yes"},
+    "priority_and_contribution": {
+        "priority_rules": "Voorrang voor alleenstaande ouders.",
+        "income_related_contribution": "yes",
+    },
+    "staffing": GENERAL_ANSWERS["staffing"],
+    "kind_en_gezin": {"kg_status": "granted", "kg_date": "2026-01-15", "kg_authorisation": PDF},
+    "lok_advice": {"lok_advice": PDF, "lok_advice_date": "2026-02-01"},
+    "safety": {"fire_safety_certificate": PDF, "quality_handbook": "yes"},
+    "budget": _BUDGET,
+    "declarations": _DECLARATIONS,
+}
+LABEL_2013_ANSWERS: dict[str, dict[str, Any]] = {
+    "organisation": GENERAL_ANSWERS["organisation"],
+    "label": {"pathways": "8", "impact_analysis": "yes", "local_need": "Een buurt zonder klusdienst."},
+}
+REGIME_ANSWERS: dict[str, dict[str, dict[str, Any]]] = {
+    "label_2013": LABEL_2013_ANSWERS,
+    "general": GENERAL_ANSWERS,
+    "caretakers": CARETAKERS_ANSWERS,
+    "childcare": CHILDCARE_ANSWERS,
+}
 STEP_ANSWERS = GENERAL_ANSWERS  # the general regime's answers, by step
 
 
@@ -170,3 +228,29 @@ def submit(client: FlaskClient, application_id: uuid.UUID) -> Any:
 
 def act(client: FlaskClient, application_id: uuid.UUID, action: str, comment: str = "") -> Any:
     return post(client, f"/backoffice/applications/{application_id}/actions/{action}", {"comment": comment})
+
+
+def sample_letter_context(regime: Any, spec: Any) -> dict[str, Any]:
+    """A context shaped like `services.letters.build_context` makes, for rendering every template."""
+    return {
+        "title": spec.title.nl,
+        "is_decision": spec.is_decision,
+        "reference": "LDE-2026-SAMPLE",
+        "date": "27 november 2026",
+        "submitted_on": "1 november 2026",
+        "organisation": {"name": "Voorbeeld vzw", "enterprise_number": "0403170701"},
+        "regime": {"code": regime.code, "title": regime.title.nl, "version": regime.version},
+        "legal_basis": [basis.citation() for basis in regime.legal_basis],
+        "answers": {},
+        "sections": [],
+        "comment": "Toelichting.",
+        "decision": {"outcome": "grant", "outcome_label": "Toekennen", "motivation": "M.", "volume": "1"},
+        "volume": {"requested": "2", "granted": "1", "unit": regime.volume_unit.nl},
+        "conditions": [
+            {"title": c.title.nl, "article": c.article, "met": True, "note": None, "finding": None}
+            for c in regime.conditions
+        ],
+        "parameters": {
+            p.name: {"value": p.value, "unit": p.unit, "provenance": str(p.provenance)} for p in regime.parameters
+        },
+    }

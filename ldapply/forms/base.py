@@ -10,6 +10,8 @@ from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    FieldList,
+    FormField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -30,7 +32,7 @@ class LdapplyForm(FlaskForm):
 
     class Meta:
         def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
-            if unbound_field.field_class not in (PasswordField,):
+            if unbound_field.field_class not in (PasswordField, FieldList, FormField):
                 options["filters"] = (*unbound_field.kwargs.get("filters", ()), _strip)
             return unbound_field.bind(form=form, **options)
 

@@ -7,6 +7,7 @@ later (or again) says exactly what was decided. Rendering happens only in the wo
 from __future__ import annotations
 
 import logging
+import os
 import re
 import unicodedata
 import uuid
@@ -63,15 +64,26 @@ def _font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
+def _template_dirs() -> list[str]:
+    """The project's templates, then any folders named in LDAPPLY_LETTER_TEMPLATE_DIRS (a regime
+    declared outside the package brings its letter templates there)."""
+    extra = os.environ.get("LDAPPLY_LETTER_TEMPLATE_DIRS", "")
+    return [str(TEMPLATE_ROOT), *(d for d in extra.split(os.pathsep) if d)]
+
+
 @cache
 def _jinja() -> SandboxedEnvironment:
     return SandboxedEnvironment(
-        loader=FileSystemLoader(TEMPLATE_ROOT),
+        loader=FileSystemLoader(_template_dirs()),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+
+
+def available_templates() -> list[str]:
+    return _jinja().list_templates()
 
 
 def template_name(regime_code: str, kind: str) -> str:

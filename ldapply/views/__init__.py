@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 
 from flask import Flask, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
@@ -32,10 +33,20 @@ def register_views(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     app.add_template_filter(format_local, "local")
     app.add_template_filter(format_filesize, "filesize")
+    app.add_template_filter(format_number, "number")
     app.before_request(_end_expired_session)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_security_headers)
+
+
+def format_number(value: object) -> str:
+    """A number with a decimal comma and no trailing zeros: 312,5 rather than 312.50."""
+    if value is None:
+        return "—"
+    number = Decimal(str(value))
+    text = f"{number.normalize():f}" if number == number.to_integral_value() else f"{number.normalize()}"
+    return text.replace(".", ",")
 
 
 def format_filesize(size: int) -> str:

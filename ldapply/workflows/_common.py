@@ -6,9 +6,11 @@ combines these with its own steps, conditions and parameters; it may add or drop
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date as Date  # noqa: N812
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from typing import Any
 
 from . import _fields as f
 from ._spec import (
@@ -653,6 +655,20 @@ PUBLIC_COMMISSION = Condition(
     check=_public_commission_proven,
 )
 CONDITIONS = (LOCAL_NEED, SUPPLEMENTARY, PARTICIPATION, TARGET_GROUP, SUI_GENERIS, PUBLIC_COMMISSION)
+
+
+def group_rows(answers: Answers, name: str) -> list[Mapping[str, Any]]:
+    """The rows of a GROUP answer; anything that is not a row is left out."""
+    rows = answers.get(name)
+    return [row for row in rows if isinstance(row, Mapping)] if isinstance(rows, list | tuple) else []
+
+
+def whole_number(value: object) -> int | None:
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return int(number) if number.is_finite() and number == number.to_integral_value() else None
 
 
 def requested_fte(answers: Answers) -> Decimal:

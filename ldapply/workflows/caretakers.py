@@ -14,10 +14,9 @@ inferences of domain brief 4.3 and 8.1; every unknown number is a parameter with
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import date as Date  # noqa: N812
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
 
 from . import _common as common
 from . import _fields as f
@@ -53,23 +52,11 @@ def answer_contains(name: str, value: str) -> Callable[[Answers], bool]:
     return predicate
 
 
-def group_rows(answers: Answers, name: str) -> list[Mapping[str, Any]]:
-    """The rows of a GROUP answer; anything that is not a row is left out."""
-    rows = answers.get(name)
-    return [row for row in rows if isinstance(row, Mapping)] if isinstance(rows, list | tuple) else []
-
-
-def _whole_number(value: object) -> int | None:
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    return int(number) if number.is_finite() and number == number.to_integral_value() else None
-
-
 def total_units(answers: Answers) -> int:
     """Social rental units over all housing complexes of the application."""
-    return sum(_whole_number(row.get("rental_units")) or 0 for row in group_rows(answers, "housing_complexes"))
+    return sum(
+        common.whole_number(row.get("rental_units")) or 0 for row in common.group_rows(answers, "housing_complexes")
+    )
 
 
 def requested_fte(answers: Answers) -> Decimal:
@@ -83,7 +70,7 @@ def requested_fte(answers: Answers) -> Decimal:
 def _complexes_are_distinct(answers: Answers) -> bool:
     keys = [
         (str(row.get("complex_name") or "").strip().casefold(), str(row.get("municipality") or "").strip().casefold())
-        for row in group_rows(answers, "housing_complexes")
+        for row in common.group_rows(answers, "housing_complexes")
     ]
     return len(keys) == len(set(keys))
 

@@ -13,10 +13,8 @@ depends on that authorisation (domain brief 5.4). The steps follow domain brief 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date as Date  # noqa: N812
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
 
 from . import _common as common
 from . import _fields as f
@@ -53,29 +51,15 @@ DECREE_2004_KIND_EN_GEZIN = LegalBasis(
 # -- answers ---------------------------------------------------------------------------------------
 
 
-def group_rows(answers: Answers, name: str) -> list[Mapping[str, Any]]:
-    """The rows of a GROUP answer; anything that is not a row is left out."""
-    rows = answers.get(name)
-    return [row for row in rows if isinstance(row, Mapping)] if isinstance(rows, list | tuple) else []
-
-
-def _whole_number(value: object) -> int | None:
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    return int(number) if number.is_finite() and number == number.to_integral_value() else None
-
-
 def total_places(answers: Answers) -> Decimal:
     """Childcare places over all locations of the application: the volume the application asks for."""
-    return Decimal(sum(_whole_number(row.get("places")) or 0 for row in group_rows(answers, "locations")))
+    return Decimal(sum(common.whole_number(row.get("places")) or 0 for row in common.group_rows(answers, "locations")))
 
 
 def _locations_are_distinct(answers: Answers) -> bool:
     keys = [
         (str(row.get("address") or "").strip().casefold(), str(row.get("municipality") or "").strip().casefold())
-        for row in group_rows(answers, "locations")
+        for row in common.group_rows(answers, "locations")
     ]
     return len(keys) == len(set(keys))
 

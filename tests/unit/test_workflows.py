@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from ldapply.services import letters
 from ldapply.workflows import REGIMES, get_regime, register
-from ldapply.workflows._spec import FieldKind, Role
+from ldapply.workflows._spec import Facts, FieldKind, Role, Text
+from tests.support import sample_letter_context
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -76,7 +78,31 @@ class TestRegimeContract:
             if transition.letter:
                 assert transition.letter in keys, transition.action
         for key in keys:
-            assert (TEMPLATES / "letters" / regime.code / f"{key}.html").is_file(), key
+            assert letters.template_name(regime.code, key) in letters.available_templates(), key
+
+    def test_every_letter_renders_and_every_decision_letter_states_the_remedies(self, regime):
+        for spec in regime.letters:
+            html = letters.render_html(regime.code, spec.key, sample_letter_context(regime, spec))
+            assert "Rechtsgrond" in html, spec.key
+            assert ("Raad van State" in html) == spec.is_decision, spec.key
+
+    def test_every_condition_cites_an_article_and_reads_declared_fields(self, regime):
+        names = {f.name for f in regime.all_fields()}
+        for condition in regime.conditions:
+            assert condition.article.strip(), condition.code
+            assert set(condition.fields) <= names, condition.code
+
+    def test_every_state_deadline_names_a_parameter(self, regime):
+        parameters = {p.name for p in regime.parameters}
+        for state in regime.states:
+            assert state.deadline is None or state.deadline in parameters, state.code
+
+    def test_guards_decide_on_plain_facts(self, regime):
+        facts = Facts(answers={}, parameters=regime.parameter_values(), verdicts={}, conditions=())
+        for transition in regime.transitions:
+            if transition.guard is not None:
+                result = transition.guard(facts)
+                assert result is None or isinstance(result, Text), transition.action
 
     def test_proposals_and_confirmations_name_declared_outcomes(self, regime):
         outcomes = {o.code for o in regime.outcomes}
