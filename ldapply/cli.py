@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
+
 import click
 from flask import Flask, current_app
 
 from .extensions import db
-from .services import accounts, letters
+from .services import accounts, calls, letters
+from .workflows import REGIMES
 from .workflows._spec import Role
 
 DEMO_ORGANISATION = {"name": "Buurtwerk De Brug vzw", "enterprise_number": "0403170701"}
@@ -33,7 +37,24 @@ def seed_demo() -> list[tuple[str, str, str]]:
         role_names = ", ".join(roles) or f"applicant ({organisation.name})"
         shown.append((role_names, email, password))
     db.session.commit()
+    _open_demo_calls()
     return shown
+
+
+def _open_demo_calls() -> None:
+    """Regimes that work with calls get one open call, so the demo applicant can start at once."""
+    admin = accounts.find_user_by_email(DEMO_ACCOUNTS[-1][0])
+    for regime in REGIMES.values():
+        if regime.uses_calls and admin is not None and not calls.open_calls(regime.code):
+            calls.open_call(
+                actor=admin,
+                regime_code=regime.code,
+                title=f"Demo-oproep {regime.title.nl}",
+                opens_on=calls.today() - timedelta(days=1),
+                closes_on=calls.today() + timedelta(days=90),
+                cap=Decimal(320),
+                application_types=["new", "extension"],
+            )
 
 
 def register(app: Flask) -> None:

@@ -25,10 +25,9 @@ from sqlalchemy.engine import make_url
 
 from ldapply.workflows import register_module
 from tests.regimes import label_2013
-from tests.support import PASSWORD, purge_broker
+from tests.support import PASSWORD, TEST_REGIME_TEMPLATES, backend_environ, purge_broker
 
 # The test-only fourth regime: registered like any regime module, its letter templates beside it.
-TEST_REGIME_TEMPLATES = str(Path(__file__).parent / "regimes" / "templates")
 os.environ["LDAPPLY_LETTER_TEMPLATE_DIRS"] = TEST_REGIME_TEMPLATES
 register_module(label_2013)
 
@@ -83,18 +82,6 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
         yield Backend("services", database_url, redis_url, instance)
     finally:
         _drop_postgres_database(server_url, name)
-
-
-def backend_environ(backend: Backend) -> dict[str, str]:
-    """The environment that points an ldapply process (this one or a worker) at the run's services."""
-    return {
-        "LDAPPLY_ENV": "test",
-        "LDAPPLY_INSTANCE_PATH": str(backend.instance_path),
-        "LDAPPLY_DATABASE_URL": backend.database_url,
-        "LDAPPLY_BROKER_URL": backend.broker_url,
-        "LDAPPLY_SECRET_KEY": "test-secret-key-not-for-production",
-        "LDAPPLY_LETTER_TEMPLATE_DIRS": TEST_REGIME_TEMPLATES,
-    }
 
 
 @pytest.fixture(scope="session")

@@ -5,12 +5,26 @@ from __future__ import annotations
 import re
 import uuid
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 PASSWORD = "correct horse battery staple"
+TEST_REGIME_TEMPLATES = str(Path(__file__).parent / "regimes" / "templates")
+
+
+def backend_environ(backend: Any) -> dict[str, str]:
+    """The environment that points an ldapply process (this one or a worker) at the run's services."""
+    return {
+        "LDAPPLY_ENV": "test",
+        "LDAPPLY_INSTANCE_PATH": str(backend.instance_path),
+        "LDAPPLY_DATABASE_URL": backend.database_url,
+        "LDAPPLY_BROKER_URL": backend.broker_url,
+        "LDAPPLY_SECRET_KEY": "test-secret-key-not-for-production",
+        "LDAPPLY_LETTER_TEMPLATE_DIRS": TEST_REGIME_TEMPLATES,
+    }
 
 
 def purge_broker(app: Flask) -> None:

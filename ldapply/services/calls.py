@@ -94,6 +94,13 @@ def window_refusal(call: Call, on: date | None = None) -> str | None:
     return None
 
 
+def type_refusal(call: Call, application_type: str | None) -> str | None:
+    """Why this kind of application is not admitted by the call, or None."""
+    if application_type is None or not call.application_types or application_type in call.application_types:
+        return None
+    return f"De oproep „{call.title}” staat dit soort aanvraag niet toe. Kies in de stap „Soort aanvraag” een toegelaten soort."
+
+
 def usage(call: Call) -> CapUsage:
     """The volume pending decision proposals and granted decisions take from the call's cap."""
     regime = get_regime(call.regime_code)

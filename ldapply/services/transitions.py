@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Application, ApplicationEvent, DecisionProposal, ProposalStatus, User, utcnow
 from ..workflows._spec import Facts, Regime, Role, Transition
 from .assessment import facts_for
-from .calls import window_refusal
+from .calls import type_refusal, window_refusal
 from .errors import ChangedMeanwhile, TransitionNotAllowed
 from .letters import issue_letter
 from .regimes import regime_of
@@ -92,7 +92,7 @@ def _refusal(
         and application.submitted_at is None
         and transition.action == regime_of(application).submit_action
     ):
-        return window_refusal(application.call)
+        return window_refusal(application.call) or type_refusal(application.call, _application_type(application))
     if transition.confirms is not None:
         if proposal is None or proposal.outcome != transition.confirms:
             return "Er ligt geen voorstel voor deze beslissing voor."
@@ -122,6 +122,11 @@ def _move(
     db.session.add(event)
     db.session.flush()  # the event row exists before the letter that refers to it
     return event
+
+
+def _application_type(application: Application) -> str | None:
+    field = regime_of(application).application_type_field
+    return application.answers.get(field) if field else None
 
 
 def _check_volume(regime: Regime, transition: Transition, application: Application, volume: Decimal | None) -> None:

@@ -256,6 +256,7 @@ class Regime:
     volume: Callable[[Answers], Decimal] | None = None
     volume_unit: Text = Text("VTE", "FTE")
     uses_calls: bool = False
+    application_type_field: str | None = None  # the answer a call's allowed application types restrict
     # Organisation attributes that pre-fill a field, and that reviewers see compared with the answer.
     organisation_fields: Mapping[str, str] = field(default_factory=dict)  # attribute -> field name
 

@@ -72,4 +72,5 @@ REGIME = Regime(
     organisation_fields={"name": "organisation_name", "enterprise_number": "enterprise_number"},
     volume=common.requested_fte,
     uses_calls=True,
+    application_type_field="application_type",
 )

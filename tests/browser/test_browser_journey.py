@@ -1,10 +1,12 @@
 """The whole journey in a real Chromium, driven by labels, roles and text as a person would.
 
-The applicant fills the general regime's form (after one wrong enterprise number), submits it, a
-reviewer proposes recognition, a decision maker grants it, the Celery worker process renders the
-decision letter, and the applicant downloads it. Screenshots of the step with the error, the
-check-answers page and the back-office case page are left in the test's temporary folder for people
-to look at.
+The applicant starts a general-regime application for the open call, fills its steps (after one wrong
+enterprise number), checks and submits it; a reviewer runs the admissibility check, assesses every
+condition as met and proposes recognition; a decision maker grants it; the Celery worker process renders
+the decision letter; and the applicant downloads it. The answers come from `tests.support.GENERAL_ANSWERS`
+and the questions are found by the labels the regime declares, so a change of wording does not break the
+test. Screenshots of the step with the error, the check-answers page and the back-office case page are
+left in the test's temporary folder for people to look at.
 """
 
 from __future__ import annotations
@@ -13,38 +15,71 @@ import io
 import re
 import subprocess
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
 from ldapply.forms.builder import RADIO_MAX_CHOICES
-from ldapply.workflows._spec import Field, FieldKind
-from ldapply.workflows.general import REGIME
-from tests.support import PASSWORD, STEP_ANSWERS, minimal_pdf
+from ldapply.workflows import get_regime
+from ldapply.workflows._spec import Field, FieldKind, Step
+from tests.support import GENERAL_ANSWERS, PASSWORD, PDF, minimal_pdf
 
 pytestmark = pytest.mark.browser
 
+REGIME = get_regime("general")
+ANSWERS = GENERAL_ANSWERS
 LETTER_TIMEOUT_SECONDS = 60
 YES_NO_LABELS = {"yes": "Ja", "no": "Nee"}
+TEXT_KINDS = {FieldKind.TEXT, FieldKind.TEXTAREA, FieldKind.DECIMAL, FieldKind.INTEGER, FieldKind.ENTERPRISE_NUMBER}
 INVALID_ENTERPRISE_NUMBER = "0123.456.789"  # fails the mod-97 check
 MOTIVATION = "De dienst beantwoordt een aangetoonde lokale behoefte in de wijk."
+CONDITION_MET = "Vervuld"
 
-# What the check-answers page must show for STEP_ANSWERS and the uploaded file, label by label.
-EXPECTED_ANSWERS = {
-    "Naam van de organisatie": "Buurtwerk De Brug vzw",
-    "Ondernemingsnummer (KBO)": "0403.170.701",
-    "Rechtsvorm": "Vereniging zonder winstoogmerk (vzw)",
-    "Heeft de organisatie ook andere activiteiten dan lokale diensteneconomie?": "Nee",
-    "Dienstendomein": "Fietspunten",
-    "Beschrijving van de dienst": "Een fietspunt aan het station.",
-    "Gevraagde VTE doelgroepwerknemers": "6,5",
-    "Gevraagde VTE omkadering": "1",
-    "Ondernemingsplan (PDF)": "ondernemingsplan.pdf",
-}
+
+# -- the regime: steps, fields and labels ------------------------------------------------------------
+
+
+def step_of(slug: str) -> Step:
+    step = REGIME.step(slug)
+    assert step is not None, f"the general regime has no step {slug!r}"
+    return step
+
+
+def field_of(slug: str, name: str) -> Field:
+    return next(f for f in step_of(slug).fields if f.name == name)
+
+
+def label(slug: str, name: str) -> str:
+    return field_of(slug, name).label.nl
+
+
+def action_label(action: str) -> str:
+    transition = REGIME.transition(action)
+    assert transition is not None, f"the general regime has no action {action!r}"
+    return transition.label.nl
+
+
+def upload_name(field: Field) -> str:
+    return f"{field.name}.pdf"
+
+
+def shown(field: Field, value: Any) -> str:
+    """How the check-answers page shows an answer typed or chosen as `value`."""
+    if value is PDF:
+        return upload_name(field)
+    match field.kind:
+        case FieldKind.YES_NO:
+            return YES_NO_LABELS[value]
+        case FieldKind.CHOICE:
+            return field.choice_label(value) or value
+        case FieldKind.DATE:
+            return date.fromisoformat(value).strftime("%d-%m-%Y")
+    return value
 
 
 # -- helpers: what a person does on a page --------------------------------------------------------
@@ -64,41 +99,79 @@ def log_out(page: Page) -> None:
     expect(page.get_by_role("status")).to_have_text("U bent afgemeld.")
 
 
-def heading(page: Page) -> Any:
+def heading(page: Page) -> Locator:
     return page.get_by_role("heading", level=1)
 
 
-def fill_field(page: Page, field: Field, value: str) -> None:
-    """Answer one question the way its control asks for: radio buttons, a drop-down list or a text box."""
-    label = field.label.nl
-    if field.kind == FieldKind.YES_NO:
-        page.get_by_role("group", name=label).get_by_role("radio", name=YES_NO_LABELS[value], exact=True).check()
-    elif field.kind == FieldKind.CHOICE and len(field.choices) <= RADIO_MAX_CHOICES:
-        option = field.choice_label(value)
-        page.get_by_role("group", name=label).get_by_role("radio", name=option, exact=True).check()
+def flash(page: Page) -> Locator:
+    return page.get_by_role("status")
+
+
+def is_radio_list(field: Field) -> bool:
+    return field.kind == FieldKind.YES_NO or (
+        field.kind == FieldKind.CHOICE and len(field.choices) <= RADIO_MAX_CHOICES
+    )
+
+
+def option_label(field: Field, value: str) -> str:
+    return YES_NO_LABELS[value] if field.kind == FieldKind.YES_NO else field.choice_label(value) or value
+
+
+def control(page: Page, field: Field, value: str) -> Locator:
+    """The control that answers `field` with `value`: a radio button, a drop-down list or a box to type in."""
+    name = field.label.nl
+    if is_radio_list(field):
+        return page.get_by_role("group", name=name, exact=True).get_by_role(
+            "radio", name=option_label(field, value), exact=True
+        )
+    if field.kind == FieldKind.CHOICE:
+        return page.get_by_role("combobox", name=name, exact=True)
+    if field.kind in TEXT_KINDS:
+        return page.get_by_role("textbox", name=name, exact=True)
+    if field.kind in (FieldKind.DATE, FieldKind.FILE):
+        return page.get_by_label(name, exact=True)
+    raise AssertionError(f"the browser journey cannot yet answer a {field.kind} field ({field.name})")
+
+
+def fill_field(page: Page, field: Field, value: Any, folder: Path) -> None:
+    """Answer one question the way its control asks for."""
+    target = control(page, field, value)
+    if value is PDF:
+        pdf = folder / upload_name(field)
+        pdf.write_bytes(minimal_pdf())
+        target.set_input_files(pdf)
+    elif is_radio_list(field):
+        target.check()
     elif field.kind == FieldKind.CHOICE:
-        page.get_by_role("combobox", name=label, exact=True).select_option(label=field.choice_label(value))
+        target.select_option(label=option_label(field, value))
     else:
-        page.get_by_role("textbox", name=label, exact=True).fill(value)
+        target.fill(value)
 
 
-def fill_step(page: Page, slug: str, answers: dict[str, str]) -> None:
-    step = REGIME.step(slug)
-    assert step is not None
+def expect_answer_kept(page: Page, field: Field, value: Any) -> None:
+    """After a refused save, the control still holds what was typed or chosen."""
+    target = control(page, field, value)
+    if is_radio_list(field):
+        expect(target).to_be_checked()
+    elif field.kind != FieldKind.FILE:  # a browser never refills a file input
+        expect(target).to_have_value(value)
+
+
+def fill_step(page: Page, step: Step, answers: dict[str, Any], folder: Path) -> None:
     expect(heading(page)).to_have_text(step.title.nl)
     for field in step.fields:
         if field.name in answers:
-            fill_field(page, field, answers[field.name])
+            fill_field(page, field, answers[field.name], folder)
 
 
 def save_and_continue(page: Page) -> None:
     page.get_by_role("button", name="Opslaan en verder").click()
 
 
-def answer_shown(page: Page, label: str) -> Any:
+def answer_shown(scope: Page | Locator, label: str) -> Locator:
     """The value next to `label` in a summary list (a <dt>/<dd> pair)."""
     return (
-        page.get_by_role("term")
+        scope.get_by_role("term")
         .filter(has_text=re.compile(f"^{re.escape(label)}$"))
         .locator("xpath=following-sibling::dd[1]")
     )
@@ -124,55 +197,64 @@ def wait_for_letter(app: Flask, kind: str, process: subprocess.Popen[bytes]) -> 
 
 
 def start_application(page: Page) -> str:
-    """Start a draft from the home page; returns its reference as shown in the page heading."""
-    page.get_by_role("button", name="Aanvraag starten").click()
+    """Start a draft for the general regime's open call; returns its reference as shown in the page heading."""
+    form = page.locator("form").filter(has=page.get_by_role("heading", name=REGIME.title.nl, exact=True))
+    expect(form).to_have_count(1)
+    call = form.get_by_role("combobox", name="Oproep", exact=True)
+    expect(call.get_by_role("option")).to_have_count(1)
+    call.select_option(index=0)
+    form.get_by_role("button", name="Aanvraag starten").click()
     expect(heading(page)).to_have_text(re.compile(r"^Aanvraag \S+$"))
     return heading(page).inner_text().removeprefix("Aanvraag ").strip()
 
 
-def enter_a_wrong_enterprise_number_then_fix_it(page: Page, screenshot: Path) -> None:
-    page.get_by_role("link", name="Organisatie", exact=True).click()
-    fill_step(page, "organisation", {**STEP_ANSWERS["organisation"], "enterprise_number": INVALID_ENTERPRISE_NUMBER})
+def enter_a_wrong_enterprise_number_then_fix_it(page: Page, folder: Path, screenshot: Path) -> None:
+    organisation = step_of("organisation")
+    answers = ANSWERS["organisation"]
+    page.get_by_role("link", name=organisation.title.nl, exact=True).click()
+    fill_step(page, organisation, {**answers, "enterprise_number": INVALID_ENTERPRISE_NUMBER}, folder)
     save_and_continue(page)
 
     summary = page.get_by_role("alert")
     expect(summary.get_by_role("heading", name="Er is een probleem")).to_be_visible()
     expect(summary.get_by_role("link")).to_have_count(1)
     expect(summary.get_by_role("link")).to_contain_text(re.compile(r"\bgeen geldig ondernemingsnummer\b"))
-    expect(page).to_have_url(re.compile(r"/steps/organisation$"))
-    number = page.get_by_role("textbox", name="Ondernemingsnummer (KBO)", exact=True)
+    expect(page).to_have_url(re.compile(rf"/steps/{organisation.slug}$"))
+    number = page.get_by_role("textbox", name=label("organisation", "enterprise_number"), exact=True)
     expect(number).to_have_value(INVALID_ENTERPRISE_NUMBER)
     expect(number).to_have_attribute("aria-invalid", "true")
-    # the other answers typed on this page are kept
-    expect(page.get_by_role("textbox", name="Naam van de organisatie", exact=True)).to_have_value(
-        "Buurtwerk De Brug vzw"
-    )
-    expect(page.get_by_role("radio", name="Vereniging zonder winstoogmerk (vzw)", exact=True)).to_be_checked()
-    expect(page.get_by_role("radio", name="Nee", exact=True)).to_be_checked()
+    for field in organisation.fields:  # the other answers typed on this page are kept
+        if field.name in answers and field.name != "enterprise_number":
+            expect_answer_kept(page, field, answers[field.name])
     page.screenshot(path=screenshot, full_page=True)
 
-    number.fill(STEP_ANSWERS["organisation"]["enterprise_number"])
+    number.fill(answers["enterprise_number"])
     save_and_continue(page)
-    expect(page).to_have_url(re.compile(r"/steps/service$"))
 
 
-def fill_the_remaining_steps(page: Page, pdf: Path) -> None:
-    for slug in ("service", "staffing"):
-        fill_step(page, slug, STEP_ANSWERS[slug])
+def fill_the_remaining_steps(page: Page, folder: Path) -> None:
+    """Every step after the organisation, in the order the application leads through them."""
+    steps = REGIME.steps
+    assert [s.slug for s in steps] == list(ANSWERS), "GENERAL_ANSWERS and the regime's steps differ"
+    for step in steps[1:]:
+        expect(page).to_have_url(re.compile(rf"/steps/{step.slug}$"))
+        fill_step(page, step, ANSWERS[step.slug], folder)
         save_and_continue(page)
-    expect(heading(page)).to_have_text("Bijlagen")
-    page.get_by_label("Ondernemingsplan (PDF)", exact=True).set_input_files(pdf)
-    save_and_continue(page)
 
 
 def check_answers_and_submit(page: Page, screenshot: Path) -> None:
     expect(heading(page)).to_have_text("Controleer uw antwoorden")
-    for label, value in EXPECTED_ANSWERS.items():
-        expect(answer_shown(page, label)).to_have_text(value)
+    for step in REGIME.steps:
+        section = page.get_by_role("heading", name=step.title.nl, level=2, exact=True).locator(
+            "xpath=following-sibling::dl[1]"
+        )
+        for field in step.fields:
+            if field.name in ANSWERS[step.slug]:
+                expect(answer_shown(section, field.label.nl)).to_have_text(shown(field, ANSWERS[step.slug][field.name]))
     page.screenshot(path=screenshot, full_page=True)
     page.get_by_role("checkbox", name=re.compile(r"^Ik verklaar dat deze gegevens juist")).check()
-    page.get_by_role("button", name="Aanvraag indienen").click()
-    expect(page.get_by_role("status")).to_contain_text("is ingediend")
+    page.get_by_role("button", name=action_label("submit")).click()
+    expect(flash(page)).to_contain_text("is ingediend")
     expect(answer_shown(page, "Status")).to_have_text("In behandeling")
 
 
@@ -182,12 +264,35 @@ def open_case_from_queue(page: Page, reference: str) -> None:
     expect(heading(page)).to_have_text(f"Dossier {reference}")
 
 
-def propose_recognition(page: Page, reference: str, screenshot: Path) -> None:
+def act(page: Page, action: str) -> None:
+    """Press a back-office action button and see it done."""
+    name = action_label(action)
+    page.get_by_role("button", name=name, exact=True).click()
+    expect(flash(page)).to_have_text(f"Uitgevoerd: {name}.")
+
+
+def assess_every_condition_as_met(page: Page) -> None:
+    section = page.get_by_role("region", name="Beoordeling van de voorwaarden")
+    expect(section.get_by_role("radio", name=CONDITION_MET, exact=True)).to_have_count(len(REGIME.conditions))
+    for condition in REGIME.conditions:
+        row = section.get_by_role("row").filter(has=page.get_by_text(condition.title.nl, exact=True))
+        row.get_by_role("radio", name=CONDITION_MET, exact=True).check()
+    section.get_by_role("button", name="Beoordeling bewaren").click()
+    expect(flash(page)).to_have_text(f"Beoordeling bewaard ({len(REGIME.conditions)} voorwaarde(n) gewijzigd).")
+    for condition in REGIME.conditions:
+        row = section.get_by_role("row").filter(has=page.get_by_text(condition.title.nl, exact=True))
+        expect(row.get_by_role("radio", name=CONDITION_MET, exact=True)).to_be_checked()
+
+
+def review_and_propose_recognition(page: Page, reference: str, screenshot: Path) -> None:
     open_case_from_queue(page, reference)
+    act(page, "start_admissibility")
+    act(page, "accept_for_review")
+    assess_every_condition_as_met(page)
     page.screenshot(path=screenshot, full_page=True)
-    page.get_by_role("textbox", name="Motivering bij „Erkenning voorstellen”", exact=True).fill(MOTIVATION)
-    page.get_by_role("button", name="Erkenning voorstellen").click()
-    expect(page.get_by_role("status")).to_have_text("Uitgevoerd: Erkenning voorstellen.")
+    proposal = action_label("propose_grant")
+    page.get_by_role("textbox", name=f"Motivering bij „{proposal}”", exact=True).fill(MOTIVATION)
+    act(page, "propose_grant")
     expect(page.get_by_role("heading", name="Voorstel van beslissing")).to_be_visible()
 
 
@@ -195,15 +300,14 @@ def decide_recognition(page: Page, reference: str, screenshot: Path) -> None:
     open_case_from_queue(page, reference)
     expect(page.get_by_text(MOTIVATION).first).to_be_visible()
     page.screenshot(path=screenshot, full_page=True)
-    page.get_by_role("button", name="Beslissen: erkenning toekennen").click()
-    expect(page.get_by_role("status")).to_have_text("Uitgevoerd: Beslissen: erkenning toekennen.")
+    act(page, "confirm_grant")
     expect(answer_shown(page, "Status")).to_contain_text("Erkend")
 
 
 def download_decision_letter(page: Page, reference: str, folder: Path) -> bytes:
     page.get_by_role("link", name=reference, exact=True).click()
     expect(answer_shown(page, "Status")).to_have_text("Erkend")
-    letter = page.get_by_role("listitem").filter(has_text="Beslissing: erkenning")
+    letter = page.get_by_role("listitem").filter(has_text=REGIME.letter("decision_granted").title.nl)
     with page.expect_download() as download_info:
         letter.get_by_role("link", name="PDF downloaden").click()
     download = download_info.value
@@ -218,18 +322,18 @@ def download_decision_letter(page: Page, reference: str, folder: Path) -> bytes:
 
 
 def test_applicant_staff_and_worker_complete_a_recognition_in_the_browser(app, people, worker, page, tmp_path):
-    pdf = tmp_path / "ondernemingsplan.pdf"
-    pdf.write_bytes(minimal_pdf())
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
 
     log_in(page, people.applicant)
     reference = start_application(page)
-    enter_a_wrong_enterprise_number_then_fix_it(page, tmp_path / "organisation-error.png")
-    fill_the_remaining_steps(page, pdf)
+    enter_a_wrong_enterprise_number_then_fix_it(page, uploads, tmp_path / "organisation-error.png")
+    fill_the_remaining_steps(page, uploads)
     check_answers_and_submit(page, tmp_path / "check-answers.png")
     log_out(page)
 
     log_in(page, people.reviewer)
-    propose_recognition(page, reference, tmp_path / "case-reviewer.png")
+    review_and_propose_recognition(page, reference, tmp_path / "case-reviewer.png")
     log_out(page)
 
     log_in(page, people.decision_maker)
@@ -242,6 +346,7 @@ def test_applicant_staff_and_worker_complete_a_recognition_in_the_browser(app, p
     log_in(page, people.applicant)
     data = download_decision_letter(page, reference, tmp_path)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
-    assert "Buurtwerk De Brug vzw" in text
+    assert ANSWERS["organisation"]["organisation_name"] in text
     assert "wordt erkend" in text
     assert MOTIVATION in text
+    assert "Beoordeling van de voorwaarden" in text

@@ -79,6 +79,17 @@ class TestCalls:
         assert response.status_code == 409
         assert "is afgesloten op" in response.get_data(as_text=True)
 
+    def test_a_call_admits_only_its_application_types(self, app, client, people):
+        login(client, people.applicant)
+        application_id = start_application(client)
+        fill_steps(client, application_id)
+        with app.app_context():
+            db.session.scalar(db.select(Call)).application_types = ["extension"]
+            db.session.commit()
+        response = submit(client, application_id)
+        assert response.status_code == 409
+        assert "staat dit soort aanvraag niet toe" in response.get_data(as_text=True)
+
     def test_reviewers_see_how_much_of_the_cap_proposals_and_grants_use(self, app, client, people):
         login(client, people.applicant)
         application_id = start_application(client)

@@ -17,8 +17,7 @@ from pypdf import PdfReader
 
 from ldapply.extensions import db
 from ldapply.models import Letter, LetterStatus
-from tests.conftest import backend_environ
-from tests.support import act, fill_steps, login, start_application, submit, to_review
+from tests.support import act, backend_environ, fill_steps, login, start_application, submit, to_review
 
 ROOT = Path(__file__).resolve().parents[2]
 LETTER_TIMEOUT_SECONDS = 60
