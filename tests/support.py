@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
+import signal
+import subprocess
+import sys
 import uuid
+from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -268,3 +274,44 @@ def sample_letter_context(regime: Any, spec: Any) -> dict[str, Any]:
             p.name: {"value": p.value, "unit": p.unit, "provenance": str(p.provenance)} for p in regime.parameters
         },
     }
+
+
+@contextlib.contextmanager
+def worker_process(backend: Any, log_name: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A real `celery worker` process on the run's database and broker, stopped on exit.
+
+    It runs in the instance folder with the checkout on PYTHONPATH, so nothing it writes relative to
+    its working directory lands in the checkout.
+    """
+    root = Path(__file__).resolve().parents[1]
+    environ = {**os.environ, **backend_environ(backend)}
+    environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), environ.get("PYTHONPATH", "")) if p)
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "worker:celery",
+        "worker",
+        "--pool",
+        "solo",
+        "--loglevel",
+        "INFO",
+        "--without-mingle",
+        "--without-gossip",
+        "--hostname",
+        f"{log_name}-{os.getpid()}@%h",
+    ]
+    with open(backend.instance_path / log_name, "wb") as log:
+        process = subprocess.Popen(
+            command, cwd=backend.instance_path, env=environ, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            yield process
+        finally:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()

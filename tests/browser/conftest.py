@@ -6,10 +6,7 @@ are stopped at its end; each test gets a fresh browser context (cookies, downloa
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +17,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
-from tests.support import backend_environ
+from tests.support import worker_process
 
 if TYPE_CHECKING:
     from tests.conftest import Backend
@@ -80,43 +77,6 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
 
 @pytest.fixture(scope="module")
 def worker(app: Flask, backend: Backend) -> Iterator[subprocess.Popen[bytes]]:
-    """`celery worker` as its own process on the run's database and broker.
-
-    It runs in the instance folder (the checkout is on PYTHONPATH), so anything written relative to the
-    working directory, such as kombu's default `control/` folder, stays out of the checkout.
-    """
-    log = open(backend.instance_path / "browser-worker.log", "wb")  # noqa: SIM115  (closed at teardown)
-    environ = {**os.environ, **backend_environ(backend)}
-    environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), environ.get("PYTHONPATH", "")) if p)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "worker:celery",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--without-mingle",
-            "--without-gossip",
-            "--hostname",
-            f"browser-{os.getpid()}@%h",
-        ],
-        cwd=backend.instance_path,
-        env=environ,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
+    """`celery worker` as its own process, on the run's database and broker."""
+    with worker_process(backend, "browser-worker.log") as process:
         yield process
-    finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()

@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
-import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,7 +14,7 @@ from pypdf import PdfReader
 
 from ldapply.extensions import db
 from ldapply.models import Letter, LetterStatus
-from tests.support import act, backend_environ, fill_steps, login, start_application, submit, to_review
+from tests.support import act, fill_steps, login, start_application, submit, to_review, worker_process
 
 ROOT = Path(__file__).resolve().parents[2]
 LETTER_TIMEOUT_SECONDS = 60
@@ -26,36 +23,8 @@ LETTER_TIMEOUT_SECONDS = 60
 @pytest.fixture(scope="module")
 def worker(app, backend) -> Iterator[subprocess.Popen[bytes]]:
     """`celery worker` as its own process, on the run's database and broker."""
-    log = open(backend.instance_path / "worker.log", "wb")  # noqa: SIM115  (closed at teardown)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "worker:celery",
-            "worker",
-            "--pool",
-            "solo",
-            "--loglevel",
-            "INFO",
-            "--without-mingle",
-            "--without-gossip",
-            "--hostname",
-            f"test-{os.getpid()}@%h",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **backend_environ(backend)},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    yield process
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+    with worker_process(backend, "worker.log") as process:
+        yield process
 
 
 def wait_for_rendered(app, kind: str, process: subprocess.Popen[bytes]) -> Letter:
