@@ -5,13 +5,15 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
-from typing import Any
 
 from ldapply.extensions import db
-from ldapply.models import Application, Letter
+from ldapply.models import Application, ConditionVerdict, Letter, utcnow
 from ldapply.services import accounts
 from ldapply.services.transitions import apply_transition
+from ldapply.workflows import get_regime
 from ldapply.workflows._spec import Role
+
+REGIME = get_regime("general")
 
 ANSWERS = {
     "organisation_name": "Buurtwerk De Brug vzw",
@@ -24,26 +26,6 @@ ANSWERS = {
     "target_group_fte": "6.5",
     "supervisory_fte": "1",
 }
-
-
-def sample_letter_context() -> dict[str, Any]:
-    return {
-        "title": "Beslissing: erkenning",
-        "is_decision": True,
-        "reference": "LDE-2026-BENCH1",
-        "date": "2026-11-27",
-        "organisation": {"name": "Buurtwerk De Brug vzw", "enterprise_number": "0403170701"},
-        "regime": {"code": "general", "title": "Erkenning lokale diensteneconomie", "version": 1},
-        "legal_basis": ["Decreet van 22 december 2006", "Besluit van de Vlaamse Regering van 5 oktober 2007"],
-        "answers": ANSWERS,
-        "sections": [],
-        "decision": {
-            "outcome": "grant",
-            "outcome_label": "Erkenning toekennen",
-            "motivation": "De dienst beantwoordt een aangetoonde lokale behoefte. " * 8,
-        },
-        "parameters": {"council_of_state_appeal_days": {"value": 60}, "objection_enabled": {"value": False}},
-    }
 
 
 def make_granted_letters(count: int) -> Iterator[tuple[uuid.UUID, float]]:
@@ -63,14 +45,23 @@ def make_granted_letters(count: int) -> Iterator[tuple[uuid.UUID, float]]:
         application = Application(
             reference=f"BENCH-{uuid.uuid4().hex[:8]}",
             organisation_id=organisation.id,
-            regime_code="general",
-            regime_version=1,
-            state="submitted",
+            regime_code=REGIME.code,
+            regime_version=REGIME.version,
+            state="substantive_review",
+            submitted_at=utcnow(),
+            parameters=REGIME.parameter_values_json(),
             answers=ANSWERS,
             completed_steps=[],
             created_by_id=applicant.id,
         )
         db.session.add(application)
+        db.session.flush()
+        for condition in REGIME.conditions:
+            db.session.add(
+                ConditionVerdict(
+                    application_id=application.id, condition_code=condition.code, met=True, assessed_by_id=reviewer.id
+                )
+            )
         db.session.commit()
         apply_transition(application=application, action="propose_grant", actor=reviewer, comment=f"Goed {number}.")
         event = apply_transition(application=application, action="confirm_grant", actor=decider)
