@@ -6,7 +6,7 @@ combines these with its own steps, conditions and parameters; it may add or drop
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date as Date  # noqa: N812
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -25,6 +25,7 @@ from ._spec import (
     Params,
     Party,
     Provenance,
+    Regime,
     Role,
     StateSpec,
     Step,
@@ -655,6 +656,30 @@ PUBLIC_COMMISSION = Condition(
     check=_public_commission_proven,
 )
 CONDITIONS = (LOCAL_NEED, SUPPLEMENTARY, PARTICIPATION, TARGET_GROUP, SUI_GENERIS, PUBLIC_COMMISSION)
+
+
+def attachment_check(field: str, present: Text, missing: Text) -> Callable[[Answers, Params], Finding | None]:
+    """A condition check that is met when the upload `field` was attached."""
+
+    def check(answers: Answers, params: Params) -> Finding | None:
+        return Finding(True, present) if answers.get(field) else Finding(False, missing)
+
+    check.__name__ = f"{field}_attached"
+    return check
+
+
+def lde_regime(**declaration: Any) -> Regime:
+    """A regime with the shared LDE procedure: its states, transitions, letters and outcomes, and the
+    organisation record pre-filling the identity step. A regime module passes what is its own."""
+    shared: dict[str, Any] = {
+        "states": STATES,
+        "initial_state": State.DRAFT,
+        "transitions": TRANSITIONS,
+        "letters": LETTERS,
+        "outcomes": OUTCOMES,
+        "organisation_fields": {"name": "organisation_name", "enterprise_number": "enterprise_number"},
+    }
+    return Regime(**{**shared, **declaration})
 
 
 def group_rows(answers: Answers, name: str) -> list[Mapping[str, Any]]:

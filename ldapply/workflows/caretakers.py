@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from . import _common as common
 from . import _fields as f
-from ._spec import Answers, Condition, Finding, LegalBasis, Parameter, Params, Provenance, Regime, Step, Text
+from ._spec import Answers, Condition, Finding, LegalBasis, Parameter, Params, Provenance, Step, Text
 
 BVR_2008_CARETAKERS = LegalBasis(
     instrument=Text(
@@ -323,7 +323,7 @@ UNITS_PER_CARETAKER = Condition(
 )
 
 
-REGIME = Regime(
+REGIME = common.lde_regime(
     code="caretakers",
     title=Text(
         "Erkenning initiatieven huisbewaarder in de sociale huisvesting",
@@ -352,11 +352,6 @@ REGIME = Regime(
         SHM_DECISION_STEP,
         common.DECLARATIONS_STEP,
     ),
-    states=common.STATES,
-    initial_state=common.State.DRAFT,
-    transitions=common.TRANSITIONS,
-    letters=common.LETTERS,
-    outcomes=common.OUTCOMES,
     conditions=(
         common.LOCAL_NEED,
         common.SUPPLEMENTARY,
@@ -366,7 +361,6 @@ REGIME = Regime(
         SHM_INVOLVED,
         UNITS_PER_CARETAKER,
     ),
-    organisation_fields={"name": "organisation_name", "enterprise_number": "enterprise_number"},
     volume=requested_fte,
     uses_calls=False,
 )

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from . import _common as common
 from . import _fields as f
-from ._spec import Answers, Condition, Finding, LegalBasis, Parameter, Params, Provenance, Regime, Step, Text
+from ._spec import Answers, Condition, Finding, LegalBasis, Parameter, Params, Provenance, Step, Text
 
 # The Dutch title is [INFERRED] from the French one ("fixant les conditions d'autorisation et de
 # subventionnement de services locaux d'accueil d'enfants de voisinage"); verify it (domain brief 1, row D).
@@ -237,22 +237,6 @@ def _kind_en_gezin_authorised(answers: Answers, params: Params) -> Finding | Non
     return None
 
 
-def _lok_advice_attached(answers: Answers, params: Params) -> Finding | None:
-    if answers.get("lok_advice"):
-        return Finding(
-            True, Text("Advies van het Lokaal Overleg Kinderopvang bijgevoegd.", "Advice of the local forum attached.")
-        )
-    return Finding(
-        False, Text("Advies van het Lokaal Overleg Kinderopvang ontbreekt.", "Advice of the local forum missing.")
-    )
-
-
-def _fire_safety_certified(answers: Answers, params: Params) -> Finding | None:
-    if answers.get("fire_safety_certificate"):
-        return Finding(True, Text("Brandveiligheidsattest bijgevoegd.", "Fire-safety certificate attached."))
-    return Finding(False, Text("Brandveiligheidsattest ontbreekt.", "Fire-safety certificate missing."))
-
-
 KIND_EN_GEZIN_AUTHORISATION = Condition(
     "kind_en_gezin_authorisation",
     Text("Kind en Gezin heeft de opvang vergund", "Kind en Gezin has authorised the childcare"),
@@ -265,19 +249,27 @@ LOK_ADVICE = Condition(
     Text("Het Lokaal Overleg Kinderopvang heeft advies gegeven", "The local childcare forum has given its advice"),
     "BVR 4 mei 2007 (Lokaal Overleg Kinderopvang)",
     fields=("lok_advice",),
-    check=_lok_advice_attached,
+    check=common.attachment_check(
+        "lok_advice",
+        Text("Advies van het Lokaal Overleg Kinderopvang bijgevoegd.", "Advice of the local forum attached."),
+        Text("Advies van het Lokaal Overleg Kinderopvang ontbreekt.", "Advice of the local forum missing."),
+    ),
 )
 FIRE_SAFETY = Condition(
     "fire_safety",
     Text("De opvanglocaties zijn brandveilig", "The childcare locations are fire-safe"),
     "BVR 1 oktober 2004 brandveiligheid mini-crèches",
     fields=("fire_safety_certificate",),
-    check=_fire_safety_certified,
+    check=common.attachment_check(
+        "fire_safety_certificate",
+        Text("Brandveiligheidsattest bijgevoegd.", "Fire-safety certificate attached."),
+        Text("Brandveiligheidsattest ontbreekt.", "Fire-safety certificate missing."),
+    ),
 )
 
 _NOT_KNOWN = "Not known (domain brief 5.3); set before go-live."
 
-REGIME = Regime(
+REGIME = common.lde_regime(
     code="childcare",
     title=Text("Lokale diensten buurtgerichte kinderopvang", "Local neighbourhood childcare services"),
     version=1,
@@ -312,11 +304,6 @@ REGIME = Regime(
         common.BUDGET_STEP,
         common.DECLARATIONS_STEP,
     ),
-    states=common.STATES,
-    initial_state=common.State.DRAFT,
-    transitions=common.TRANSITIONS,
-    letters=common.LETTERS,
-    outcomes=common.OUTCOMES,
     conditions=(
         common.LOCAL_NEED,
         common.SUPPLEMENTARY,
@@ -327,7 +314,6 @@ REGIME = Regime(
         LOK_ADVICE,
         FIRE_SAFETY,
     ),
-    organisation_fields={"name": "organisation_name", "enterprise_number": "enterprise_number"},
     volume=total_places,
     volume_unit=Text("opvangplaatsen", "childcare places"),
     uses_calls=False,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import _common as common
 from . import _fields as f
-from ._spec import Parameter, Provenance, Regime, Step, Text
+from ._spec import Parameter, Provenance, Step, Text
 
 SERVICE_STEP = Step(
     "service",
@@ -38,7 +38,7 @@ ATTACHMENTS_STEP = Step(
     ),
 )
 
-REGIME = Regime(
+REGIME = common.lde_regime(
     code="general",
     title=Text("Erkenning lokale diensteneconomie", "Recognition in the local service economy"),
     version=1,
@@ -63,13 +63,7 @@ REGIME = Regime(
         ATTACHMENTS_STEP,
         common.DECLARATIONS_STEP,
     ),
-    states=common.STATES,
-    initial_state=common.State.DRAFT,
-    transitions=common.TRANSITIONS,
-    letters=common.LETTERS,
-    outcomes=common.OUTCOMES,
     conditions=common.CONDITIONS,
-    organisation_fields={"name": "organisation_name", "enterprise_number": "enterprise_number"},
     volume=common.requested_fte,
     uses_calls=True,
     application_type_field="application_type",
