@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..extensions import db
 from ..models import Application, ApplicationEvent, User
 from ..workflows import REGIMES
-from ..workflows._spec import Parameter, Party
+from ..workflows._spec import Parameter, Party, Role
 from .accounts import is_staff
 from .assessment import parameters_of
 from .errors import Forbidden, NotFound
@@ -21,9 +21,17 @@ from .regimes import regime_of
 QUEUE_LIMIT = 200
 
 
+# Reviewers register the advice they asked for until outside advisors have accounts of their own.
+PARTIES_OF_ROLE = {
+    Role.REVIEWER: frozenset({Party.REVIEWER, Party.ADVISOR}),
+    Role.DECISION_MAKER: frozenset({Party.DECISION_MAKER}),
+    Role.ADMIN: frozenset({Party.ADMIN}),
+}
+
+
 def parties_for(user: User) -> frozenset[Party]:
     """Whose-move values that mean 'this user's move'."""
-    return frozenset(Party(role) for role in user.roles if role in {p.value for p in Party})
+    return frozenset().union(*(PARTIES_OF_ROLE.get(Role(role), frozenset()) for role in user.roles))
 
 
 def _states_where(parties: frozenset[Party]) -> ColumnElement[bool]:

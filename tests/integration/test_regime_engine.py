@@ -149,6 +149,24 @@ class TestCalls:
             assert usage(db.session.scalar(db.select(Call))).granted == Decimal("6.5")
 
 
+class TestQueues:
+    def test_cases_waiting_on_advice_are_in_the_reviewers_own_queue(self, client, people):
+        login(client, people.applicant)
+        application_id = start_application(client)
+        fill_steps(client, application_id)
+        submit(client, application_id)
+        login(client, people.reviewer)
+        to_review(client, application_id)
+        act(client, application_id, "request_advice", "Advies van het lokaal forum.")
+        assert f"/backoffice/applications/{application_id}" in client.get("/backoffice/?view=mine").get_data(
+            as_text=True
+        )
+        login(client, people.decision_maker)
+        assert f"/backoffice/applications/{application_id}" not in client.get("/backoffice/?view=mine").get_data(
+            as_text=True
+        )
+
+
 class TestPrecheckAndParameters:
     def test_the_pre_check_tells_an_organisation_below_the_minimum_before_it_starts(self, client):
         page = client.get("/regimes/general/precheck").get_data(as_text=True)
