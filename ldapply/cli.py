@@ -53,7 +53,7 @@ def _open_demo_calls() -> None:
                 opens_on=calls.today() - timedelta(days=1),
                 closes_on=calls.today() + timedelta(days=90),
                 cap=Decimal(320),
-                application_types=["new", "extension"],
+                application_types=[],  # every type the regime knows
             )
 
 

@@ -18,7 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -27,14 +27,20 @@ def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-class LdapplyForm(FlaskForm):
+class StrippingMeta(DefaultMeta):
     """Strips surrounding whitespace from every text answer before validation."""
 
-    class Meta:
-        def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
-            if unbound_field.field_class not in (PasswordField, FieldList, FormField):
-                options["filters"] = (*unbound_field.kwargs.get("filters", ()), _strip)
-            return unbound_field.bind(form=form, **options)
+    def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+        if unbound_field.field_class not in (PasswordField, FieldList, FormField):
+            options["filters"] = (*unbound_field.kwargs.get("filters", ()), _strip)
+        return unbound_field.bind(form=form, **options)
+
+
+class LdapplyForm(FlaskForm):
+    """The base of every form: CSRF from Flask-WTF, whitespace stripped from answers."""
+
+    class Meta(StrippingMeta):
+        pass
 
 
 class LoginForm(LdapplyForm):
@@ -64,29 +70,32 @@ class ActionForm(LdapplyForm):
             return None
 
 
+CAP_LIMIT = Decimal(1_000_000)  # well inside the Numeric(10, 2) column on every database
+
+
 class CallForm(LdapplyForm):
     regime = SelectField("Regeling", validators=[DataRequired("Kies een regeling.")])
     title = StringField("Titel van de oproep", validators=[DataRequired("Geef de oproep een titel."), Length(max=200)])
     opens_on = DateField("Opent op", validators=[DataRequired("Geef de openingsdatum.")])
     closes_on = DateField("Laatste dag om in te dienen", validators=[DataRequired("Geef de sluitingsdatum.")])
-    cap = StringField("Plafond (VTE, omkadering inbegrepen)", validators=[DataRequired("Geef het plafond.")])
+    cap = StringField("Plafond (in de eenheid van de regeling)", validators=[DataRequired("Geef het plafond.")])
     application_types = SelectMultipleField(
-        "Toegelaten soorten aanvragen",
-        choices=[SelectChoice("new", "Nieuw initiatief"), SelectChoice("extension", "Uitbreiding")],
-        default=["new", "extension"],
+        "Toegelaten soorten aanvragen (geen keuze: alle soorten)",
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
 
     def validate_cap(self, field: StringField) -> None:
-        if self.cap_value() <= 0:
-            raise ValidationError("Geef een plafond groter dan nul, bijvoorbeeld 320.")
+        if not Decimal(0) < self.cap_value() < CAP_LIMIT:
+            raise ValidationError("Geef een plafond groter dan nul en kleiner dan een miljoen, bijvoorbeeld 320.")
 
     def cap_value(self) -> Decimal:
+        """The cap as typed, with a decimal comma or point, to the cent; zero when it is no finite number."""
         try:
-            return Decimal((self.cap.data or "").replace(",", "."))
+            value = Decimal((self.cap.data or "").replace(",", "."))
         except InvalidOperation:
             return Decimal(0)
+        return value.quantize(Decimal("0.01")) if value.is_finite() and abs(value) < CAP_LIMIT else Decimal(0)
 
 
 class EmptyForm(LdapplyForm):

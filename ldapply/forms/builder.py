@@ -27,7 +27,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..workflows._spec import Answers, Field, FieldKind, Step
-from .base import LdapplyForm
+from .base import LdapplyForm, StrippingMeta
 
 RADIO_MAX_CHOICES = 6
 
@@ -154,7 +154,8 @@ def visible_names(step: Step, answers: Answers, formdata: MultiDict[str, Any] | 
     if formdata is not None:
         for field in step.fields:
             if field.name in formdata:
-                preview[field.name] = _to_answer(field, formdata.get(field.name))
+                raw = formdata.getlist(field.name) if field.kind == FieldKind.MULTI_CHOICE else formdata.get(field.name)
+                preview[field.name] = _to_answer(field, raw)
     return {f.name for f in step.visible_fields(preview)}
 
 
@@ -163,7 +164,7 @@ def _row_form(group: Field) -> type[Form]:
     and `_check_rows` asks for the required columns of the rows that were filled in."""
 
     class Row(Form):
-        pass
+        Meta = StrippingMeta
 
     for column in group.fields:
         setattr(Row, column.name, _wt_field(column, visible=False, has_file=False))
@@ -178,7 +179,7 @@ def _row_count(group: Field, answers: Answers, formdata: MultiDict[str, Any] | N
             for key in formdata
             if key.startswith(prefix) and key[len(prefix) :].split("-", 1)[0].isdigit()
         }
-        return min(max(indexes, default=-1) + 1, group.max_items)
+        return min(max(max(indexes, default=-1) + 1, group.min_items, 1), group.max_items)
     stored = answers.get(group.name) or []
     return min(max(len(stored) + 1, group.min_items), group.max_items)  # one empty row to add another
 

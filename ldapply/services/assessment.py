@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Application, ConditionVerdict, User, utcnow
-from ..workflows._spec import Condition, Facts, Finding, Party
+from ..workflows._spec import Condition, Facts, Finding, Role
 from .errors import TransitionNotAllowed
 from .regimes import regime_of
 
@@ -60,15 +60,8 @@ def facts_for(application: Application) -> Facts:
 
 
 def may_assess(application: Application, user: User) -> bool:
-    """Reviewers assess while the application waits on a reviewer (or is in a hearing)."""
-    state = regime_of(application).state(application.state)
-    return (
-        "reviewer" in user.roles
-        and state.whose_move in (Party.REVIEWER, Party.APPLICANT)
-        and not state.applicant_edits
-        and not state.terminal
-        and application.submitted_at is not None
-    )
+    """Reviewers judge the conditions only in the states the regime marks as assessable."""
+    return Role.REVIEWER in user.roles and regime_of(application).state(application.state).assessable
 
 
 def record_verdicts(*, application: Application, actor: User, verdicts: Mapping[str, tuple[bool, str | None]]) -> int:

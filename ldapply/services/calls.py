@@ -8,12 +8,13 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from ..clock import local_date, utcnow
 from ..extensions import db
 from ..models import Application, Call, DecisionProposal, ProposalStatus, User
 from ..workflows import get_regime
-from ..workflows._spec import Role
+from ..workflows._spec import Regime, Role
 from .errors import Forbidden, NotFound, TransitionNotAllowed
 
 
@@ -84,6 +85,16 @@ def open_call(
     return call
 
 
+def application_type_choices(regimes: list[Regime]) -> list[SelectChoice]:
+    """The application types the regimes' own type questions offer, for a call to admit."""
+    seen: dict[str, str] = {}
+    for regime in regimes:
+        if regime.application_type_field:
+            for choice in regime.field(regime.application_type_field).choices:
+                seen.setdefault(choice.value, choice.label.nl)
+    return [SelectChoice(value, label) for value, label in seen.items()]
+
+
 def window_refusal(call: Call, on: date | None = None) -> str | None:
     """Why an application cannot be submitted under this call today, or None."""
     day = on or today()
@@ -119,9 +130,10 @@ def usage(call: Call) -> CapUsage:
         requested = regime.volume(application.answers) if regime.volume else Decimal(0)
         proposal = pending.get(application.id)
         if proposal is not None and regime.outcome(proposal.outcome).grants:
-            proposed += proposal.volume or requested
+            proposed += requested if proposal.volume is None else proposal.volume
         elif regime.state(application.state).holds_recognition:
-            granted += _granted_volume(application.id) or requested
+            decided = _granted_volume(application.id)
+            granted += requested if decided is None else decided
     return CapUsage(cap=call.cap, proposed=proposed, granted=granted)
 
 

@@ -87,12 +87,8 @@ def _refusal(
         return "U mag deze actie niet uitvoeren."
     if transition.guard is not None and (message := transition.guard(facts)) is not None:
         return message.nl
-    if (
-        application.call is not None
-        and application.submitted_at is None
-        and transition.action == regime_of(application).submit_action
-    ):
-        return window_refusal(application.call) or type_refusal(application.call, _application_type(application))
+    if (refusal := _handing_in_refusal(transition, application)) is not None:
+        return refusal
     if transition.confirms is not None:
         if proposal is None or proposal.outcome != transition.confirms:
             return "Er ligt geen voorstel voor deze beslissing voor."
@@ -124,18 +120,51 @@ def _move(
     return event
 
 
+def _handing_in_refusal(transition: Transition, application: Application) -> str | None:
+    """An applicant hands answers in (submission, additions) only complete, and within the call's rules:
+    its window for the first submission, its application types every time."""
+    regime = regime_of(application)
+    leaving_edits = (
+        regime.state(application.state).applicant_edits and not regime.state(transition.target).applicant_edits
+    )
+    if not (leaving_edits and Role.APPLICANT in transition.roles) or transition.target in _withdrawal_targets(regime):
+        return None
+    done = set(application.completed_steps)
+    missing = [s.title.nl for s in regime.visible_steps(application.answers) if s.slug not in done]
+    if missing:
+        return f"Vul eerst alle stappen in. Nog niet ingevuld: {', '.join(missing)}."
+    if application.call is None:
+        return None
+    window = window_refusal(application.call) if application.submitted_at is None else None
+    return window or type_refusal(application.call, _application_type(application))
+
+
+def _withdrawal_targets(regime: Regime) -> set[str]:
+    """States an applicant reaches by giving up, which need no complete answers."""
+    return {s.code for s in regime.states if s.terminal}
+
+
 def _application_type(application: Application) -> str | None:
     field = regime_of(application).application_type_field
     return application.answers.get(field) if field else None
 
 
+VOLUME_STEP = Decimal("0.01")  # the precision the volume is stored in
+
+
 def _check_volume(regime: Regime, transition: Transition, application: Application, volume: Decimal | None) -> None:
+    """A granted volume is a finite number above zero and below what was asked, in whole units where
+    the regime counts whole units (places), and no finer than it is stored."""
     if not transition.asks_volume:
         return
     requested = regime.volume(application.answers) if regime.volume else None
-    if volume is None or volume <= 0 or (requested is not None and volume >= requested):
+    valid = volume is not None and volume.is_finite() and volume == volume.quantize(VOLUME_STEP)
+    if valid and regime.volume_whole:
+        valid = volume == volume.to_integral_value()  # type: ignore[union-attr]
+    if not valid or volume <= 0 or (requested is not None and volume >= requested):  # type: ignore[operator]
         limit = f" (gevraagd: {str(requested).replace('.', ',')} {regime.volume_unit.nl})" if requested else ""
-        raise TransitionNotAllowed(f"Geef het toegekende volume op: meer dan nul en minder dan gevraagd{limit}.")
+        whole = " in gehele eenheden" if regime.volume_whole else " met hoogstens twee decimalen"
+        raise TransitionNotAllowed(f"Geef het toegekende volume op{whole}: meer dan nul en minder dan gevraagd{limit}.")
 
 
 def _record_proposal(

@@ -95,6 +95,8 @@ def applicant_action(application_id: uuid.UUID, action: str) -> Response:
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
+    if action == regime_of(application).submit_action:
+        abort(404)  # submission goes through the check page and its declaration
     try:
         event = transitions.apply_transition(
             application=application, action=action, actor=me(), comment=form.comment.data

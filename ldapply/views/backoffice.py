@@ -103,7 +103,9 @@ def assess(application_id: uuid.UUID) -> Response | tuple[str, int]:
 def manage_calls() -> str | Response:
     """Admins open calls for applications; staff see them and how much of each cap is taken."""
     form = CallForm()
-    form.regime.choices = [SelectChoice(r.code, r.title.nl) for r in REGIMES.values() if r.uses_calls]
+    with_calls = [r for r in REGIMES.values() if r.uses_calls]
+    form.regime.choices = [SelectChoice(r.code, r.title.nl) for r in with_calls]
+    form.application_types.choices = calls.application_type_choices(with_calls)
     if form.validate_on_submit():
         try:
             calls.open_call(

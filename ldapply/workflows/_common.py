@@ -96,6 +96,7 @@ STATES = (
         _IN_PROGRESS,
         Party.REVIEWER,
         deadline="advice_days",
+        assessable=True,
     ),
     StateSpec(
         State.ADVICE_REQUESTED,
@@ -103,6 +104,7 @@ STATES = (
         _IN_PROGRESS,
         Party.ADVISOR,
         deadline="advice_days",
+        assessable=True,
     ),
     StateSpec(
         State.HEARING,
@@ -110,6 +112,7 @@ STATES = (
         Text("Voorgenomen weigering: u kunt reageren", "Intended refusal: you may respond"),
         Party.APPLICANT,
         deadline="hearing_days",
+        assessable=True,
     ),
     StateSpec(
         State.DECISION_PROPOSED,

@@ -150,6 +150,7 @@ class StateSpec:
     deadline: str | None = None
     clock_suspended: bool = False
     holds_recognition: bool = False  # the volume granted counts against its call's cap
+    assessable: bool = False  # reviewers judge the legal conditions while the application is here
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,7 @@ class Regime:
     # The volume an application asks for (FTE, places, ...), counted against a call's cap.
     volume: Callable[[Answers], Decimal] | None = None
     volume_unit: Text = Text("VTE", "FTE")
+    volume_whole: bool = False  # the volume is counted in whole units (places), not in fractions (FTE)
     uses_calls: bool = False
     application_type_field: str | None = None  # the answer a call's allowed application types restrict
     # Organisation attributes that pre-fill a field, and that reviewers see compared with the answer.

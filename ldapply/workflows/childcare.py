@@ -316,5 +316,6 @@ REGIME = common.lde_regime(
     ),
     volume=total_places,
     volume_unit=Text("opvangplaatsen", "childcare places"),
+    volume_whole=True,
     uses_calls=False,
 )
