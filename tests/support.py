@@ -206,6 +206,16 @@ def start_application(client: FlaskClient, regime: str = "general") -> uuid.UUID
     return uuid.UUID(response.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
 
 
+def submitted_application(client: FlaskClient, people: Any, regime: str = "general") -> uuid.UUID:
+    """As the demo applicant: start, fill every step and submit; the client stays logged in as them."""
+    login(client, people.applicant)
+    application_id = start_application(client, regime)
+    fill_steps(client, application_id, regime=regime)
+    response = submit(client, application_id)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return application_id
+
+
 def step_data(answers: dict[str, Any], pdf: bytes | None = None) -> tuple[dict[str, Any], bool]:
     """Form data for one step, with PDF placeholders turned into files; and whether it is multipart."""
     files = {k: (BytesIO(pdf or minimal_pdf()), f"{k}.pdf") for k, v in answers.items() if v is PDF}

@@ -19,7 +19,7 @@ from ..workflows import get_regime
 from ..workflows._spec import Step
 from . import calls
 from .errors import ChangedMeanwhile, NotFound, StepIncomplete
-from .regimes import regime_of
+from .regimes import missing_steps, missing_steps_message, regime_of
 from .storage import get_storage
 from .transitions import apply_transition
 from .uploads import store_upload, upload_reference
@@ -191,15 +191,14 @@ def step_statuses(application: Application) -> list[tuple[Step, StepStatus]]:
 
 
 def incomplete_steps(application: Application) -> list[Step]:
-    return [step for step, status in step_statuses(application) if status != StepStatus.COMPLETED]
+    return missing_steps(application)
 
 
 def submit(*, application: Application, actor: User, declaration: bool) -> None:
     """Submit a complete draft with the applicant's declaration; issues the receipt."""
-    missing = incomplete_steps(application)
-    if missing:
-        names = ", ".join(step.title.nl for step in missing)
-        raise StepIncomplete(f"Vul eerst alle stappen in. Nog niet ingevuld: {names}.")
+    missing = missing_steps(application)
+    if missing:  # refused here too, to answer on the check page rather than with a conflict page
+        raise StepIncomplete(missing_steps_message(missing))
     if not declaration:
         raise StepIncomplete("Bevestig de verklaring om de aanvraag in te dienen.")
     apply_transition(application=application, action=regime_of(application).submit_action, actor=actor)

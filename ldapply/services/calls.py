@@ -116,15 +116,7 @@ def usage(call: Call) -> CapUsage:
     """The volume pending decision proposals and granted decisions take from the call's cap."""
     regime = get_regime(call.regime_code)
     applications = db.session.scalars(select(Application).where(Application.call_id == call.id)).all()
-    pending = {
-        p.application_id: p
-        for p in db.session.scalars(
-            select(DecisionProposal).where(
-                DecisionProposal.status == ProposalStatus.PENDING,
-                DecisionProposal.application_id.in_([a.id for a in applications]),
-            )
-        )
-    }
+    pending, confirmed = _latest_proposals([a.id for a in applications])
     proposed = granted = Decimal(0)
     for application in applications:
         requested = regime.volume(application.answers) if regime.volume else Decimal(0)
@@ -132,15 +124,25 @@ def usage(call: Call) -> CapUsage:
         if proposal is not None and regime.outcome(proposal.outcome).grants:
             proposed += requested if proposal.volume is None else proposal.volume
         elif regime.state(application.state).holds_recognition:
-            decided = _granted_volume(application.id)
-            granted += requested if decided is None else decided
+            decided = confirmed.get(application.id)
+            granted += requested if decided is None or decided.volume is None else decided.volume
     return CapUsage(cap=call.cap, proposed=proposed, granted=granted)
 
 
-def _granted_volume(application_id: uuid.UUID) -> Decimal | None:
-    return db.session.scalar(
-        select(DecisionProposal.volume)
-        .where(DecisionProposal.application_id == application_id, DecisionProposal.status == ProposalStatus.CONFIRMED)
-        .order_by(DecisionProposal.created_at.desc())
-        .limit(1)
+def _latest_proposals(
+    application_ids: list[uuid.UUID],
+) -> tuple[dict[uuid.UUID, DecisionProposal], dict[uuid.UUID, DecisionProposal]]:
+    """The latest pending and the latest confirmed proposal per application, in one query."""
+    pending: dict[uuid.UUID, DecisionProposal] = {}
+    confirmed: dict[uuid.UUID, DecisionProposal] = {}
+    rows = db.session.scalars(
+        select(DecisionProposal)
+        .where(DecisionProposal.application_id.in_(application_ids))
+        .order_by(DecisionProposal.created_at, DecisionProposal.id)
     )
+    for proposal in rows:  # later rows overwrite earlier ones: the latest wins
+        if proposal.status == ProposalStatus.PENDING:
+            pending[proposal.application_id] = proposal
+        elif proposal.status == ProposalStatus.CONFIRMED:
+            confirmed[proposal.application_id] = proposal
+    return pending, confirmed

@@ -275,6 +275,11 @@ def download_name(reference: str, letter: Letter) -> str:
     return f"{reference}-{slug.strip('-')}.pdf"
 
 
+def letter_of(application_id: uuid.UUID, letter_id: uuid.UUID) -> Letter | None:
+    """One letter of this application, or None (another application's letter id included)."""
+    return db.session.scalar(select(Letter).where(Letter.id == letter_id, Letter.application_id == application_id))
+
+
 def letters_for(application_id: uuid.UUID) -> list[Letter]:
     return list(
         db.session.scalars(

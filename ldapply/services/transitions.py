@@ -15,7 +15,7 @@ from .assessment import facts_for
 from .calls import type_refusal, window_refusal
 from .errors import ChangedMeanwhile, TransitionNotAllowed
 from .letters import issue_letter
-from .regimes import regime_of
+from .regimes import missing_steps, missing_steps_message, regime_of
 
 
 def acting_roles(user: User, application: Application) -> frozenset[Role]:
@@ -129,10 +129,9 @@ def _handing_in_refusal(transition: Transition, application: Application) -> str
     )
     if not (leaving_edits and Role.APPLICANT in transition.roles) or transition.target in _withdrawal_targets(regime):
         return None
-    done = set(application.completed_steps)
-    missing = [s.title.nl for s in regime.visible_steps(application.answers) if s.slug not in done]
+    missing = missing_steps(application)
     if missing:
-        return f"Vul eerst alle stappen in. Nog niet ingevuld: {', '.join(missing)}."
+        return missing_steps_message(missing)
     if application.call is None:
         return None
     window = window_refusal(application.call) if application.submitted_at is None else None

@@ -187,7 +187,7 @@ def download_upload(application_id: uuid.UUID, upload_id: uuid.UUID) -> Response
 @login_required
 def download_letter(application_id: uuid.UUID, letter_id: uuid.UUID) -> Response:
     application = applications.get_for_member(me(), application_id)
-    letter = next((lt for lt in letters.letters_for(application.id) if lt.id == letter_id), None)
+    letter = letters.letter_of(application.id, letter_id)
     if letter is None:
         raise NotFound()
     try:

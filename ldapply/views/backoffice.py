@@ -142,7 +142,7 @@ def download_upload(application_id: uuid.UUID, upload_id: uuid.UUID) -> Response
 @bp.get("/applications/<uuid:application_id>/letters/<uuid:letter_id>")
 def download_letter(application_id: uuid.UUID, letter_id: uuid.UUID) -> Response:
     application = backoffice.get_case(me(), application_id)
-    letter = next((lt for lt in letters.letters_for(application.id) if lt.id == letter_id), None)
+    letter = letters.letter_of(application.id, letter_id)
     if letter is None:
         raise NotFound()
     try:

@@ -7,16 +7,13 @@ import pytest
 from ldapply.extensions import db
 from ldapply.models import Letter, Upload
 from ldapply.tasks import render_letter
-from tests.support import csrf_token, fill_steps, login, post, start_application, submit
+from tests.support import csrf_token, login, post, start_application, submitted_application
 
 
 @pytest.fixture
 def ids(app, client, people):
     """One submitted application of organisation A, with an upload and a letter."""
-    login(client, people.applicant)
-    application_id = start_application(client)
-    fill_steps(client, application_id)
-    submit(client, application_id)
+    application_id = submitted_application(client, people)
     with app.app_context():
         upload_id = db.session.scalar(db.select(Upload.id))
         letter_id = db.session.scalar(db.select(Letter.id))

@@ -12,15 +12,20 @@ from ldapply.models import Letter, LetterStatus, utcnow
 from ldapply.services import letters
 from ldapply.services.dispatch import enqueue_after_commit
 from ldapply.tasks import render_letter
-from tests.support import act, fill_steps, login, queued_tasks, start_application, submit, to_review
+from ldapply.workflows import get_regime
+from tests.support import (
+    act,
+    login,
+    queued_tasks,
+    sample_letter_context,
+    submitted_application,
+    to_review,
+)
 
 
 @pytest.fixture
 def receipt_id(app, client, people):
-    login(client, people.applicant)
-    application_id = start_application(client)
-    fill_steps(client, application_id)
-    submit(client, application_id)
+    submitted_application(client, people)
     with app.app_context():
         return db.session.scalar(db.select(Letter.id))
 
@@ -81,25 +86,13 @@ class TestRendering:
 
 
 def sample_context(motivation: str) -> dict:
-    return {
-        "title": "Beslissing",
-        "submitted_on": "27 november 2026",
-        "comment": "",
-        "volume": {"requested": "6", "granted": "6", "unit": "VTE"},
-        "conditions": [
-            {"title": "Lokale behoefte", "article": "art. 2", "met": False, "note": "<i>nee</i>", "finding": None}
-        ],
-        "is_decision": True,
-        "reference": "LDE-2026-TEST01",
-        "date": "2026-11-27",
-        "organisation": {"name": "Org <vzw>", "enterprise_number": "0403170701"},
-        "regime": {"code": "general", "title": "Erkenning", "version": 1},
-        "legal_basis": ["Decreet"],
-        "answers": {"target_group_fte": "5", "supervisory_fte": "1"},
-        "sections": [],
-        "decision": {"outcome": "refuse", "outcome_label": "Weigeren", "motivation": motivation},
-        "parameters": {"council_of_state_appeal_days": {"value": 60}, "objection_enabled": {"value": False}},
-    }
+    """The shared sample context, with a motivation and a condition note typed by people."""
+    regime = get_regime("general")
+    context = sample_letter_context(regime, regime.letter("decision_refused"))
+    context["decision"]["motivation"] = motivation
+    context["conditions"][0].update(met=False, note="<i>nee</i>")
+    context["organisation"]["name"] = "Org <vzw>"
+    return context
 
 
 class TestDispatch:
@@ -111,10 +104,7 @@ class TestDispatch:
         assert queued_tasks(app) == []
 
     def test_a_decision_taken_while_the_broker_is_down_is_kept_and_its_letter_sent_later(self, app, client, people):
-        login(client, people.applicant)
-        application_id = start_application(client)
-        fill_steps(client, application_id)
-        submit(client, application_id)
+        application_id = submitted_application(client, people)
         login(client, people.reviewer)
         to_review(client, application_id, met=False)
         act(client, application_id, "propose_refusal", "Onvoldoende onderbouwd.")

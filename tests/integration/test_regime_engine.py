@@ -15,7 +15,7 @@ from ldapply.models import Application, Call
 from ldapply.services.calls import today, usage
 from ldapply.services.regimes import regime_of
 from ldapply.workflows import REGIMES, all_versions, get_regime
-from tests.support import act, fill_steps, login, post, start_application, submit, to_review
+from tests.support import act, fill_steps, login, post, start_application, submit, submitted_application, to_review
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,10 +47,7 @@ class TestVersions:
         assert get_regime("label_2013").parameter("min_pathways").value == 5
 
     def test_submission_pins_the_parameter_values(self, app, client, people):
-        login(client, people.applicant)
-        application_id = start_application(client)
-        fill_steps(client, application_id)
-        submit(client, application_id)
+        application_id = submitted_application(client, people)
         with app.app_context():
             pinned = db.session.get(Application, application_id).parameters
         assert pinned["admissibility_check_days"] == 7
@@ -91,10 +88,7 @@ class TestCalls:
         assert "staat dit soort aanvraag niet toe" in response.get_data(as_text=True)
 
     def test_reviewers_see_how_much_of_the_cap_proposals_and_grants_use(self, app, client, people):
-        login(client, people.applicant)
-        application_id = start_application(client)
-        fill_steps(client, application_id)
-        submit(client, application_id)
+        application_id = submitted_application(client, people)
         login(client, people.reviewer)
         to_review(client, application_id)
         act(client, application_id, "propose_grant", "Goed.")
@@ -126,10 +120,7 @@ class TestCalls:
         assert "Oproep 2027" in client.get("/backoffice/calls").get_data(as_text=True)
 
     def test_a_partial_grant_takes_the_granted_volume_from_the_cap(self, app, client, people):
-        login(client, people.applicant)
-        application_id = start_application(client)
-        fill_steps(client, application_id)
-        submit(client, application_id)
+        application_id = submitted_application(client, people)
         login(client, people.reviewer)
         to_review(client, application_id)
         too_much = post(
@@ -151,10 +142,7 @@ class TestCalls:
 
 class TestQueues:
     def test_cases_waiting_on_advice_are_in_the_reviewers_own_queue(self, client, people):
-        login(client, people.applicant)
-        application_id = start_application(client)
-        fill_steps(client, application_id)
-        submit(client, application_id)
+        application_id = submitted_application(client, people)
         login(client, people.reviewer)
         to_review(client, application_id)
         act(client, application_id, "request_advice", "Advies van het lokaal forum.")

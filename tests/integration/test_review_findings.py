@@ -13,11 +13,10 @@ from ldapply.services.transitions import apply_transition
 from tests.support import (
     CARETAKERS_ANSWERS,
     act,
-    fill_steps,
     login,
     post,
     start_application,
-    submit,
+    submitted_application,
     to_review,
 )
 
@@ -73,10 +72,7 @@ def test_a_row_of_only_spaces_is_no_answer_and_a_post_without_rows_is_no_crash(c
     ("volume", "code"), [("0,001", "general"), ("7,499", "general"), ("NaN", "general"), ("12,5", "childcare")]
 )
 def test_a_partial_grant_needs_a_plain_volume_below_the_request(client, people, volume, code):
-    login(client, people.applicant)
-    application_id = start_application(client, code)
-    fill_steps(client, application_id, regime=code)
-    submit(client, application_id)
+    application_id = submitted_application(client, people, code)
     login(client, people.reviewer)
     to_review(client, application_id, regime=code)
     response = post(
@@ -89,10 +85,7 @@ def test_a_partial_grant_needs_a_plain_volume_below_the_request(client, people, 
 
 
 def test_verdicts_cannot_change_after_the_decision(app, client, people):
-    login(client, people.applicant)
-    application_id = start_application(client)
-    fill_steps(client, application_id)
-    submit(client, application_id)
+    application_id = submitted_application(client, people)
     login(client, people.reviewer)
     to_review(client, application_id, met=False)
     act(client, application_id, "propose_refusal", "Niet vervuld.")

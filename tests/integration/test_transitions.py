@@ -15,17 +15,14 @@ from ldapply.services.errors import ChangedMeanwhile, TransitionNotAllowed
 from ldapply.services.transitions import apply_transition
 from ldapply.workflows import get_regime
 from ldapply.workflows._spec import Role
-from tests.support import act, fill_steps, login, start_application, submit, to_review
+from tests.support import act, login, submitted_application, to_review
 
 REGIME = get_regime("general")
 
 
 @pytest.fixture
 def submitted(client, people):
-    login(client, people.applicant)
-    application_id = start_application(client)
-    fill_steps(client, application_id)
-    submit(client, application_id)
+    application_id = submitted_application(client, people)
     return application_id
 
 

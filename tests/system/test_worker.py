@@ -14,7 +14,13 @@ from pypdf import PdfReader
 
 from ldapply.extensions import db
 from ldapply.models import Letter, LetterStatus
-from tests.support import act, fill_steps, login, start_application, submit, to_review, worker_process
+from tests.support import (
+    act,
+    login,
+    submitted_application,
+    to_review,
+    worker_process,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 LETTER_TIMEOUT_SECONDS = 60
@@ -51,10 +57,7 @@ def wait_for_log(backend, line: str) -> None:
 
 @pytest.mark.system
 def test_worker_process_renders_the_decision_letter_the_applicant_downloads(app, client, people, worker):
-    login(client, people.applicant)
-    application_id = start_application(client)
-    fill_steps(client, application_id)
-    submit(client, application_id)
+    application_id = submitted_application(client, people)
     login(client, people.reviewer)
     to_review(client, application_id, met=True)
     act(client, application_id, "propose_grant", "De dienst beantwoordt een aangetoonde lokale behoefte.")
@@ -82,10 +85,7 @@ def test_worker_process_renders_the_decision_letter_the_applicant_downloads(app,
 def test_worker_renders_a_letter_once_when_its_task_is_delivered_twice(app, backend, client, people, worker):
     from ldapply.services.dispatch import send_task
 
-    login(client, people.applicant)
-    application_id = start_application(client)
-    fill_steps(client, application_id)
-    submit(client, application_id)
+    application_id = submitted_application(client, people)
     receipt = wait_for_rendered(app, "receipt", worker)
     first_render = receipt.rendered_at
     with app.app_context():
