@@ -11,7 +11,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .config import load_settings
-from .extensions import celery_init_app, csrf, db, login_manager, migrate, render_migration_item
+from .extensions import celery_init_app, csrf, db, limiter, login_manager, migrate, render_migration_item
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -41,6 +41,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     )
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     celery_init_app(app)
     _register(app)
     return app

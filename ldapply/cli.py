@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 
 from .extensions import db
-from .services import accounts, calls, letters
+from .services import accounts, calls, letters, samples, signatories
 from .workflows import REGIMES
-from .workflows._spec import Role
+from .workflows._spec import Provenance, Role
 
 DEMO_ORGANISATION = {"name": "Buurtwerk De Brug vzw", "enterprise_number": "0403170701"}
 DEMO_ACCOUNTS = (
@@ -38,7 +39,25 @@ def seed_demo() -> list[tuple[str, str, str]]:
         shown.append((role_names, email, password))
     db.session.commit()
     _open_demo_calls()
+    _register_demo_signatory()
     return shown
+
+
+def _register_demo_signatory() -> None:
+    """The demo decision maker may sign; the delegation is a demo text, marked as an assumption."""
+    admin = accounts.find_user_by_email(DEMO_ACCOUNTS[-1][0])
+    decision_maker = accounts.find_user_by_email(DEMO_ACCOUNTS[2][0])
+    if admin is None or decision_maker is None or signatories.has_entry(decision_maker):
+        return
+    signatories.add_signatory(
+        actor=admin,
+        user_id=decision_maker.id,
+        function="Afdelingshoofd Sociale Economie (demo)",
+        delegation="Delegatiebesluit van de secretaris-generaal (demo: een echte installatie vult hier het besluit in)",
+        provenance=Provenance.ASSUMPTION,
+        source="Demo data of `flask ldapply seed`",
+        regime_code=None,
+    )
 
 
 def _open_demo_calls() -> None:
@@ -68,6 +87,13 @@ def register(app: Flask) -> None:
         click.echo("Demo accounts (e-mail / password):")
         for role, email, password in seed_demo():
             click.echo(f"  {role:<45} {email:<40} {password}")
+
+    @group.command("sample-letters")
+    @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+    def sample_letters(folder: Path) -> None:
+        """Render every letter kind of every regime from a sample case to FOLDER/<regime>-<kind>.pdf."""
+        for path in samples.write_sample_letters(folder):
+            click.echo(str(path))
 
     @group.command("dispatch-letters")
     def dispatch_letters() -> None:

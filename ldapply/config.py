@@ -53,7 +53,26 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
         # retry countdown plus the hard time limit), and one tried this often is given up as failed.
         "LETTER_LEASE_SECONDS": 15 * 60,
         "LETTER_MAX_ATTEMPTS": 12,
+        # Where letters say they can be verified, and who sends them (the administration's own data).
+        "PUBLIC_URL": env.get("LDAPPLY_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "SENDER": _sender(env),
+        # Guessing a verification code is hopeless (60 bits); the limit keeps it so, across processes on Redis.
+        "VERIFY_RATE_LIMIT": env.get("LDAPPLY_VERIFY_RATE_LIMIT", "10 per minute"),
+        "RATELIMIT_STORAGE_URI": broker_url if broker_url.startswith(("redis://", "rediss://")) else "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
         "CELERY": _celery_settings(broker_url, instance_path),
+    }
+
+
+def _sender(env: Mapping[str, str]) -> dict[str, Any]:
+    """The sender block of every letter; the defaults name the department that ran the LDE."""
+    return {
+        "authority": env.get("LDAPPLY_SENDER_AUTHORITY", "Vlaamse overheid"),
+        "department": env.get("LDAPPLY_SENDER_DEPARTMENT", "Departement Werk en Sociale Economie"),
+        "unit": env.get("LDAPPLY_SENDER_UNIT", "Team Lokale Diensteneconomie"),
+        "address": tuple(env.get("LDAPPLY_SENDER_ADDRESS", "Havenlaan 88|1000 Brussel").split("|")),
+        "email": env.get("LDAPPLY_SENDER_EMAIL", "lokalediensteneconomie@vlaanderen.be"),
+        "website": env.get("LDAPPLY_SENDER_WEBSITE", "www.vlaanderen.be/lokale-diensteneconomie"),
     }
 
 
@@ -124,6 +143,8 @@ def _celery_settings(broker_url: str, instance_path: Path) -> dict[str, Any]:
         "broker_connection_retry_on_startup": True,
         "beat_schedule": {
             "dispatch-pending-letters": {"task": "letters.dispatch_pending", "schedule": 30.0},
+            # Hearings whose period ended move back to the reviewer's queue.
+            "end-lapsed-periods": {"task": "procedure.end_lapsed_periods", "schedule": 60.0},
         },
     }
     if broker_url.startswith(("sqla+sqlite", "sqlalchemy+sqlite")):

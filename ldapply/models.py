@@ -132,6 +132,9 @@ class Call(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     cap: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     application_types: Mapped[list[str]] = mapped_column(JSONType, default=list)
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    # Bumped by every grant under the call: two grants racing for the last of the cap cannot both pass.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (read once by the mapper)
 
 
 class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
@@ -169,21 +172,32 @@ class Upload(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     sha256: Mapped[str] = mapped_column(String(64))
     storage_key: Mapped[str] = mapped_column(String(255), unique=True)
     uploaded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    # Set for files that came with a move (a hearing response) rather than with an answer.
+    event_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("application_events.id"), index=True)
 
 
 class ApplicationEvent(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
-    """The audit trail: one row per state change, written in the transaction that makes it."""
+    """The audit trail: one row per state change, written in the transaction that makes it.
+
+    `comment` is the motivation: what the actor wrote for the applicant, which letters carry. `note`
+    is internal and never reaches a letter. `actor_id` is empty for moves ldapply makes itself.
+    """
 
     __tablename__ = "application_events"
 
     application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
-    actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(64))
     from_state: Mapped[str] = mapped_column(String(64))
     to_state: Mapped[str] = mapped_column(String(64))
     comment: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
 
-    actor: Mapped[User] = relationship(lazy="joined")
+    actor: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def actor_name(self) -> str:
+        return self.actor.name if self.actor is not None else "ldapply (automatisch)"
 
 
 class ProposalStatus(StrEnum):
@@ -201,6 +215,8 @@ class DecisionProposal(TimestampMixin, db.Model):  # type: ignore[name-defined,m
     outcome: Mapped[str] = mapped_column(String(32))
     motivation: Mapped[str] = mapped_column(Text)
     volume: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))  # the volume granted, when it is decided
+    # The answers the letter gives to what the case holds: {"hearing": ..., "advice": ...}.
+    considerations: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
     proposed_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(16), default=ProposalStatus.PENDING)
     settled_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
@@ -218,7 +234,8 @@ class ConditionVerdict(TimestampMixin, db.Model):  # type: ignore[name-defined,m
     application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
     condition_code: Mapped[str] = mapped_column(String(64))
     met: Mapped[bool]
-    note: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)  # the reason, printed in letters
+    note: Mapped[str | None] = mapped_column(Text)  # internal, never in a letter
     assessed_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     assessed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -251,3 +268,39 @@ class Letter(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Printed on the letter; with the reference, /verify tells whether the letter is genuine.
+    verification_code: Mapped[str | None] = mapped_column(String(16), unique=True)
+    replaces_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("letters.id"))
+
+
+class Signatory(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """Who may sign decisions, in what function and under which delegation: data an admin keeps,
+    with its provenance like a parameter. A decision maker without an active entry cannot sign."""
+
+    __tablename__ = "signatories"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    function: Mapped[str] = mapped_column(String(200))
+    delegation: Mapped[str] = mapped_column(Text)
+    provenance: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(Text, default="")
+    regime_code: Mapped[str | None] = mapped_column(String(64))  # None: every regime
+    active: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+
+class LegalReliance(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """The legal-uncertainty ledger: a decision rested on a parameter or citation not found in the law.
+    When the real text is loaded as a new regime version, these rows find the files affected."""
+
+    __tablename__ = "legal_reliances"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("application_events.id", ondelete="CASCADE"))
+    regime_code: Mapped[str] = mapped_column(String(64))
+    regime_version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))  # "parameter" or "citation"
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    provenance: Mapped[str] = mapped_column(String(32))

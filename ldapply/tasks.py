@@ -9,7 +9,8 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import OperationalError
 
-from .services import letters
+from .clock import utcnow
+from .services import letters, periods
 
 log = logging.getLogger(__name__)
 
@@ -38,3 +39,9 @@ def render_letter(self: Task, letter_id: str) -> None:
 def dispatch_pending_letters() -> int:
     """Hand pending letters to the broker again when their first hand-off was lost."""
     return letters.dispatch_pending()
+
+
+@shared_task(name="procedure.end_lapsed_periods")
+def end_lapsed_periods() -> int:
+    """Move cases whose hearing period ended without a response back to the reviewer."""
+    return periods.end_lapsed_periods(utcnow())

@@ -108,9 +108,12 @@ def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
     if "app" not in request.fixturenames:
         return
     app: Flask = request.getfixturevalue("app")
+    from ldapply.extensions import limiter
+
     with app.app_context():
         _delete_all_rows()
         shutil.rmtree(app.config["STORAGE_DIR"], ignore_errors=True)
+        limiter.reset()
         Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)
         purge_broker(app)
 
@@ -195,7 +198,28 @@ def people(app: Flask, _hash_each_password_once: None) -> People:
         )
         db.session.commit()
         _open_a_call_for_every_regime_with_calls(made.admin.id)
+        _let_decision_makers_sign(made)
     return made
+
+
+def _let_decision_makers_sign(made: People) -> None:
+    """Decision makers sign what they confirm; an admin records their function and delegation."""
+    from ldapply.extensions import db
+    from ldapply.models import User
+    from ldapply.services import signatories
+    from ldapply.workflows._spec import Provenance
+
+    admin = db.session.get(User, made.admin.id)
+    for person in (made.decision_maker, made.reviewer_and_decision_maker):
+        signatories.add_signatory(
+            actor=admin,
+            user_id=person.id,
+            function="Afdelingshoofd Sociale Economie",
+            delegation="Delegatiebesluit van de secretaris-generaal van 1 september 2026, art. 3",
+            provenance=Provenance.FOUND,
+            source="test data",
+            regime_code=None,
+        )
 
 
 def _open_a_call_for_every_regime_with_calls(admin_id: uuid.UUID) -> None:

@@ -17,6 +17,8 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from ldapply.services.letter_context import Sender
+
 PASSWORD = "correct horse battery staple"
 TEST_REGIME_TEMPLATES = str(Path(__file__).parent / "regimes" / "templates")
 
@@ -247,8 +249,13 @@ def to_review(client: FlaskClient, application_id: uuid.UUID, met: bool = True, 
     assert response.status_code == 302, response.get_data(as_text=True)
 
 
+REASON = "De aanvraag toont niet aan dat deze voorwaarde vervuld is; de stukken ontbreken."
+
+
 def assess_all(client: FlaskClient, application_id: uuid.UUID, codes: list[str], met: bool = True) -> Any:
+    """Judge `codes` met (or not), each with a substantive reason for the letter."""
     data = {f"verdict-{code}": "met" if met else "not_met" for code in codes}
+    data |= {f"reason-{code}": REASON for code in codes}
     return post(client, f"/backoffice/applications/{application_id}/assessment", data)
 
 
@@ -256,34 +263,78 @@ def submit(client: FlaskClient, application_id: uuid.UUID) -> Any:
     return post(client, f"/applications/{application_id}/submit", {"declaration": "y"})
 
 
-def act(client: FlaskClient, application_id: uuid.UUID, action: str, comment: str = "") -> Any:
-    return post(client, f"/backoffice/applications/{application_id}/actions/{action}", {"comment": comment})
+def act(client: FlaskClient, application_id: uuid.UUID, action: str, comment: str = "", **fields: str) -> Any:
+    """A back-office move, confirmed where it asks for confirmation. `comment` goes in as both the
+    motivation and the internal note, whichever the move asks for; `fields` add or override form fields."""
+    data = {"comment": comment, "note": comment, "confirmed": "yes", **fields}
+    return post(client, f"/backoffice/applications/{application_id}/actions/{action}", data)
 
 
-def sample_letter_context(regime: Any, spec: Any) -> dict[str, Any]:
-    """A context shaped like `services.letters.build_context` makes, for rendering every template."""
-    return {
-        "title": spec.title.nl,
-        "is_decision": spec.is_decision,
-        "reference": "LDE-2026-SAMPLE",
-        "date": "27 november 2026",
-        "submitted_on": "1 november 2026",
-        "organisation": {"name": "Voorbeeld vzw", "enterprise_number": "0403170701"},
-        "regime": {"code": regime.code, "title": regime.title.nl, "version": regime.version},
-        "legal_basis": [basis.citation() for basis in regime.legal_basis],
-        "answers": {},
-        "sections": [],
-        "comment": "Toelichting.",
-        "decision": {"outcome": "grant", "outcome_label": "Toekennen", "motivation": "M.", "volume": "1"},
-        "volume": {"requested": "2", "granted": "1", "unit": regime.volume_unit.nl},
-        "conditions": [
-            {"title": c.title.nl, "article": c.article, "met": True, "note": None, "finding": None}
-            for c in regime.conditions
-        ],
-        "parameters": {
-            p.name: {"value": p.value, "unit": p.unit, "provenance": str(p.provenance)} for p in regime.parameters
-        },
-    }
+HEARING_ANSWER = "Uw reactie verandert niets aan de vaststelling: de stukken ontbreken nog altijd."
+
+
+def through_hearing(client: FlaskClient, people: Any, application_id: uuid.UUID, *, respond: bool = True) -> None:
+    """Announce the intended refusal as the reviewer; the applicant responds (or the period is ended);
+    the client is logged in as the reviewer afterwards, with the case back in the reviewer's hands."""
+    response = act(client, application_id, "announce_refusal", "Er zijn onvoldoende doelgroepwerknemers.")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    if respond:
+        login(client, people.applicant)
+        response = post(
+            client,
+            f"/applications/{application_id}/actions/respond_to_hearing",
+            {"comment": "Wij werven twee mensen bij; zie het plan."},
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+    else:
+        end_hearing_now(client.application)
+    login(client, people.reviewer)
+
+
+def end_hearing_now(app: Flask) -> int:
+    """Let the clock end hearing periods, as Celery beat does once they have passed; returns how many."""
+    from datetime import timedelta
+
+    from ldapply.clock import utcnow
+    from ldapply.services.periods import end_lapsed_periods
+
+    with app.app_context():
+        moved = end_lapsed_periods(utcnow() + timedelta(days=400))
+    assert moved >= 1
+    return moved
+
+
+def refuse_after_hearing(client: FlaskClient, people: Any, application_id: uuid.UUID, *, respond: bool = True) -> Any:
+    """From substantive review with a condition not met: hearing, proposal by the reviewer, decision
+    by the decision maker. Returns the decision maker's response."""
+    through_hearing(client, people, application_id, respond=respond)
+    extra = {"hearing_answer": HEARING_ANSWER} if respond else {}
+    response = act(client, application_id, "propose_refusal", "Onvoldoende doelgroepwerknemers.", **extra)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    login(client, people.decision_maker)
+    return act(client, application_id, "confirm_refusal")
+
+
+TEST_SENDER = Sender(
+    authority="Vlaamse overheid",
+    department="Departement Werk en Sociale Economie",
+    unit="Team Lokale Diensteneconomie",
+    address=("Havenlaan 88", "1000 Brussel"),
+    email="lde@example.invalid",
+    website="www.example.invalid",
+    verify_url="http://127.0.0.1:5000/verify",
+)
+
+
+def sample_letter_context(regime: Any, kind: str, **changes: Any) -> dict[str, Any]:
+    """The context the sample-letters command builds for `kind`, without an app; `changes` override fields."""
+    from dataclasses import replace
+
+    from ldapply.services.letter_context import build_context
+    from ldapply.services.samples import sample_case
+
+    case = sample_case(regime, kind, code="TESTCODE0000")
+    return build_context(replace(case, **changes) if changes else case, regime, kind, TEST_SENDER)
 
 
 @contextlib.contextmanager

@@ -6,12 +6,15 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
     DateField,
     EmailField,
     FieldList,
     FormField,
+    HiddenField,
+    MultipleFileField,
     PasswordField,
     SelectField,
     SelectMultipleField,
@@ -59,8 +62,25 @@ class SubmitForm(LdapplyForm):
 
 
 class ActionForm(LdapplyForm):
+    """A move on a case. `comment` is the motivation the applicant reads in letters; `note` stays internal."""
+
     comment = TextAreaField("Motivering", validators=[Length(max=10_000, message="De motivering is te lang.")])
+    note = TextAreaField("Interne notitie", validators=[Length(max=10_000, message="De notitie is te lang.")])
+    hearing_answer = TextAreaField(
+        "Antwoord op de reactie van de aanvrager", validators=[Length(max=10_000, message="Het antwoord is te lang.")]
+    )
+    advice_answer = TextAreaField(
+        "Antwoord op het advies", validators=[Length(max=10_000, message="Het antwoord is te lang.")]
+    )
     volume = StringField("Toegekend volume", validators=[Optional(), Length(max=20)])
+    confirmed = HiddenField()
+    files = MultipleFileField("Bijlagen (PDF)")
+
+    def considerations(self) -> dict[str, str]:
+        return {"hearing": self.hearing_answer.data or "", "advice": self.advice_answer.data or ""}
+
+    def chosen_files(self) -> list[tuple[Any, str]]:
+        return [(f.stream, f.filename) for f in (self.files.data or []) if isinstance(f, FileStorage) and f.filename]
 
     def volume_value(self) -> Decimal | None:
         """The volume typed with a decimal comma or point; None when empty or not a number."""
@@ -100,3 +120,26 @@ class CallForm(LdapplyForm):
 
 class EmptyForm(LdapplyForm):
     """A form with only the CSRF token, for buttons such as 'log out' and 'start'."""
+
+
+class SignatoryForm(LdapplyForm):
+    user = SelectField("Beslisser", validators=[DataRequired("Kies de beslisser.")])
+    function = StringField(
+        "Functie", validators=[DataRequired("Geef de functie, bijvoorbeeld Afdelingshoofd."), Length(max=200)]
+    )
+    delegation = TextAreaField(
+        "Delegatie waaronder de beslisser tekent",
+        validators=[DataRequired("Geef het delegatiebesluit, met datum."), Length(max=2000)],
+    )
+    provenance = SelectField("Herkomst van de delegatie", validators=[DataRequired("Kies de herkomst.")])
+    source = StringField("Bron (vindplaats van het delegatiebesluit)", validators=[Length(max=500)])
+    regime = SelectField("Regeling", validators=[Optional()])
+
+
+class VerifyForm(LdapplyForm):
+    reference = StringField(
+        "Kenmerk van de brief", validators=[DataRequired("Geef het kenmerk van de brief."), Length(max=40)]
+    )
+    code = StringField(
+        "Verificatiecode", validators=[DataRequired("Geef de verificatiecode van de brief."), Length(max=40)]
+    )

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Application, ConditionVerdict, User, utcnow
 from ..workflows._spec import Condition, Facts, Finding, Role
 from .errors import TransitionNotAllowed
+from .motivation import MIN_REASON_WORDS, substantive
 from .regimes import regime_of
 
 
@@ -51,12 +52,22 @@ def checklist(application: Application) -> list[ConditionRow]:
 
 def facts_for(application: Application) -> Facts:
     regime = regime_of(application)
+    params = parameters_of(application)
     return Facts(
         answers=application.answers,
-        parameters=parameters_of(application),
+        parameters=params,
         verdicts={code: v.met for code, v in verdicts_of(application.id).items()},
         conditions=tuple(c.code for c in regime.conditions),
+        blocking=tuple(c.code for c in regime.conditions if _blocks(c, application.answers, params)),
     )
+
+
+def _blocks(condition: Condition, answers: Any, params: Any) -> bool:
+    """A decisive condition whose automatic finding says it is not met: no grant is possible."""
+    if not condition.decisive or condition.check is None:
+        return False
+    finding = condition.check(answers, params)
+    return finding is not None and not finding.met
 
 
 def may_assess(application: Application, user: User) -> bool:
@@ -64,38 +75,52 @@ def may_assess(application: Application, user: User) -> bool:
     return Role.REVIEWER in user.roles and regime_of(application).state(application.state).assessable
 
 
-def record_verdicts(*, application: Application, actor: User, verdicts: Mapping[str, tuple[bool, str | None]]) -> int:
-    """Store the reviewer's verdict per condition (met or not, with a note); returns how many changed.
+Judgement = tuple[bool, str | None, str | None]  # met, the reason for the letter, an internal note
 
-    Raises TransitionNotAllowed when the actor may not assess this application now.
+
+def record_verdicts(*, application: Application, actor: User, verdicts: Mapping[str, Judgement]) -> int:
+    """Store the reviewer's verdict per condition (met or not, a reason for the letter, an internal
+    note); returns how many changed. Nothing is stored when one verdict is refused.
+
+    Raises TransitionNotAllowed when the actor may not assess this application now, when a decisive
+    condition is judged met against its automatic finding, or when a verdict departs from the
+    automatic finding without a reason.
     """
     if not may_assess(application, actor):
         raise TransitionNotAllowed("U kunt de voorwaarden van deze aanvraag nu niet beoordelen.")
     regime = regime_of(application)
+    params = parameters_of(application)
+    problems = [
+        problem
+        for code, (met, reason, _note) in verdicts.items()
+        if (problem := _verdict_problem(regime.condition(code), met, reason, application.answers, params))
+    ]
+    if problems:
+        raise TransitionNotAllowed(" ".join(problems))
     existing = verdicts_of(application.id)
     changed = 0
-    for code, (met, note) in verdicts.items():
-        regime.condition(code)  # only the regime's own conditions
+    for code, (met, reason, note) in verdicts.items():
         row = existing.get(code) or ConditionVerdict(
             application_id=application.id, condition_code=code, met=met, assessed_by_id=actor.id
         )
-        if row.met != met or row.note != note or row not in db.session:
-            row.met, row.note, row.assessed_by_id, row.assessed_at = met, note, actor.id, utcnow()
+        if (row.met, row.reason, row.note) != (met, reason, note) or row not in db.session:
+            row.met, row.reason, row.note, row.assessed_by_id, row.assessed_at = met, reason, note, actor.id, utcnow()
             db.session.add(row)
             changed += 1
     db.session.commit()
     return changed
 
 
-def condition_context(application: Application) -> list[dict[str, Any]]:
-    """The conditions as plain data for a letter: title, article, verdict and note."""
-    return [
-        {
-            "title": row.condition.title.nl,
-            "article": row.condition.article,
-            "met": row.verdict.met if row.verdict else None,
-            "note": row.verdict.note if row.verdict else None,
-            "finding": row.finding.text.nl if row.finding else None,
-        }
-        for row in checklist(application)
-    ]
+def _verdict_problem(condition: Condition, met: bool, reason: str | None, answers: Any, params: Any) -> str | None:
+    finding = condition.check(answers, params) if condition.check else None
+    if met and _blocks(condition, answers, params):
+        return (
+            f"„{condition.title.nl}” is doorslaggevend: zolang de aanvraag toont dat ze niet vervuld is, kan ze "
+            "niet als vervuld beoordeeld worden. Vraag een aanvulling of beoordeel ze als niet vervuld."
+        )
+    if finding is not None and finding.met != met and not substantive(reason):
+        return (
+            f"Uw oordeel over „{condition.title.nl}” wijkt af van de vaststelling uit de aanvraag. Geef de reden "
+            f"(minstens {MIN_REASON_WORDS} woorden); die komt in de brief."
+        )
+    return None

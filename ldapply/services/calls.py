@@ -26,7 +26,8 @@ class CapUsage:
 
     @property
     def remaining(self) -> Decimal:
-        return self.cap - self.proposed - self.granted
+        """What is left once pending proposals are granted too; never shown below zero."""
+        return max(self.cap - self.proposed - self.granted, Decimal(0))
 
 
 def today() -> date:
@@ -112,16 +113,21 @@ def type_refusal(call: Call, application_type: str | None) -> str | None:
     return f"De oproep „{call.title}” staat dit soort aanvraag niet toe. Kies in de stap „Soort aanvraag” een toegelaten soort."
 
 
-def usage(call: Call) -> CapUsage:
+def usage(call: Call, *, excluding: uuid.UUID | None = None) -> CapUsage:
     """The volume pending decision proposals and granted decisions take from the call's cap."""
     regime = get_regime(call.regime_code)
-    applications = db.session.scalars(select(Application).where(Application.call_id == call.id)).all()
-    pending, confirmed = _latest_proposals([a.id for a in applications])
+    applications = db.session.scalars(
+        select(Application).where(Application.call_id == call.id).order_by(Application.id)
+    ).all()
+    granting = {o.code for o in regime.outcomes if o.grants}
+    pending, confirmed = _latest_proposals([a.id for a in applications], granting)
     proposed = granted = Decimal(0)
     for application in applications:
+        if application.id == excluding:
+            continue
         requested = regime.volume(application.answers) if regime.volume else Decimal(0)
         proposal = pending.get(application.id)
-        if proposal is not None and regime.outcome(proposal.outcome).grants:
+        if proposal is not None and proposal.outcome in granting:
             proposed += requested if proposal.volume is None else proposal.volume
         elif regime.state(application.state).holds_recognition:
             decided = confirmed.get(application.id)
@@ -129,10 +135,27 @@ def usage(call: Call) -> CapUsage:
     return CapUsage(cap=call.cap, proposed=proposed, granted=granted)
 
 
+def cap_refusal(call: Call, application_id: uuid.UUID, amount: Decimal, unit: str) -> str | None:
+    """Why granting `amount` to this application would take the call beyond its cap, or None."""
+    taken = usage(call, excluding=application_id).granted
+    if taken + amount <= call.cap:
+        return None
+    left = max(call.cap - taken, Decimal(0))
+    return (
+        f"Deze erkenning brengt de oproep „{call.title}” boven zijn plafond van {_nl(call.cap)} {unit}: er is nog "
+        f"{_nl(left)} {unit} vrij, deze beslissing kent {_nl(amount)} {unit} toe."
+    )
+
+
+def _nl(value: Decimal) -> str:
+    text = f"{value.normalize():f}" if value == value.to_integral_value() else f"{value.normalize()}"
+    return text.replace(".", ",")
+
+
 def _latest_proposals(
-    application_ids: list[uuid.UUID],
+    application_ids: list[uuid.UUID], granting: set[str]
 ) -> tuple[dict[uuid.UUID, DecisionProposal], dict[uuid.UUID, DecisionProposal]]:
-    """The latest pending and the latest confirmed proposal per application, in one query."""
+    """The latest pending proposal and the latest confirmed grant per application, in one query."""
     pending: dict[uuid.UUID, DecisionProposal] = {}
     confirmed: dict[uuid.UUID, DecisionProposal] = {}
     rows = db.session.scalars(
@@ -143,6 +166,6 @@ def _latest_proposals(
     for proposal in rows:  # later rows overwrite earlier ones: the latest wins
         if proposal.status == ProposalStatus.PENDING:
             pending[proposal.application_id] = proposal
-        elif proposal.status == ProposalStatus.CONFIRMED:
+        elif proposal.status == ProposalStatus.CONFIRMED and proposal.outcome in granting:
             confirmed[proposal.application_id] = proposal
     return pending, confirmed

@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 import os
 import re
+import secrets
 import unicodedata
 import uuid
-from datetime import timedelta
-from decimal import Decimal
+from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -25,15 +25,15 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from ..clock import letter_date
+from ..clock import local_date
 from ..extensions import db
-from ..models import Application, ApplicationEvent, DecisionProposal, Letter, LetterStatus, utcnow
+from ..models import Application, ApplicationEvent, DecisionProposal, Letter, LetterStatus, Upload, User, utcnow
 from ..workflows import get_regime
-from ..workflows._spec import Regime
-from .answers import answer_sections
-from .assessment import condition_context, parameters_of
+from .assessment import parameters_of, verdicts_of
 from .dispatch import enqueue_after_commit, send_task
+from .letter_context import CaseRecord, EventRecord, ProposalRecord, Sender, VerdictRecord, build_context
 from .regimes import regime_of
+from .signatories import contact_for, letter_signatory
 from .storage import get_storage
 
 log = logging.getLogger(__name__)
@@ -91,10 +91,26 @@ def template_name(regime_code: str, kind: str) -> str:
 
 
 def issue_letter(
-    *, application: Application, event: ApplicationEvent, kind: str, proposal: DecisionProposal | None
+    *,
+    application: Application,
+    event: ApplicationEvent,
+    kind: str,
+    proposal: DecisionProposal | None,
+    actor: User | None,
+    decides: bool,
 ) -> Letter:
     """Create the pending letter in the caller's transaction; it is dispatched after commit."""
     regime = regime_of(application)
+    code = new_verification_code()
+    case = case_record(
+        application,
+        issued_at=event.created_at,
+        message=event.comment or "",
+        proposal=proposal_record(proposal),
+        actor=actor,
+        decides=decides,
+        code=code,
+    )
     letter = Letter(
         id=uuid.uuid4(),
         application_id=application.id,
@@ -103,7 +119,8 @@ def issue_letter(
         regime_code=regime.code,
         regime_version=regime.version,
         status=LetterStatus.PENDING,
-        context=build_context(application, regime, kind, event, proposal),
+        context=build_context(case, regime, kind, sender()),
+        verification_code=code,
         dispatched_at=utcnow(),
     )
     db.session.add(letter)
@@ -111,67 +128,84 @@ def issue_letter(
     return letter
 
 
-def build_context(
-    application: Application, regime: Regime, kind: str, event: ApplicationEvent, proposal: DecisionProposal | None
-) -> dict[str, Any]:
-    """Plain, JSON-safe data only: templates never see ORM objects."""
-    spec = regime.letter(kind)
-    pinned = parameters_of(application)
-    return {
-        "title": spec.title.nl,
-        "is_decision": spec.is_decision,
-        "reference": application.reference,
-        "date": letter_date(event.created_at),
-        "submitted_on": letter_date(application.submitted_at or event.created_at),
-        # The addressee is the organisation on record, never what was typed in a form.
-        "organisation": {
-            "name": application.organisation.name,
-            "enterprise_number": application.organisation.enterprise_number,
-        },
-        "regime": {"code": regime.code, "title": regime.title.nl, "version": regime.version},
-        "legal_basis": [basis.citation("nl") for basis in regime.legal_basis],
-        "answers": dict(application.answers),
-        "sections": [
-            {"title": title, "rows": [{"label": label, "value": value} for label, value in rows]}
-            for title, rows in answer_sections(application, regime)
-        ],
-        "comment": event.comment or "",
-        "decision": _decision_context(regime, proposal),
-        "volume": _volume_context(regime, application, proposal),
-        "conditions": condition_context(application),
-        "parameters": {
-            p.name: {"value": _plain(pinned.get(p.name, p.value)), "unit": p.unit, "provenance": str(p.provenance)}
-            for p in regime.parameters
-        },
-    }
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed without doubt
+CODE_LENGTH = 12  # 60 bits: guessing is hopeless, and /verify is rate-limited on top
 
 
-def _volume_context(regime: Regime, application: Application, proposal: DecisionProposal | None) -> dict[str, str]:
-    requested = regime.volume(application.answers) if regime.volume else None
-    granted = proposal.volume if proposal is not None and proposal.volume is not None else requested
-    return {"requested": _nl_number(requested), "granted": _nl_number(granted), "unit": regime.volume_unit.nl}
+def new_verification_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def _nl_number(value: Decimal | None) -> str:
-    if value is None:
-        return "—"
-    text = f"{value.normalize():f}" if value == value.to_integral_value() else str(value)
-    return text.replace(".", ",")
+def sender() -> Sender:
+    config = current_app.config
+    data = config["SENDER"]
+    return Sender(
+        authority=data["authority"],
+        department=data["department"],
+        unit=data["unit"],
+        address=tuple(data["address"]),
+        email=data["email"],
+        website=data["website"],
+        verify_url=f"{config['PUBLIC_URL']}/verify",
+    )
 
 
-def _decision_context(regime: Regime, proposal: DecisionProposal | None) -> dict[str, Any] | None:
+def case_record(
+    application: Application,
+    *,
+    issued_at: datetime,
+    message: str,
+    proposal: ProposalRecord | None,
+    actor: User | None,
+    decides: bool,
+    code: str,
+) -> CaseRecord:
+    """Everything a letter issued now may say, read from the database; `message` is what the move
+    that issues it says to the applicant (a decision's own text is the proposal's motivation)."""
+    regime = regime_of(application)
+    return CaseRecord(
+        reference=application.reference,
+        organisation_name=application.organisation.name,
+        enterprise_number=application.organisation.enterprise_number,
+        answers=dict(application.answers),
+        parameters=parameters_of(application),
+        started_on=local_date(application.created_at),
+        events=event_records(application.id),
+        verdicts={code_: VerdictRecord(v.met, v.reason) for code_, v in verdicts_of(application.id).items()},
+        proposal=proposal,
+        signatory=letter_signatory(actor, regime.code, decides=decides, team=sender().unit),
+        contact=contact_for(application),
+        issued_at=issued_at,
+        verification_code=code,
+        message="" if decides else message,
+    )
+
+
+def proposal_record(proposal: DecisionProposal | None) -> ProposalRecord | None:
     if proposal is None:
         return None
-    return {
-        "volume": _nl_number(proposal.volume),
-        "outcome": proposal.outcome,
-        "outcome_label": regime.outcome(proposal.outcome).label.nl,
-        "motivation": proposal.motivation,
-    }
+    return ProposalRecord(proposal.outcome, proposal.motivation, proposal.volume, dict(proposal.considerations or {}))
 
 
-def _plain(value: object) -> object:
-    return value if value is None or isinstance(value, bool | int | str) else str(value)
+def event_records(application_id: uuid.UUID) -> tuple[EventRecord, ...]:
+    """The case's moves in order, with the names of the files that came with each (hearing responses)."""
+    db.session.flush()
+    files: dict[uuid.UUID, list[str]] = {}
+    for upload in db.session.scalars(
+        select(Upload)
+        .where(Upload.application_id == application_id, Upload.event_id.is_not(None))
+        .order_by(Upload.created_at, Upload.id)
+    ):
+        files.setdefault(upload.event_id, []).append(upload.filename)  # type: ignore[arg-type]
+    events = db.session.scalars(
+        select(ApplicationEvent)
+        .where(ApplicationEvent.application_id == application_id)
+        .order_by(ApplicationEvent.created_at, ApplicationEvent.id)
+    )
+    return tuple(
+        EventRecord(e.action, e.from_state, e.to_state, e.created_at, e.comment, tuple(files.get(e.id, ())))
+        for e in events
+    )
 
 
 def render_html(regime_code: str, kind: str, context: dict[str, Any]) -> str:

@@ -1,25 +1,46 @@
-"""The one function that changes an application's state, for every regime."""
+"""The one function that changes an application's state, for every regime.
+
+It enforces what the regime declares and what the law asks of every decision: the actor's role and
+the source state; four eyes on every deciding move (a proposal by one person, confirmed by another
+who neither proposed it nor advised on the case, and who may sign); a call's cap; and the motivation
+check before a proposal is made or a decision taken.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import IO, Any
 
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
-from ..models import Application, ApplicationEvent, DecisionProposal, ProposalStatus, User, utcnow
-from ..workflows._spec import Facts, Regime, Role, Transition
+from ..models import Application, ApplicationEvent, DecisionProposal, LegalReliance, ProposalStatus, User, utcnow
+from ..workflows._spec import Facts, Need, Regime, Role, Transition
 from .assessment import facts_for
-from .calls import type_refusal, window_refusal
-from .errors import ChangedMeanwhile, TransitionNotAllowed
-from .letters import issue_letter
+from .calls import cap_refusal, type_refusal, window_refusal
+from .errors import ChangedMeanwhile, InvalidUpload, TransitionNotAllowed
+from .letter_context import CaseRecord, ProposalRecord, build_context, reliances
+from .letters import case_record, issue_letter, proposal_record, sender
+from .motivation import motivation_problems
 from .regimes import missing_steps, missing_steps_message, regime_of
+from .signatories import signatory_for
+from .storage import get_storage
+from .uploads import store_upload
+
+HEARING_FILE_FIELD = "hearing_response"
+MAX_RESPONSE_FILES = 5
 
 
-def acting_roles(user: User, application: Application) -> frozenset[Role]:
-    """Staff roles from grants; the applicant role from membership of the applying organisation."""
+def acting_roles(user: User | None, application: Application) -> frozenset[Role]:
+    """Staff roles from grants; the applicant role from membership of the applying organisation;
+    the system role for ldapply itself (no user)."""
+    if user is None:
+        return frozenset({Role.SYSTEM})
     roles = {Role(role) for role in user.roles}
     if application.organisation_id in user.organisation_ids:
         roles.add(Role.APPLICANT)
@@ -30,7 +51,16 @@ def available_transitions(application: Application, user: User, proposal: Decisi
     """The moves this user may make now, in declaration order (what the page offers as buttons)."""
     regime = regime_of(application)
     facts = facts_for(application)
-    return [t for t in regime.transitions if _refusal(t, application, user, proposal, facts) is None]
+    advisors = advisor_ids(application.id)
+    return [t for t in regime.transitions if _refusal(t, application, user, proposal, facts, advisors) is None]
+
+
+def may_make(application: Application, action: str, user: User) -> bool:
+    """Whether `action` is this user's to make now (before its texts and checks are looked at)."""
+    transition = regime_of(application).transition(action)
+    return transition is not None and transition in available_transitions(
+        application, user, pending_proposal(application.id)
+    )
 
 
 def pending_proposal(application_id: uuid.UUID) -> DecisionProposal | None:
@@ -42,43 +72,99 @@ def pending_proposal(application_id: uuid.UUID) -> DecisionProposal | None:
     )
 
 
-def apply_transition(
-    *, application: Application, action: str, actor: User, comment: str | None = None, volume: Decimal | None = None
-) -> ApplicationEvent:
-    """Move `application` by `action`, record who did it, and issue the transition's letter.
+def advisor_ids(application_id: uuid.UUID) -> frozenset[uuid.UUID]:
+    """Everyone who gave advice on the case: they may not also decide it."""
+    events = db.session.execute(
+        select(ApplicationEvent.action, ApplicationEvent.actor_id).where(
+            ApplicationEvent.application_id == application_id
+        )
+    ).all()
+    application = db.session.get(Application, application_id)
+    regime = regime_of(application) if application else None
+    return frozenset(
+        actor
+        for action, actor in events
+        if actor is not None and regime is not None and (t := regime.transition(action)) is not None and t.advises
+    )
 
-    All in one transaction, committed here. Raises TransitionNotAllowed when the action does not
-    exist, does not start from the current state, is not the actor's to make, lacks a required
-    motivation or volume, fails its guard (the regime's conditions, a call's window), or would let
-    one person both propose and confirm a decision; raises ChangedMeanwhile when someone else moved
-    the application first.
+
+def apply_transition(
+    *,
+    application: Application,
+    action: str,
+    actor: User | None,
+    motivation: str | None = None,
+    note: str | None = None,
+    volume: Decimal | None = None,
+    considerations: Mapping[str, str] | None = None,
+    files: Sequence[tuple[IO[bytes], str]] = (),
+) -> ApplicationEvent:
+    """Move `application` by `action`, record who did it and why, and issue the transition's letter.
+
+    `motivation` is the text for the applicant (letters carry it); `note` stays in the case. All in
+    one transaction, committed here. Raises TransitionNotAllowed when the move is not the actor's to
+    make now, lacks a required text or volume, fails its guard or the call's rules, breaks four eyes,
+    would take a call beyond its cap, or fails the motivation check; ChangedMeanwhile when someone
+    else moved the application first.
     """
     regime = regime_of(application)
     transition = regime.transition(action)
     if transition is None:
         raise TransitionNotAllowed("Deze actie bestaat niet voor deze aanvraag.")
     proposal = pending_proposal(application.id)
-    refusal = _refusal(transition, application, actor, proposal, facts_for(application))
+    refusal = _refusal(transition, application, actor, proposal, facts_for(application), advisor_ids(application.id))
     if refusal:
         raise TransitionNotAllowed(refusal)
-    comment = (comment or "").strip() or None
-    if transition.needs_comment and comment is None:
-        raise TransitionNotAllowed("Geef een motivering op.")
+    motivation, note = (
+        _text(transition.motivation, motivation, "Geef een motivering op."),
+        _text(transition.note, note, "Geef een interne notitie op."),
+    )
     _check_volume(regime, transition, application, volume)
+    _check_signatory(regime, transition, actor)
+    _check_cap(regime, transition, application, proposal, volume)
     try:
-        event = _move(application, regime, transition, actor, comment)
-        proposal = _record_proposal(application, transition, actor, comment, proposal, volume)
+        event = _move(application, transition, actor, motivation, note)
+        proposal = _record_proposal(application, transition, actor, motivation, proposal, volume, considerations)
+        _attach_files(application, transition, event, actor, files)
+        if transition.decides or transition.proposes:
+            case = case_record(
+                application,
+                issued_at=event.created_at,
+                message=event.comment or "",
+                proposal=proposal_record(proposal),
+                actor=actor,
+                decides=transition.decides,
+                code="-",
+            )
+            _check_motivation(case, regime, transition)
+            if transition.decides:
+                _record_reliances(case, application, regime, transition, event)
         if transition.letter:
-            issue_letter(application=application, event=event, kind=transition.letter, proposal=proposal)
+            issue_letter(
+                application=application,
+                event=event,
+                kind=transition.letter,
+                proposal=proposal,
+                actor=actor,
+                decides=transition.decides,
+            )
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
         raise ChangedMeanwhile() from None
+    except (TransitionNotAllowed, InvalidUpload):
+        db.session.rollback()
+        raise
     return event
 
 
 def _refusal(
-    transition: Transition, application: Application, actor: User, proposal: DecisionProposal | None, facts: Facts
+    transition: Transition,
+    application: Application,
+    actor: User | None,
+    proposal: DecisionProposal | None,
+    facts: Facts,
+    advisors: frozenset[uuid.UUID],
 ) -> str | None:
     """Why `actor` may not make `transition` now, or None when they may."""
     if application.state not in transition.sources:
@@ -89,31 +175,48 @@ def _refusal(
         return message.nl
     if (refusal := _handing_in_refusal(transition, application)) is not None:
         return refusal
-    if transition.confirms is not None:
-        if proposal is None or proposal.outcome != transition.confirms:
-            return "Er ligt geen voorstel voor deze beslissing voor."
-        if proposal.proposed_by_id == actor.id:
-            return "Wie een beslissing voorstelt, kan ze niet zelf bevestigen (vier-ogenprincipe)."
+    if transition.decides:
+        return _four_eyes_refusal(transition, actor, proposal, advisors)
     return None
 
 
+def _four_eyes_refusal(
+    transition: Transition, actor: User | None, proposal: DecisionProposal | None, advisors: frozenset[uuid.UUID]
+) -> str | None:
+    if proposal is None or proposal.outcome != transition.confirms:
+        return "Er ligt geen voorstel voor deze beslissing voor."
+    if actor is None or proposal.proposed_by_id == actor.id:
+        return "Wie een beslissing voorstelt, kan ze niet zelf bevestigen (vier-ogenprincipe)."
+    if actor.id in advisors:
+        return "Wie over deze aanvraag advies gaf, kan er niet over beslissen (vier-ogenprincipe)."
+    return None
+
+
+def _text(need: Need, text: str | None, missing: str) -> str | None:
+    text = (text or "").strip() or None
+    if need is Need.REQUIRED and text is None:
+        raise TransitionNotAllowed(missing)
+    return text if need is not Need.NO else None
+
+
 def _move(
-    application: Application, regime: Regime, transition: Transition, actor: User, comment: str | None
+    application: Application, transition: Transition, actor: User | None, motivation: str | None, note: str | None
 ) -> ApplicationEvent:
     now = utcnow()
     event = ApplicationEvent(
         id=uuid.uuid4(),
         application_id=application.id,
-        actor_id=actor.id,
+        actor_id=actor.id if actor is not None else None,
         action=transition.action,
         from_state=application.state,
         to_state=transition.target,
-        comment=comment,
+        comment=motivation,
+        note=note,
         created_at=now,
     )
-    if application.state == regime.initial_state and application.submitted_at is None:
+    if transition.submits:
         application.submitted_at = now
-        application.parameters = regime.parameter_values_json()  # pinned for the application's whole life
+        application.parameters = regime_of(application).parameter_values_json()  # pinned for the application's life
     application.state = transition.target
     db.session.add(event)
     db.session.flush()  # the event row exists before the letter that refers to it
@@ -123,24 +226,15 @@ def _move(
 def _handing_in_refusal(transition: Transition, application: Application) -> str | None:
     """An applicant hands answers in (submission, additions) only complete, and within the call's rules:
     its window for the first submission, its application types every time."""
-    regime = regime_of(application)
-    leaving_edits = (
-        regime.state(application.state).applicant_edits and not regime.state(transition.target).applicant_edits
-    )
-    if not (leaving_edits and Role.APPLICANT in transition.roles) or transition.target in _withdrawal_targets(regime):
+    if not (transition.submits or transition.hands_in):
         return None
     missing = missing_steps(application)
     if missing:
         return missing_steps_message(missing)
     if application.call is None:
         return None
-    window = window_refusal(application.call) if application.submitted_at is None else None
+    window = window_refusal(application.call) if transition.submits else None
     return window or type_refusal(application.call, _application_type(application))
-
-
-def _withdrawal_targets(regime: Regime) -> set[str]:
-    """States an applicant reaches by giving up, which need no complete answers."""
-    return {s.code for s in regime.states if s.terminal}
 
 
 def _application_type(application: Application) -> str | None:
@@ -166,30 +260,140 @@ def _check_volume(regime: Regime, transition: Transition, application: Applicati
         raise TransitionNotAllowed(f"Geef het toegekende volume op{whole}: meer dan nul en minder dan gevraagd{limit}.")
 
 
+def _check_signatory(regime: Regime, transition: Transition, actor: User | None) -> None:
+    """The decision maker who confirms is the signatory: they need a function and a delegation on record."""
+    if transition.decides and (actor is None or signatory_for(actor, regime.code) is None):
+        raise TransitionNotAllowed(
+            "U kunt deze beslissing niet ondertekenen: voor u is geen functie en delegatie geregistreerd voor deze "
+            "regeling. Vraag een beheerder ze in te voeren onder „Ondertekenaars”."
+        )
+
+
+def _check_cap(
+    regime: Regime,
+    transition: Transition,
+    application: Application,
+    proposal: DecisionProposal | None,
+    volume: Decimal | None,
+    *,
+    bump: bool = True,
+) -> None:
+    """A grant under a call may not take the call beyond its cap; the decision maker hears what is left."""
+    outcome_code = transition.proposes or transition.confirms
+    if outcome_code is None or application.call is None or not regime.outcome(outcome_code).grants:
+        return
+    if transition.decides and proposal is not None and proposal.volume is not None:
+        amount = proposal.volume
+    elif volume is not None and transition.asks_volume:
+        amount = volume
+    else:
+        amount = regime.volume(application.answers) if regime.volume else Decimal(0)
+    refusal = cap_refusal(application.call, application.id, amount, regime.volume_unit.nl)
+    if refusal:
+        raise TransitionNotAllowed(refusal)
+    if transition.decides and bump:
+        flag_modified(application.call, "cap")  # bumps the call's version: racing grants cannot both pass
+
+
 def _record_proposal(
     application: Application,
     transition: Transition,
-    actor: User,
-    comment: str | None,
+    actor: User | None,
+    motivation: str | None,
     pending: DecisionProposal | None,
     volume: Decimal | None,
+    considerations: Mapping[str, str] | None,
 ) -> DecisionProposal | None:
-    """Open, confirm or return the decision proposal the transition concerns."""
+    """Open, confirm or return the decision proposal the transition concerns. A decision maker who
+    confirms may correct the motivation and the answers to the hearing and the advice."""
+    answers = {k: v.strip() for k, v in (considerations or {}).items() if v and v.strip()}
     if transition.proposes is not None:
         proposal = DecisionProposal(
             application_id=application.id,
             outcome=transition.proposes,
-            motivation=comment or "",
+            motivation=motivation or "",
             volume=volume if transition.asks_volume else None,
-            proposed_by_id=actor.id,
+            considerations=answers,
+            proposed_by_id=actor.id if actor else None,
         )
         db.session.add(proposal)
+        db.session.flush()
         return proposal
-    if pending is not None:
-        pending.status = ProposalStatus.CONFIRMED if transition.confirms else ProposalStatus.RETURNED
-        pending.settled_by_id = actor.id
+    if pending is not None and (transition.decides or transition.returns_proposal):
+        if transition.decides:
+            pending.motivation = motivation or pending.motivation
+            pending.considerations = {**(pending.considerations or {}), **answers}
+        pending.status = ProposalStatus.CONFIRMED if transition.decides else ProposalStatus.RETURNED
+        pending.settled_by_id = actor.id if actor else None
         pending.settled_at = utcnow()
-    return pending
+        db.session.flush()
+    return pending if transition.decides else None
+
+
+def _attach_files(
+    application: Application,
+    transition: Transition,
+    event: ApplicationEvent,
+    actor: User | None,
+    files: Sequence[tuple[IO[bytes], str]],
+) -> None:
+    """A hearing response may come with attachments; they belong to the move that brought them."""
+    if not files:
+        return
+    if not transition.responds or actor is None:
+        raise TransitionNotAllowed("Bij deze actie kunt u geen bijlagen voegen.")
+    if len(files) > MAX_RESPONSE_FILES:
+        raise TransitionNotAllowed(f"Voeg hoogstens {MAX_RESPONSE_FILES} bijlagen toe.")
+    written: list[str] = []
+    try:
+        for stream, filename in files:
+            upload, stored = store_upload(
+                application=application,
+                field_name=HEARING_FILE_FIELD,
+                stream=stream,
+                filename=filename,
+                kinds=("pdf",),
+                actor=actor,
+            )
+            written.append(stored.key)
+            upload.event_id = event.id
+        db.session.flush()
+    except InvalidUpload:
+        for key in written:  # nothing half-saved: the files written so far go with the refused move
+            get_storage().delete(key)
+        raise
+
+
+def _check_motivation(case: CaseRecord, regime: Regime, transition: Transition) -> None:
+    """Refuse the proposal or decision, with every reason, when its motivation would not hold."""
+    problems = motivation_problems(case, regime, assessed=rests_on_conditions(regime, transition))
+    if problems:
+        raise TransitionNotAllowed(" ".join(problems))
+
+
+def rests_on_conditions(regime: Regime, transition: Transition) -> bool:
+    """Whether the decision concerned was prepared where reviewers judge the legal conditions."""
+    outcome = transition.proposes or transition.confirms
+    proposing = next(t for t in regime.transitions if t.proposes == outcome)
+    return any(regime.state(source).assessable for source in proposing.sources)
+
+
+def _record_reliances(
+    case: CaseRecord, application: Application, regime: Regime, transition: Transition, event: ApplicationEvent
+) -> None:
+    """The legal-uncertainty ledger: what this decision rests on that was not found in the law."""
+    for kind, name, provenance in reliances(case, regime, transition.letter or ""):
+        db.session.add(
+            LegalReliance(
+                application_id=application.id,
+                event_id=event.id,
+                regime_code=regime.code,
+                regime_version=regime.version,
+                kind=kind,
+                name=name,
+                provenance=provenance,
+            )
+        )
 
 
 def history(application_id: uuid.UUID) -> list[ApplicationEvent]:
@@ -200,3 +404,96 @@ def history(application_id: uuid.UUID) -> list[ApplicationEvent]:
             .order_by(ApplicationEvent.created_at, ApplicationEvent.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What confirming a move would do: the letter it would issue (as its frozen context) and every
+    reason it would be refused now."""
+
+    transition: Transition
+    context: dict[str, Any] | None
+    problems: list[str]
+    proposal: DecisionProposal | None
+
+
+def preview(
+    *,
+    application: Application,
+    action: str,
+    actor: User,
+    motivation: str | None = None,
+    considerations: Mapping[str, str] | None = None,
+) -> Preview:
+    """The letter a move would issue and the problems it would meet, without making it. Raises
+    TransitionNotAllowed when the move does not exist or is not this actor's to make now."""
+    regime = regime_of(application)
+    transition = regime.transition(action)
+    if transition is None:
+        raise TransitionNotAllowed("Deze actie bestaat niet voor deze aanvraag.")
+    proposal = pending_proposal(application.id)
+    refusal = _refusal(transition, application, actor, proposal, facts_for(application), advisor_ids(application.id))
+    if refusal:
+        raise TransitionNotAllowed(refusal)
+    record = _previewed_proposal(transition, proposal, motivation, considerations)
+    problems = _preview_problems(regime, transition, application, proposal, actor)
+    case = case_record(
+        application,
+        issued_at=utcnow(),
+        message=motivation or "",
+        proposal=record,
+        actor=actor,
+        decides=transition.decides,
+        code=PREVIEW_CODE,
+    )
+    if transition.decides or transition.proposes:
+        problems += motivation_problems(case, regime, assessed=rests_on_conditions(regime, transition))
+    context = build_context(case, regime, transition.letter, sender()) if transition.letter else None
+    return Preview(transition, context, problems, proposal)
+
+
+PREVIEW_CODE = "XXXXXXXXXXXX"  # the real code is drawn when the letter is issued
+
+
+def _previewed_proposal(
+    transition: Transition,
+    proposal: DecisionProposal | None,
+    motivation: str | None,
+    considerations: Mapping[str, str] | None,
+) -> ProposalRecord | None:
+    if not transition.decides or proposal is None:
+        return None
+    answers = {k: v for k, v in (considerations or {}).items() if v and v.strip()}
+    return ProposalRecord(
+        proposal.outcome,
+        (motivation or "").strip() or proposal.motivation,
+        proposal.volume,
+        {**(proposal.considerations or {}), **answers},
+    )
+
+
+def _preview_problems(
+    regime: Regime, transition: Transition, application: Application, proposal: DecisionProposal | None, actor: User
+) -> list[str]:
+    problems = []
+    for check in (
+        lambda: _check_signatory(regime, transition, actor),
+        lambda: _check_cap(regime, transition, application, proposal, None, bump=False),
+    ):
+        try:
+            check()
+        except TransitionNotAllowed as refusal:
+            problems.append(refusal.message)
+    return problems
+
+
+def considerations_needed(application: Application, events: Sequence[ApplicationEvent]) -> dict[str, bool]:
+    """What a proposal on this case must answer: a response given in its latest hearing, an advice."""
+    regime = regime_of(application)
+    hearing_states = {s.code for s in regime.states if s.hearing}
+    last_hearing = max((i for i, e in enumerate(events) if e.to_state in hearing_states), default=None)
+    responded = last_hearing is not None and any(
+        (t := regime.transition(e.action)) is not None and t.responds for e in events[last_hearing + 1 :]
+    )
+    advised = any((t := regime.transition(e.action)) is not None and t.advises for e in events)
+    return {"hearing": responded, "advice": advised}

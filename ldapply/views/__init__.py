@@ -10,12 +10,14 @@ from flask_login import current_user, logout_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..clock import format_local
+from ..clock import format_local, local_date
 from ..extensions import login_manager
-from ..models import User
+from ..models import Application, User
 from ..services import accounts
 from ..services.errors import DomainError
-from . import apply, auth, backoffice, health
+from ..services.regimes import regime_of
+from ..workflows._spec import Regime
+from . import apply, auth, backoffice, health, verify
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -24,7 +26,7 @@ CSP = (
 
 
 def register_views(app: Flask) -> None:
-    for blueprint in (auth.bp, apply.bp, backoffice.bp, health.bp):
+    for blueprint in (auth.bp, apply.bp, backoffice.bp, health.bp, verify.bp):
         app.register_blueprint(blueprint)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Meld u aan om verder te gaan."
@@ -34,6 +36,8 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(format_local, "local")
     app.add_template_filter(format_filesize, "filesize")
     app.add_template_filter(format_number, "number")
+    app.add_template_global(outside_period, "outside_period")
+    app.add_template_global(period_text, "period_text")
     app.before_request(_end_expired_session)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
@@ -47,6 +51,17 @@ def format_number(value: object) -> str:
     number = Decimal(str(value))
     text = f"{number.normalize():f}" if number == number.to_integral_value() else f"{number.normalize()}"
     return text.replace(".", ",")
+
+
+def outside_period(application: Application) -> bool:
+    """Whether the application was started outside the period its regime version was in force."""
+    return not regime_of(application).in_force.covers(local_date(application.created_at))
+
+
+def period_text(regime: Regime) -> str:
+    period = regime.in_force
+    until = f" tot en met {period.ends:%d-%m-%Y}" if period.ends else ""
+    return f"van {period.starts:%d-%m-%Y}{until} ({period.provenance.label.nl})"
 
 
 def format_filesize(size: int) -> str:
@@ -84,6 +99,7 @@ ERROR_MESSAGES = {
     404: "Deze pagina bestaat niet.",
     405: "Deze actie is hier niet mogelijk.",
     413: "Het bestand is te groot. Een aanvraag mag samen hoogstens 25 MB bevatten.",
+    429: "U hebt dit te vaak geprobeerd. Wacht een minuut en probeer het dan opnieuw.",
 }
 
 

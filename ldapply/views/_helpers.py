@@ -23,3 +23,16 @@ def pdf_download(data: bytes, filename: str) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+LETTER_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+)
+
+
+def letter_html_response(document: str) -> Response:
+    """A letter as HTML for the frame on a back-office page: its own inline style, nothing else, no scripts."""
+    response = Response(document, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = LETTER_CSP
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response

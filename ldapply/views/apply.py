@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from ..forms.base import ActionForm, EmptyForm, SubmitForm
 from ..forms.builder import build_step_form, form_data_for
 from ..models import Application
-from ..services import accounts, applications, calls, eligibility, letters, transitions, uploads
+from ..services import accounts, applications, backoffice, calls, eligibility, letters, transitions, uploads
 from ..services.answers import answer_sections
 from ..services.errors import InvalidUpload, NotFound, StepIncomplete, TransitionNotAllowed
 from ..services.regimes import regime_of
@@ -68,7 +68,7 @@ def precheck(code: str) -> str:
 
 @bp.get("/applications/<uuid:application_id>")
 @login_required
-def overview(application_id: uuid.UUID) -> str:
+def overview(application_id: uuid.UUID, form: ActionForm | None = None, failed: str | None = None) -> str:
     application = applications.get_for_member(me(), application_id)
     regime = regime_of(application)
     return render_template(
@@ -80,32 +80,41 @@ def overview(application_id: uuid.UUID) -> str:
         steps=applications.step_statuses(application),
         letters=letters.letters_for(application.id),
         history=transitions.history(application.id),
+        deadline=backoffice.deadline_of(application),
         actions=[
             t for t in transitions.available_transitions(application, me(), None) if t.action != regime.submit_action
         ],
-        form=ActionForm(),
+        form=form or ActionForm(),
+        failed=failed,
     )
 
 
 @bp.post("/applications/<uuid:application_id>/actions/<action>")
 @login_required
-def applicant_action(application_id: uuid.UUID, action: str) -> Response:
-    """The applicant's other moves: submit additions, withdraw, lodge an objection."""
+def applicant_action(application_id: uuid.UUID, action: str) -> Response | str | tuple[str, int]:
+    """The applicant's other moves: submit additions, respond in a hearing, withdraw, lodge an objection."""
     application = applications.get_for_member(me(), application_id)
+    regime = regime_of(application)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    if action == regime_of(application).submit_action:
+    transition = regime.transition(action)
+    if transition is None or action == regime.submit_action:
         abort(404)  # submission goes through the check page and its declaration
+    if transition.irreversible and form.confirmed.data != "yes":
+        return render_template("apply/confirm.html", application=application, transition=transition, form=form)
     try:
-        event = transitions.apply_transition(
-            application=application, action=action, actor=me(), comment=form.comment.data
+        transitions.apply_transition(
+            application=application,
+            action=action,
+            actor=me(),
+            motivation=form.comment.data,
+            files=form.chosen_files() if transition.responds else (),
         )
-    except TransitionNotAllowed as refusal:
-        flash(refusal.message, "warn")
-    else:
-        transition = regime_of(application).transition(event.action)
-        flash(f"Uitgevoerd: {transition.label.nl if transition else event.action}.", "success")
+    except (TransitionNotAllowed, InvalidUpload) as refusal:
+        form.comment.errors = [refusal.message]  # the text typed is kept on the page shown again
+        return overview(application_id, form=form, failed=action), refusal.status_code
+    flash(f"Uitgevoerd: {transition.label.nl}.", "success")
     return redirect(url_for("apply.overview", application_id=application.id))
 
 

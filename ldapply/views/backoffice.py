@@ -9,14 +9,26 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from ..forms.base import ActionForm, CallForm
-from ..services import applications, assessment, backoffice, calls, letters, transitions, uploads
+from ..forms.base import ActionForm, CallForm, EmptyForm, SignatoryForm
+from ..models import Application
+from ..services import (
+    applications,
+    assessment,
+    backoffice,
+    calls,
+    ledger,
+    letters,
+    samples,
+    signatories,
+    transitions,
+    uploads,
+)
 from ..services.answers import answer_sections
 from ..services.errors import NotFound, TransitionNotAllowed
 from ..services.regimes import regime_of
 from ..workflows import REGIMES, all_versions
-from ..workflows._spec import Role
-from ._helpers import me, pdf_download
+from ..workflows._spec import Provenance, Role
+from ._helpers import letter_html_response, me, pdf_download
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
 
@@ -39,6 +51,7 @@ def case(application_id: uuid.UUID, form: ActionForm | None = None, status: int 
     application = backoffice.get_case(me(), application_id)
     regime = regime_of(application)
     proposal = transitions.pending_proposal(application.id)
+    history = transitions.history(application.id)
     page = render_template(
         "backoffice/case.html",
         application=application,
@@ -46,9 +59,11 @@ def case(application_id: uuid.UUID, form: ActionForm | None = None, status: int 
         state=regime.state(application.state),
         sections=answer_sections(application, regime),
         letters=letters.letters_for(application.id),
-        history=transitions.history(application.id),
+        history=history,
+        needs=transitions.considerations_needed(application, history),
         proposal=proposal,
         actions=transitions.available_transitions(application, me(), proposal),
+        responses=uploads.event_uploads(application),
         mismatches=applications.organisation_mismatches(application),
         checklist=assessment.checklist(application),
         may_assess=assessment.may_assess(application, me()),
@@ -66,36 +81,115 @@ def apply_action(application_id: uuid.UUID, action: str) -> Response | tuple[str
     form = ActionForm()
     if not form.validate_on_submit():
         return case(application_id, form=form, status=400)
+    transition = regime_of(application).transition(action)
+    asks_confirmation = transition is not None and transition.irreversible
     try:
-        event = transitions.apply_transition(
-            application=application, action=action, actor=me(), comment=form.comment.data, volume=form.volume_value()
+        if asks_confirmation and form.confirmed.data != "yes":
+            return confirm_action(application_id, action, form=form)  # asked on a page of its own first
+        transitions.apply_transition(
+            application=application,
+            action=action,
+            actor=me(),
+            motivation=form.comment.data,
+            note=form.note.data,
+            volume=form.volume_value(),
+            considerations=form.considerations(),
+        )
+    except TransitionNotAllowed as refusal:
+        form.comment.errors = [refusal.message]
+        if asks_confirmation and transitions.may_make(application, action, me()):
+            return confirm_action(application_id, action, form=form, status=refusal.status_code)
+        return case(application_id, form=form, status=refusal.status_code)
+    flash(f"Uitgevoerd: {transition.label.nl if transition else action}.", "success")
+    return redirect(url_for("backoffice.case", application_id=application.id))
+
+
+@bp.get("/applications/<uuid:application_id>/actions/<action>/confirm")
+def confirm_action(
+    application_id: uuid.UUID, action: str, form: ActionForm | None = None, status: int = 200
+) -> tuple[str, int]:
+    """An irreversible move asks for confirmation here, with the letter it will issue and what would stop it."""
+    application = backoffice.get_case(me(), application_id)
+    form = form or ActionForm()
+    try:
+        shown = transitions.preview(
+            application=application,
+            action=action,
+            actor=me(),
+            motivation=form.comment.data,
+            considerations=form.considerations(),
         )
     except TransitionNotAllowed as refusal:
         form.comment.errors = [refusal.message]
         return case(application_id, form=form, status=refusal.status_code)
-    transition = regime_of(application).transition(event.action)
-    flash(f"Uitgevoerd: {transition.label.nl if transition else event.action}.", "success")
-    return redirect(url_for("backoffice.case", application_id=application.id))
+    if not form.comment.data and shown.proposal is not None:
+        form.comment.data = shown.proposal.motivation
+        form.hearing_answer.data = (shown.proposal.considerations or {}).get("hearing", "")
+        form.advice_answer.data = (shown.proposal.considerations or {}).get("advice", "")
+    page = render_template(
+        "backoffice/confirm.html",
+        application=application,
+        regime=regime_of(application),
+        preview=shown,
+        form=form,
+        letter_html=_letter_document(application, shown) if shown.context else None,
+    )
+    return page, status
+
+
+@bp.route("/applications/<uuid:application_id>/actions/<action>/preview", methods=["GET", "POST"])
+def preview_letter(application_id: uuid.UUID, action: str) -> Response:
+    """The letter the move would issue (GET: as proposed; POST: with the motivation as now typed), as
+    HTML for the page's frame, or as PDF with ?format=pdf. Marked as a draft, it is never a letter."""
+    application = backoffice.get_case(me(), application_id)
+    form = ActionForm()
+    if request.method == "POST" and not form.validate_on_submit():
+        raise NotFound()
+    try:
+        shown = transitions.preview(
+            application=application,
+            action=action,
+            actor=me(),
+            motivation=form.comment.data,
+            considerations=form.considerations(),
+        )
+    except TransitionNotAllowed as refusal:
+        raise NotFound(refusal.message) from None
+    if shown.context is None:
+        raise NotFound()
+    document = _letter_document(application, shown)
+    if request.args.get("format") == "pdf":
+        name = f"{application.reference}-ontwerp-{shown.transition.letter}.pdf"
+        return pdf_download(letters.render_pdf(document), name)
+    return letter_html_response(document)
+
+
+def _letter_document(application: Application, shown: transitions.Preview) -> str:
+    """The letter as the move would issue it, marked as a draft."""
+    context = {**(shown.context or {}), "draft": True}
+    return letters.render_html(regime_of(application).code, shown.transition.letter or "", context)
 
 
 @bp.post("/applications/<uuid:application_id>/assessment")
 def assess(application_id: uuid.UUID) -> Response | tuple[str, int]:
-    """The reviewer's checklist: per condition met or not, with a note."""
+    """The reviewer's checklist: per condition met or not, a reason for the letter, an internal note."""
     application = backoffice.get_case(me(), application_id)
     if not ActionForm().validate_on_submit():
         return case(application_id, status=400)
     verdicts = {}
     for row in assessment.checklist(application):
-        choice = request.form.get(f"verdict-{row.condition.code}", "")
+        code = row.condition.code
+        choice = request.form.get(f"verdict-{code}", "")
         if choice in ("met", "not_met"):
-            note = request.form.get(f"note-{row.condition.code}", "").strip()[:5000] or None
-            verdicts[row.condition.code] = (choice == "met", note)
+            reason = request.form.get(f"reason-{code}", "").strip()[:5000] or None
+            note = request.form.get(f"note-{code}", "").strip()[:5000] or None
+            verdicts[code] = (choice == "met", reason, note)
     try:
         changed = assessment.record_verdicts(application=application, actor=me(), verdicts=verdicts)
     except TransitionNotAllowed as refusal:
-        flash(refusal.message, "warn")
-    else:
-        flash(f"Beoordeling bewaard ({changed} voorwaarde(n) gewijzigd).", "success")
+        flash(f"Beoordeling niet bewaard. {refusal.message}", "warn")
+        return redirect(url_for("backoffice.case", application_id=application.id, _anchor="assessment"))
+    flash(f"Beoordeling bewaard ({changed} voorwaarde(n) gewijzigd).", "success")
     return redirect(url_for("backoffice.case", application_id=application.id, _anchor="assessment"))
 
 
@@ -149,3 +243,74 @@ def download_letter(application_id: uuid.UUID, letter_id: uuid.UUID) -> Response
         return pdf_download(letters.letter_pdf(letter), letters.download_name(application.reference, letter))
     except LookupError:
         raise NotFound("Deze brief wordt nog opgemaakt.") from None
+
+
+@bp.route("/signatories", methods=["GET", "POST"])
+def manage_signatories() -> str | Response:
+    """Who signs decisions, in what function and under which delegation: admins keep it, staff see it."""
+    form = SignatoryForm()
+    form.user.choices = [SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in signatories.decision_makers()]
+    form.provenance.choices = [SelectChoice(p.value, p.label.nl) for p in Provenance]
+    form.regime.choices = [SelectChoice("", "Alle regelingen")] + [
+        SelectChoice(c, r.title.nl) for c, r in REGIMES.items()
+    ]
+    if form.validate_on_submit():
+        try:
+            signatories.add_signatory(
+                actor=me(),
+                user_id=uuid.UUID(form.user.data or ""),
+                function=form.function.data or "",
+                delegation=form.delegation.data or "",
+                provenance=Provenance(form.provenance.data),
+                source=form.source.data or "",
+                regime_code=form.regime.data or None,
+            )
+        except TransitionNotAllowed as refusal:
+            form.user.errors = [refusal.message]
+        else:
+            flash("Ondertekenaar toegevoegd.", "success")
+            return redirect(url_for("backoffice.manage_signatories"))
+    return render_template(
+        "backoffice/signatories.html",
+        rows=signatories.all_signatories(),
+        form=form,
+        is_admin=Role.ADMIN in me().roles,
+        regimes=REGIMES,
+    )
+
+
+@bp.post("/signatories/<uuid:signatory_id>/active")
+def toggle_signatory(signatory_id: uuid.UUID) -> Response:
+    if not EmptyForm().validate_on_submit():
+        raise NotFound()
+    signatories.set_active(actor=me(), signatory_id=signatory_id, active=request.form.get("active") == "yes")
+    flash("Ondertekenaar bijgewerkt.", "success")
+    return redirect(url_for("backoffice.manage_signatories"))
+
+
+@bp.get("/uncertainty")
+def uncertainty() -> str:
+    """The legal-uncertainty ledger: per parameter or citation not found in the law, the decisions on it."""
+    rows = ledger.reliances()
+    by_name: dict[str, list[ledger.Reliance]] = {}
+    for row in rows:
+        by_name.setdefault(row.name, []).append(row)
+    return render_template("backoffice/uncertainty.html", by_name=by_name, regimes=all_versions())
+
+
+@bp.get("/sample-letters")
+def sample_letters() -> str:
+    """Every letter kind of every regime, from a sample case, for lawyers to review the whole set."""
+    return render_template("backoffice/sample_letters.html", regimes=REGIMES.values())
+
+
+@bp.get("/sample-letters/<regime_code>/<kind>")
+def sample_letter(regime_code: str, kind: str) -> Response:
+    regime = REGIMES.get(regime_code)
+    if regime is None or kind not in {spec.key for spec in regime.letters}:
+        raise NotFound()
+    shown = samples.sample(regime, kind)
+    document = letters.render_html(regime.code, kind, shown.context)
+    if request.args.get("format") == "pdf":
+        return pdf_download(letters.render_pdf(document), f"voorbeeld-{regime.code}-{kind}.pdf")
+    return letter_html_response(document)

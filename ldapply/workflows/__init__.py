@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from types import MappingProxyType, ModuleType
 
 from ._spec import Regime
+from ._validate import check_regime
 
 _CURRENT: dict[str, Regime] = {}
 _VERSIONS: dict[tuple[str, int], Regime] = {}
@@ -20,6 +21,8 @@ def register(regime: Regime, *, earlier: tuple[Regime, ...] = ()) -> None:
     """Add a regime (and its earlier versions); tests use this for regimes declared outside the package."""
     if regime.code in _CURRENT:
         raise RuntimeError(f"duplicate regime code {regime.code!r}")
+    for version in (regime, *earlier):
+        check_regime(version)  # a misspelt name stops the regime from loading, naming it
     for version in (regime, *earlier):
         if version.code != regime.code or (version.code, version.version) in _VERSIONS:
             raise RuntimeError(f"inconsistent versions for regime {regime.code!r}")
@@ -50,7 +53,7 @@ def all_versions() -> list[Regime]:
 
 
 for _info in pkgutil.iter_modules(__path__):
-    if not _info.name.startswith("_"):  # _spec, _fields and _common are building blocks, not regimes
+    if not _info.name.startswith("_"):  # _spec, _fields, _validate and _lde are building blocks, not regimes
         register_module(importlib.import_module(f"{__name__}.{_info.name}"))
 
 REGIMES: Mapping[str, Regime] = MappingProxyType(_CURRENT)

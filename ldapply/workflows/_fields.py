@@ -1,4 +1,7 @@
-"""Short constructors for step fields, so regime modules read as declarations."""
+"""Short, typed constructors for step fields, so regime modules read as declarations.
+
+Every option is a named, typed keyword: a wrong option type is a mypy error in the regime module.
+"""
 
 from __future__ import annotations
 
@@ -7,75 +10,157 @@ from decimal import Decimal
 
 from ._spec import Answers, Choice, Field, FieldKind, Rule, Text
 
-
-def _field(kind: FieldKind, name: str, nl: str, en: str, **options: object) -> Field:
-    hint = options.pop("hint", None)
-    if isinstance(hint, tuple):
-        options["hint"] = Text(*hint)
-    return Field(name=name, label=Text(nl, en), kind=kind, **options)  # type: ignore[arg-type]
+Hint = tuple[str, str] | None  # (Dutch, English)
+ShowIf = Callable[[Answers], bool] | None
+Choices = tuple[tuple[str, str, str], ...]  # (value, Dutch, English)
 
 
-def text(name: str, nl: str, en: str, *, max_length: int = 200, **options: object) -> Field:
-    return _field(FieldKind.TEXT, name, nl, en, max_length=max_length, **options)
+def _hint(hint: Hint) -> Text | None:
+    return Text(*hint) if hint is not None else None
 
 
-def textarea(name: str, nl: str, en: str, *, max_length: int = 5000, **options: object) -> Field:
-    return _field(FieldKind.TEXTAREA, name, nl, en, max_length=max_length, **options)
+def _choices(choices: Choices) -> tuple[Choice, ...]:
+    return tuple(Choice(value, Text(nl, en)) for value, nl, en in choices)
+
+
+def _bound(value: str | int | None) -> Decimal | None:
+    return Decimal(value) if value is not None else None
+
+
+def text(
+    name: str,
+    nl: str,
+    en: str,
+    *,
+    max_length: int = 200,
+    required: bool = True,
+    hint: Hint = None,
+    show_if: ShowIf = None,
+) -> Field:
+    return Field(name, Text(nl, en), FieldKind.TEXT, required, _hint(hint), max_length=max_length, show_if=show_if)
+
+
+def textarea(
+    name: str,
+    nl: str,
+    en: str,
+    *,
+    max_length: int = 5000,
+    required: bool = True,
+    hint: Hint = None,
+    show_if: ShowIf = None,
+) -> Field:
+    return Field(name, Text(nl, en), FieldKind.TEXTAREA, required, _hint(hint), max_length=max_length, show_if=show_if)
 
 
 def decimal(
-    name: str, nl: str, en: str, *, min_value: str | None = None, max_value: str | None = None, **options: object
+    name: str,
+    nl: str,
+    en: str,
+    *,
+    min_value: str | None = None,
+    max_value: str | None = None,
+    required: bool = True,
+    hint: Hint = None,
+    show_if: ShowIf = None,
 ) -> Field:
-    return _field(
-        FieldKind.DECIMAL,
+    return Field(
         name,
-        nl,
-        en,
-        min_value=Decimal(min_value) if min_value is not None else None,
-        max_value=Decimal(max_value) if max_value is not None else None,
-        **options,
+        Text(nl, en),
+        FieldKind.DECIMAL,
+        required,
+        _hint(hint),
+        min_value=_bound(min_value),
+        max_value=_bound(max_value),
+        show_if=show_if,
     )
 
 
 def integer(
-    name: str, nl: str, en: str, *, min_value: int | None = None, max_value: int | None = None, **options: object
+    name: str,
+    nl: str,
+    en: str,
+    *,
+    min_value: int | None = None,
+    max_value: int | None = None,
+    required: bool = True,
+    hint: Hint = None,
+    show_if: ShowIf = None,
 ) -> Field:
-    return _field(
+    return Field(
+        name,
+        Text(nl, en),
         FieldKind.INTEGER,
-        name,
-        nl,
-        en,
-        min_value=Decimal(min_value) if min_value is not None else None,
-        max_value=Decimal(max_value) if max_value is not None else None,
-        **options,
+        required,
+        _hint(hint),
+        min_value=_bound(min_value),
+        max_value=_bound(max_value),
+        show_if=show_if,
     )
 
 
-def date(name: str, nl: str, en: str, **options: object) -> Field:
-    return _field(FieldKind.DATE, name, nl, en, **options)
+def date(name: str, nl: str, en: str, *, required: bool = True, hint: Hint = None, show_if: ShowIf = None) -> Field:
+    return Field(name, Text(nl, en), FieldKind.DATE, required, _hint(hint), show_if=show_if)
 
 
-def yes_no(name: str, nl: str, en: str, **options: object) -> Field:
-    return _field(FieldKind.YES_NO, name, nl, en, **options)
+def yes_no(name: str, nl: str, en: str, *, required: bool = True, hint: Hint = None, show_if: ShowIf = None) -> Field:
+    return Field(name, Text(nl, en), FieldKind.YES_NO, required, _hint(hint), show_if=show_if)
 
 
-def choice(name: str, nl: str, en: str, choices: tuple[tuple[str, str, str], ...], **options: object) -> Field:
-    return _field(
-        FieldKind.CHOICE,
+def choice(
+    name: str, nl: str, en: str, choices: Choices, *, required: bool = True, hint: Hint = None, show_if: ShowIf = None
+) -> Field:
+    return Field(name, Text(nl, en), FieldKind.CHOICE, required, _hint(hint), _choices(choices), show_if=show_if)
+
+
+def multi_choice(
+    name: str, nl: str, en: str, choices: Choices, *, required: bool = True, hint: Hint = None, show_if: ShowIf = None
+) -> Field:
+    return Field(name, Text(nl, en), FieldKind.MULTI_CHOICE, required, _hint(hint), _choices(choices), show_if=show_if)
+
+
+def enterprise_number(
+    name: str, nl: str, en: str, *, required: bool = True, hint: Hint = None, show_if: ShowIf = None
+) -> Field:
+    return Field(name, Text(nl, en), FieldKind.ENTERPRISE_NUMBER, required, _hint(hint), max_length=20, show_if=show_if)
+
+
+def file(
+    name: str,
+    nl: str,
+    en: str,
+    *,
+    kinds: tuple[str, ...] = ("pdf",),
+    required: bool = True,
+    hint: Hint = None,
+    show_if: ShowIf = None,
+) -> Field:
+    return Field(name, Text(nl, en), FieldKind.FILE, required, _hint(hint), file_kinds=kinds, show_if=show_if)
+
+
+def group(
+    name: str,
+    nl: str,
+    en: str,
+    *columns: Field,
+    min_items: int = 1,
+    max_items: int = 20,
+    required: bool = True,
+    hint: Hint = None,
+    show_if: ShowIf = None,
+) -> Field:
+    """A repeating group: one row per item (a location, a housing complex), each with `columns`."""
+    return Field(
         name,
-        nl,
-        en,
-        choices=tuple(Choice(value, Text(c_nl, c_en)) for value, c_nl, c_en in choices),
-        **options,
+        Text(nl, en),
+        FieldKind.GROUP,
+        required,
+        _hint(hint),
+        show_if=show_if,
+        fields=columns,
+        min_items=min_items,
+        max_items=max_items,
     )
-
-
-def enterprise_number(name: str, nl: str, en: str, **options: object) -> Field:
-    return _field(FieldKind.ENTERPRISE_NUMBER, name, nl, en, max_length=20, **options)
-
-
-def file(name: str, nl: str, en: str, *, kinds: tuple[str, ...] = ("pdf",), **options: object) -> Field:
-    return _field(FieldKind.FILE, name, nl, en, file_kinds=kinds, **options)
 
 
 def answer_is(name: str, value: object) -> Callable[[Answers], bool]:
@@ -86,24 +171,6 @@ def answer_is(name: str, value: object) -> Callable[[Answers], bool]:
 
     predicate.__name__ = f"answer_{name}_is_{value}"
     return predicate
-
-
-def multi_choice(name: str, nl: str, en: str, choices: tuple[tuple[str, str, str], ...], **options: object) -> Field:
-    return _field(
-        FieldKind.MULTI_CHOICE,
-        name,
-        nl,
-        en,
-        choices=tuple(Choice(value, Text(c_nl, c_en)) for value, c_nl, c_en in choices),
-        **options,
-    )
-
-
-def group(
-    name: str, nl: str, en: str, *columns: Field, min_items: int = 1, max_items: int = 20, **options: object
-) -> Field:
-    """A repeating group: one row per item (a location, a housing complex), each with `columns`."""
-    return _field(FieldKind.GROUP, name, nl, en, fields=columns, min_items=min_items, max_items=max_items, **options)
 
 
 def rule(check: Callable[[Answers], bool], nl: str, en: str, *, field: str) -> Rule:

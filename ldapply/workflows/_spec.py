@@ -28,12 +28,14 @@ class Text:
 
 
 class Role(StrEnum):
-    """Who may act. Applicants act for their organisation; the others are staff."""
+    """Who may act. Applicants act for their organisation; the others are staff. Nobody holds SYSTEM:
+    it marks the moves ldapply makes itself when a state's period ends."""
 
     APPLICANT = "applicant"
     REVIEWER = "reviewer"
     DECISION_MAKER = "decision_maker"
     ADMIN = "admin"
+    SYSTEM = "system"
 
 
 STAFF_ROLES = frozenset({Role.REVIEWER, Role.DECISION_MAKER, Role.ADMIN})
@@ -55,6 +57,50 @@ class Provenance(StrEnum):
     MODELLED_2013 = "modelled_on_2013"
     ASSUMPTION = "assumption"
 
+    @property
+    def label(self) -> Text:
+        return PROVENANCE_LABELS[self]
+
+
+PROVENANCE_LABELS = {
+    Provenance.FOUND: Text("gevonden in de regelgeving", "found in the legislation"),
+    Provenance.MODELLED_2013: Text(
+        "naar het model van de regeling van 2013, niet teruggevonden in de regelgeving van 2006-2008",
+        "modelled on the 2013 regime, not found in the 2006-2008 legislation",
+    ),
+    Provenance.ASSUMPTION: Text(
+        "aanname van de administratie, niet teruggevonden in de regelgeving",
+        "the administration's assumption, not found in the legislation",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a rule comes from. Only a FOUND citation is printed as law; any other is stated as the
+    administration's own rule, never cited to an article."""
+
+    text: str
+    provenance: Provenance
+    source: str = ""
+
+    @property
+    def is_law(self) -> bool:
+        return self.provenance is Provenance.FOUND
+
+
+@dataclass(frozen=True)
+class Period:
+    """The period a regime version was in force (`until` None: still in force, or not known to end)."""
+
+    starts: date
+    ends: date | None
+    provenance: Provenance
+    source: str
+
+    def covers(self, day: date) -> bool:
+        return self.starts <= day and (self.ends is None or day <= self.ends)
+
 
 @dataclass(frozen=True)
 class Parameter:
@@ -65,6 +111,10 @@ class Parameter:
     unit: str
     provenance: Provenance
     source: str
+
+    @property
+    def is_law(self) -> bool:
+        return self.provenance is Provenance.FOUND
 
 
 class FieldKind(StrEnum):
@@ -151,6 +201,9 @@ class StateSpec:
     clock_suspended: bool = False
     holds_recognition: bool = False  # the volume granted counts against its call's cap
     assessable: bool = False  # reviewers judge the legal conditions while the application is here
+    hearing: bool = False  # the applicant is being heard on an intended adverse decision and may respond
+    heard: bool = False  # the hearing is over (a response came, or its period ended)
+    on_deadline: str | None = None  # the action ldapply takes itself when the deadline passes
 
 
 @dataclass(frozen=True)
@@ -164,13 +217,20 @@ class Finding:
 @dataclass(frozen=True)
 class Condition:
     """A legal condition of recognition. From it come the eligibility pre-check (its `fields`),
-    the finding shown to reviewers (`check`), the reviewer's checklist, and the reasons in letters."""
+    the finding shown to reviewers (`check`), the reviewer's checklist, and the reasons in letters.
+
+    `basis` is where the condition comes from; `norm` names the parameters its threshold rests on
+    (printed as the administration's own rule unless found). A `decisive` condition blocks a grant
+    while its automatic finding says it is not met, whatever the reviewer judges.
+    """
 
     code: str
     title: Text
-    article: str
+    basis: Citation
     fields: tuple[str, ...] = ()
     check: Callable[[Answers, Params], Finding | None] | None = None
+    norm: tuple[str, ...] = ()
+    decisive: bool = False
 
 
 @dataclass(frozen=True)
@@ -181,20 +241,38 @@ class Facts:
     parameters: Params
     verdicts: Mapping[str, bool]  # condition code -> the reviewer's verdict (met or not)
     conditions: tuple[str, ...]  # every condition code of the regime
+    blocking: tuple[str, ...] = ()  # decisive conditions whose automatic finding is "not met"
 
     def all_conditions_met(self) -> bool:
-        return all(self.verdicts.get(code) is True for code in self.conditions)
+        return not self.blocking and all(self.verdicts.get(code) is True for code in self.conditions)
 
     def some_condition_not_met(self) -> bool:
         return any(verdict is False for verdict in self.verdicts.values())
+
+
+class Need(StrEnum):
+    """Whether a free-text box is offered, and whether it must be filled."""
+
+    NO = "no"
+    OPTIONAL = "optional"
+    REQUIRED = "required"
 
 
 @dataclass(frozen=True)
 class Transition:
     """A move from one of `sources` to `target`, allowed to `roles`.
 
-    `proposes` records a decision proposal with that outcome; `confirms` requires a pending
-    proposal with that outcome made by another user (four eyes).
+    Texts: `motivation` is what the actor writes for the applicant (it reaches letters: the reasons,
+    the additions asked, the advice, the hearing response); `note` is internal and never leaves the case.
+
+    Four eyes: `proposes` records a proposal with that outcome; a transition that `decides` confirms a
+    pending proposal with the outcome in `confirms`, made by someone who neither proposed it nor advised
+    on the case. `returns_proposal` sends a pending proposal back. `submits` is the first submission
+    (it pins the parameters and dates the application); `hands_in` hands in additions; `advises` marks
+    its actor as an advisor on the case; `responds` is an applicant's response in a hearing (text and
+    attachments). `automatic` moves are made by ldapply when a state's period ends. `irreversible`
+    moves ask for confirmation on a page of their own. `recital` is the sentence the move leaves in the
+    procedure history of later letters.
     """
 
     action: str
@@ -202,12 +280,22 @@ class Transition:
     target: str
     roles: frozenset[Role]
     label: Text
-    needs_comment: bool = False
+    motivation: Need = Need.NO
+    note: Need = Need.OPTIONAL
     proposes: str | None = None
     confirms: str | None = None
+    decides: bool = False
+    returns_proposal: bool = False
     letter: str | None = None
     guard: Callable[[Facts], Text | None] | None = None  # a refusal message, or None when allowed
     asks_volume: bool = False  # the actor states the volume granted (a partial grant)
+    submits: bool = False
+    hands_in: bool = False
+    advises: bool = False
+    responds: bool = False
+    automatic: bool = False
+    irreversible: bool = False
+    recital: Text | None = None
 
 
 @dataclass(frozen=True)
@@ -219,14 +307,18 @@ class LetterSpec:
 
 @dataclass(frozen=True)
 class LegalBasis:
+    """An instrument the regime rests on. `articles` only when they are known (found); an unknown
+    article is left out, never guessed."""
+
     instrument: Text
     date: date
     numac: str | None
-    articles: str
+    articles: str | None = None
 
     def citation(self, locale: str = "nl") -> str:
         numac = f" (numac {self.numac})" if self.numac else ""
-        return f"{self.instrument.get(locale)}{numac}, {self.articles}"
+        articles = f", {self.articles}" if self.articles else ""
+        return f"{self.instrument.get(locale)}{numac}{articles}"
 
 
 @dataclass(frozen=True)
@@ -236,6 +328,7 @@ class Outcome:
     code: str
     label: Text
     grants: bool = True  # whether the outcome grants volume (a refusal does not)
+    needs_hearing: bool = False  # adverse: proposed only after the applicant was heard, where the regime hears
 
 
 @dataclass(frozen=True)
@@ -243,6 +336,7 @@ class Regime:
     code: str
     title: Text
     version: int
+    in_force: Period
     legal_basis: tuple[LegalBasis, ...]
     parameters: tuple[Parameter, ...]
     steps: tuple[Step, ...]
@@ -252,7 +346,6 @@ class Regime:
     letters: tuple[LetterSpec, ...]
     outcomes: tuple[Outcome, ...] = ()
     conditions: tuple[Condition, ...] = ()
-    submit_action: str = "submit"  # the applicant's transition out of the initial state
     # The volume an application asks for (FTE, places, ...), counted against a call's cap.
     volume: Callable[[Answers], Decimal] | None = None
     volume_unit: Text = Text("VTE", "FTE")
@@ -261,6 +354,16 @@ class Regime:
     application_type_field: str | None = None  # the answer a call's allowed application types restrict
     # Organisation attributes that pre-fill a field, and that reviewers see compared with the answer.
     organisation_fields: Mapping[str, str] = field(default_factory=dict)  # attribute -> field name
+    # A realistic case in stored form, for the sample letters lawyers review.
+    example_answers: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def submit_action(self) -> str:
+        """The applicant's first submission: the transition declared to submit."""
+        return next(t.action for t in self.transitions if t.submits)
+
+    def hears(self) -> bool:
+        return any(s.hearing for s in self.states)
 
     def step(self, slug: str) -> Step | None:
         return next((s for s in self.steps if s.slug == slug), None)

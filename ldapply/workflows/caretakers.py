@@ -18,9 +18,9 @@ from collections.abc import Callable
 from datetime import date as Date  # noqa: N812
 from decimal import Decimal
 
-from . import _common as common
 from . import _fields as f
-from ._spec import Answers, Condition, Finding, LegalBasis, Parameter, Params, Provenance, Step, Text
+from . import _lde as lde
+from ._spec import Answers, Citation, Condition, Finding, LegalBasis, Parameter, Params, Provenance, Step, Text
 
 BVR_2008_CARETAKERS = LegalBasis(
     instrument=Text(
@@ -31,11 +31,10 @@ BVR_2008_CARETAKERS = LegalBasis(
     ),
     date=Date(2008, 7, 4),
     numac="2008203785",
-    articles="art. 1 e.v.",
 )
 
 # The preamble of the 2008 besluit cites art. 3 § 2 and art. 4 of the decree; art. 2 holds the conditions.
-DECREE_2006 = dataclasses.replace(common.DECREE_2006, articles="art. 2, art. 3 § 2 en art. 4")
+DECREE_2006 = dataclasses.replace(lde.DECREE_2006, articles="art. 2, art. 3, § 2, en art. 4")
 
 
 # -- answers ---------------------------------------------------------------------------------------
@@ -54,15 +53,13 @@ def answer_contains(name: str, value: str) -> Callable[[Answers], bool]:
 
 def total_units(answers: Answers) -> int:
     """Social rental units over all housing complexes of the application."""
-    return sum(
-        common.whole_number(row.get("rental_units")) or 0 for row in common.group_rows(answers, "housing_complexes")
-    )
+    return sum(lde.whole_number(row.get("rental_units")) or 0 for row in lde.group_rows(answers, "housing_complexes"))
 
 
 def requested_fte(answers: Answers) -> Decimal:
     """Caretaker FTE and supervisory FTE together: the caretakers replace the target-group workers."""
     return sum(
-        (common.decimal_answer(answers, name) or Decimal(0) for name in ("caretaker_fte", "supervisory_fte")),
+        (lde.decimal_answer(answers, name) or Decimal(0) for name in ("caretaker_fte", "supervisory_fte")),
         Decimal(0),
     )
 
@@ -70,7 +67,7 @@ def requested_fte(answers: Answers) -> Decimal:
 def _complexes_are_distinct(answers: Answers) -> bool:
     keys = [
         (str(row.get("complex_name") or "").strip().casefold(), str(row.get("municipality") or "").strip().casefold())
-        for row in common.group_rows(answers, "housing_complexes")
+        for row in lde.group_rows(answers, "housing_complexes")
     ]
     return len(keys) == len(set(keys))
 
@@ -226,7 +223,7 @@ SHM_DECISION_STEP = Step(
 
 
 def _caretakers_employed(answers: Answers, params: Params) -> Finding | None:
-    fte = common.decimal_answer(answers, "caretaker_fte")
+    fte = lde.decimal_answer(answers, "caretaker_fte")
     if fte is None:
         return None
     if fte > 0:
@@ -264,7 +261,7 @@ def _shm_involved(answers: Answers, params: Params) -> Finding | None:
 
 
 def _units_per_caretaker(answers: Answers, params: Params) -> Finding | None:
-    value, fte = params.get("units_per_caretaker_fte"), common.decimal_answer(answers, "caretaker_fte")
+    value, fte = params.get("units_per_caretaker_fte"), lde.decimal_answer(answers, "caretaker_fte")
     if value is None:
         return None  # while the ratio is unknown, the reviewer judges (domain brief 4.2)
     units = total_units(answers)
@@ -296,7 +293,12 @@ def _units_per_caretaker(answers: Answers, params: Params) -> Finding | None:
 CARETAKER_STAFFING = Condition(
     "caretaker_staffing",
     Text("Er worden huisbewaarders tewerkgesteld", "Caretakers are employed"),
-    "Decreet 22 december 2006, art. 2, 3°; BVR 4 juli 2008",
+    Citation(
+        "Decreet van 22 december 2006, art. 2, 3° (doelgroepwerknemers), en het besluit van de Vlaamse Regering "
+        "van 4 juli 2008 betreffende de erkenning van initiatieven huisbewaarder (titel)",
+        Provenance.FOUND,
+        "etaamb, decree art. 2 and the title of numac 2008203785 (domain brief 1, 2.1, 4.1)",
+    ),
     fields=("caretaker_fte",),
     check=_caretakers_employed,
 )
@@ -306,7 +308,12 @@ SHM_INVOLVED = Condition(
         "De aanvrager is een SHM of werkt samen met een SHM",
         "The applicant is a social housing company or works with one",
     ),
-    "BVR 4 juli 2008; Vlaamse Wooncode art. 29bis",
+    Citation(
+        "de betrokkenheid van een sociale huisvestingsmaatschappij, afgeleid uit de titel van het besluit van "
+        "4 juli 2008 en de Vlaamse Wooncode die de aanhef vermeldt; de bepaling zelf is niet gekend",
+        Provenance.ASSUMPTION,
+        "Inferred from the title and preamble of numac 2008203785 (domain brief 4.3)",
+    ),
     fields=("applicant_type", "shm_name"),
     check=_shm_involved,
 )
@@ -317,22 +324,63 @@ UNITS_PER_CARETAKER = Condition(
         "Het aantal huisbewaarders staat in verhouding tot het aantal huurwoningen",
         "The number of caretakers is in proportion to the number of rental units",
     ),
-    "BVR 4 juli 2008",
+    Citation(
+        "een verhouding tussen huisbewaarders en huurwoningen; of en waar het besluit van 4 juli 2008 die "
+        "bepaalt, is niet gekend",
+        Provenance.ASSUMPTION,
+        "No ratio found (domain brief 4.2)",
+    ),
     fields=("housing_complexes", "caretaker_fte"),
     check=_units_per_caretaker,
+    norm=("units_per_caretaker_fte",),
 )
 
 
-REGIME = common.lde_regime(
+# A realistic case for the sample letters lawyers review (`flask ldapply sample-letters`).
+EXAMPLE_ANSWERS = {
+    "organisation_name": "Volkshaard cvba",
+    "enterprise_number": "0403170701",
+    "legal_form": "social_purpose_company",
+    "has_other_activities": True,
+    "sui_generis_responsible": "Karin De Smet",
+    "application_type": "new",
+    "applicant_type": "shm",
+    "shm_name": "Volkshaard cvba",
+    "housing_complexes": [
+        {"complex_name": "Rabot", "municipality": "Gent", "rental_units": "120"},
+        {"complex_name": "Nieuw Gent", "municipality": "Gent", "rental_units": "80"},
+    ],
+    "local_need": "Huurders in de hoogbouw hebben geen aanspreekpunt; kleine gebreken blijven maanden liggen.",
+    "caretaker_tasks": ["liveability", "small_maintenance", "tenant_contact"],
+    "caretaker_fte": "3",
+    "supervisory_fte": "0.5",
+    "guidance_plan": "Wekelijkse coaching door een begeleider van de maatschappij.",
+    "participation_plan": "Een huurdersvergadering per kwartaal stuurt de taken bij.",
+    "budget_flemish": "90000",
+    "budget_federal": "60000",
+    "budget_commissioning": "40000",
+    "budget_users": "0",
+    "shm_decision": {
+        "upload_id": "00000000-0000-4000-8000-000000000003",
+        "filename": "besluit-raad-van-bestuur.pdf",
+        "size": 61440,
+        "sha256": "0" * 64,
+    },
+    "declares_separate_registration": True,
+    "declares_no_displacement": True,
+}
+
+REGIME = lde.lde_regime(
     code="caretakers",
     title=Text(
         "Erkenning initiatieven huisbewaarder in de sociale huisvesting",
         "Recognition of caretaker initiatives in social housing",
     ),
     version=1,
-    legal_basis=(DECREE_2006, common.BVR_2007, BVR_2008_CARETAKERS),
+    in_force=lde.in_force_from(Date(2008, 7, 4), "besluit of 4 July 2008"),
+    legal_basis=(DECREE_2006, lde.BVR_2007, BVR_2008_CARETAKERS),
     parameters=(
-        *common.PARAMETERS,
+        *lde.PARAMETERS,
         Parameter(
             "units_per_caretaker_fte",
             None,
@@ -342,25 +390,26 @@ REGIME = common.lde_regime(
         ),
     ),
     steps=(
-        common.ORGANISATION_STEP,
-        common.APPLICATION_TYPE_STEP,
+        lde.ORGANISATION_STEP,
+        lde.APPLICATION_TYPE_STEP,
         HOUSING_COMPANY_STEP,
         COMPLEXES_STEP,
         CARETAKER_TASKS_STEP,
         GUIDANCE_STEP,
-        common.BUDGET_STEP,
+        lde.BUDGET_STEP,
         SHM_DECISION_STEP,
-        common.DECLARATIONS_STEP,
+        lde.DECLARATIONS_STEP,
     ),
     conditions=(
-        common.LOCAL_NEED,
-        common.SUPPLEMENTARY,
-        common.PARTICIPATION,
+        lde.LOCAL_NEED,
+        lde.SUPPLEMENTARY,
+        lde.PARTICIPATION,
         CARETAKER_STAFFING,
-        common.SUI_GENERIS,
+        lde.SUI_GENERIS,
         SHM_INVOLVED,
         UNITS_PER_CARETAKER,
     ),
     volume=requested_fte,
     uses_calls=False,
+    example_answers=EXAMPLE_ANSWERS,
 )

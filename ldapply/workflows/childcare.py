@@ -16,9 +16,9 @@ from __future__ import annotations
 from datetime import date as Date  # noqa: N812
 from decimal import Decimal
 
-from . import _common as common
 from . import _fields as f
-from ._spec import Answers, Condition, Finding, LegalBasis, Parameter, Params, Provenance, Step, Text
+from . import _lde as lde
+from ._spec import Answers, Citation, Condition, Finding, LegalBasis, Parameter, Params, Provenance, Step, Text
 
 # The Dutch title is [INFERRED] from the French one ("fixant les conditions d'autorisation et de
 # subventionnement de services locaux d'accueil d'enfants de voisinage"); verify it (domain brief 1, row D).
@@ -31,7 +31,6 @@ BVR_2008_CHILDCARE = LegalBasis(
     ),
     date=Date(2008, 5, 9),
     numac="2008202840",
-    articles="art. 1 e.v.",
 )
 
 # Cited in the preamble of the 2008 besluit (domain brief 5.1); the Dutch title is from background
@@ -53,13 +52,13 @@ DECREE_2004_KIND_EN_GEZIN = LegalBasis(
 
 def total_places(answers: Answers) -> Decimal:
     """Childcare places over all locations of the application: the volume the application asks for."""
-    return Decimal(sum(common.whole_number(row.get("places")) or 0 for row in common.group_rows(answers, "locations")))
+    return Decimal(sum(lde.whole_number(row.get("places")) or 0 for row in lde.group_rows(answers, "locations")))
 
 
 def _locations_are_distinct(answers: Answers) -> bool:
     keys = [
         (str(row.get("address") or "").strip().casefold(), str(row.get("municipality") or "").strip().casefold())
-        for row in common.group_rows(answers, "locations")
+        for row in lde.group_rows(answers, "locations")
     ]
     return len(keys) == len(set(keys))
 
@@ -240,16 +239,27 @@ def _kind_en_gezin_authorised(answers: Answers, params: Params) -> Finding | Non
 KIND_EN_GEZIN_AUTHORISATION = Condition(
     "kind_en_gezin_authorisation",
     Text("Kind en Gezin heeft de opvang vergund", "Kind en Gezin has authorised the childcare"),
-    "Decreet 30 april 2004 Kind en Gezin, art. 12 en 13; BVR 9 mei 2008",
+    Citation(
+        "Besluit van de Vlaamse Regering van 9 mei 2008 (voorwaarden voor vergunning, volgens de titel), genomen "
+        "op het decreet van 30 april 2004 houdende oprichting van Kind en Gezin, art. 12 en 13",
+        Provenance.FOUND,
+        "Title and preamble of numac 2008202840 (domain brief 5.1)",
+    ),
     fields=("kg_status",),
     check=_kind_en_gezin_authorised,
+    decisive=True,  # without the Kind en Gezin authorisation there is no childcare to recognise (domain 5.4)
 )
 LOK_ADVICE = Condition(
     "lok_advice",
     Text("Het Lokaal Overleg Kinderopvang heeft advies gegeven", "The local childcare forum has given its advice"),
-    "BVR 4 mei 2007 (Lokaal Overleg Kinderopvang)",
+    Citation(
+        "het advies van het Lokaal Overleg Kinderopvang, de gemeentelijke adviesraad opgericht bij besluit van de "
+        "Vlaamse Regering van 4 mei 2007; dat dit advies een voorwaarde voor erkenning is, is niet teruggevonden",
+        Provenance.ASSUMPTION,
+        "adoc.pub LOK guide (domain brief 5.2); the condition itself is inferred (domain brief 5.4)",
+    ),
     fields=("lok_advice",),
-    check=common.attachment_check(
+    check=lde.attachment_check(
         "lok_advice",
         Text("Advies van het Lokaal Overleg Kinderopvang bijgevoegd.", "Advice of the local forum attached."),
         Text("Advies van het Lokaal Overleg Kinderopvang ontbreekt.", "Advice of the local forum missing."),
@@ -258,9 +268,14 @@ LOK_ADVICE = Condition(
 FIRE_SAFETY = Condition(
     "fire_safety",
     Text("De opvanglocaties zijn brandveilig", "The childcare locations are fire-safe"),
-    "BVR 1 oktober 2004 brandveiligheid mini-crèches",
+    Citation(
+        "Besluit van de Vlaamse Regering van 1 oktober 2004 over de brandveiligheid in mini-crèches, vermeld in de "
+        "aanhef van het besluit van 9 mei 2008",
+        Provenance.FOUND,
+        "Preamble of numac 2008202840 (domain brief 5.1)",
+    ),
     fields=("fire_safety_certificate",),
-    check=common.attachment_check(
+    check=lde.attachment_check(
         "fire_safety_certificate",
         Text("Brandveiligheidsattest bijgevoegd.", "Fire-safety certificate attached."),
         Text("Brandveiligheidsattest ontbreekt.", "Fire-safety certificate missing."),
@@ -269,13 +284,65 @@ FIRE_SAFETY = Condition(
 
 _NOT_KNOWN = "Not known (domain brief 5.3); set before go-live."
 
-REGIME = common.lde_regime(
+# A realistic case for the sample letters lawyers review (`flask ldapply sample-letters`).
+EXAMPLE_ANSWERS = {
+    "organisation_name": "Kinderopvang De Speelboom vzw",
+    "enterprise_number": "0403170701",
+    "legal_form": "vzw",
+    "has_other_activities": False,
+    "application_type": "new",
+    "locations": [
+        {"address": "Dorpsstraat 1", "municipality": "Leuven", "places": "14", "age_group": "0_3"},
+        {"address": "Kerkplein 7", "municipality": "Leuven", "places": "10", "age_group": "school"},
+    ],
+    "local_need": "In de wijk is te weinig betaalbare opvang voor kwetsbare gezinnen.",
+    "opening_hours": "Maandag tot vrijdag van 7 tot 18 uur.",
+    "flexible_care": True,
+    "occasional_care": True,
+    "priority_rules": "Voorrang voor alleenstaande ouders en ouders in een opleiding.",
+    "income_related_contribution": True,
+    "target_group_fte": "6.5",
+    "supervisory_fte": "1",
+    "guidance_plan": "Een kinderbegeleider met ervaring coacht de doelgroepwerknemers dagelijks.",
+    "participation_plan": "Een ouderraad komt elk kwartaal samen.",
+    "kg_status": "granted",
+    "kg_date": "2026-01-15",
+    "kg_authorisation": {
+        "upload_id": "00000000-0000-4000-8000-000000000004",
+        "filename": "vergunning-kind-en-gezin.pdf",
+        "size": 30720,
+        "sha256": "0" * 64,
+    },
+    "lok_advice": {
+        "upload_id": "00000000-0000-4000-8000-000000000005",
+        "filename": "advies-lok.pdf",
+        "size": 20480,
+        "sha256": "0" * 64,
+    },
+    "lok_advice_date": "2026-02-01",
+    "fire_safety_certificate": {
+        "upload_id": "00000000-0000-4000-8000-000000000006",
+        "filename": "brandweerattest.pdf",
+        "size": 25600,
+        "sha256": "0" * 64,
+    },
+    "quality_handbook": True,
+    "budget_flemish": "110000",
+    "budget_federal": "70000",
+    "budget_commissioning": "35000",
+    "budget_users": "25000",
+    "declares_separate_registration": True,
+    "declares_no_displacement": True,
+}
+
+REGIME = lde.lde_regime(
     code="childcare",
     title=Text("Lokale diensten buurtgerichte kinderopvang", "Local neighbourhood childcare services"),
     version=1,
-    legal_basis=(common.DECREE_2006, DECREE_2004_KIND_EN_GEZIN, BVR_2008_CHILDCARE),
+    in_force=lde.in_force_from(Date(2008, 5, 9), "besluit of 9 May 2008"),
+    legal_basis=(lde.DECREE_2006, DECREE_2004_KIND_EN_GEZIN, BVR_2008_CHILDCARE),
     parameters=(
-        *common.PARAMETERS,
+        *lde.PARAMETERS,
         Parameter(
             "min_target_group_share",
             None,
@@ -292,24 +359,24 @@ REGIME = common.lde_regime(
         ),
     ),
     steps=(
-        common.ORGANISATION_STEP,
-        common.APPLICATION_TYPE_STEP,
+        lde.ORGANISATION_STEP,
+        lde.APPLICATION_TYPE_STEP,
         LOCATIONS_STEP,
         OPENING_STEP,
         PRIORITY_AND_CONTRIBUTION_STEP,
-        common.STAFFING_STEP,
+        lde.STAFFING_STEP,
         KIND_EN_GEZIN_STEP,
         LOK_ADVICE_STEP,
         SAFETY_STEP,
-        common.BUDGET_STEP,
-        common.DECLARATIONS_STEP,
+        lde.BUDGET_STEP,
+        lde.DECLARATIONS_STEP,
     ),
     conditions=(
-        common.LOCAL_NEED,
-        common.SUPPLEMENTARY,
-        common.PARTICIPATION,
-        common.TARGET_GROUP,
-        common.SUI_GENERIS,
+        lde.LOCAL_NEED,
+        lde.SUPPLEMENTARY,
+        lde.PARTICIPATION,
+        lde.TARGET_GROUP,
+        lde.SUI_GENERIS,
         KIND_EN_GEZIN_AUTHORISATION,
         LOK_ADVICE,
         FIRE_SAFETY,
@@ -318,4 +385,5 @@ REGIME = common.lde_regime(
     volume_unit=Text("opvangplaatsen", "childcare places"),
     volume_whole=True,
     uses_calls=False,
+    example_answers=EXAMPLE_ANSWERS,
 )

@@ -6,15 +6,17 @@ besluit of the Flemish Government of 5 October 2007 on the local service economy
 
 from __future__ import annotations
 
-from . import _common as common
+from datetime import date
+
 from . import _fields as f
+from . import _lde as lde
 from ._spec import Parameter, Provenance, Step, Text
 
 SERVICE_STEP = Step(
     "service",
     Text("Dienst en lokale behoefte", "Service and local need"),
     fields=(
-        f.choice("service_field", "Dienstendomein", "Service field", common.SERVICE_FIELDS),
+        f.choice("service_field", "Dienstendomein", "Service field", lde.SERVICE_FIELDS),
         f.textarea("service_description", "Beschrijving van de dienst", "Description of the service"),
         f.textarea(
             "local_need",
@@ -38,13 +40,50 @@ ATTACHMENTS_STEP = Step(
     ),
 )
 
-REGIME = common.lde_regime(
+# A realistic case for the sample letters lawyers review (`flask ldapply sample-letters`).
+EXAMPLE_ANSWERS = {
+    "organisation_name": "Fietspunt Gent-Sint-Pieters vzw",
+    "enterprise_number": "0403170701",
+    "legal_form": "vzw",
+    "has_other_activities": False,
+    "application_type": "new",
+    "service_field": "bicycle_points",
+    "service_description": "Een bewaakte fietsenstalling met herstelplaats aan het station Gent-Sint-Pieters.",
+    "local_need": "In de stationsbuurt is geen fietsherstelling; de dienst vult het commerciële aanbod aan.",
+    "target_customers": "Pendelaars, studenten en buurtbewoners.",
+    "commissioning_authority": "Stad Gent",
+    "commission_decision": {
+        "upload_id": "00000000-0000-4000-8000-000000000001",
+        "filename": "collegebesluit.pdf",
+        "size": 48213,
+        "sha256": "0" * 64,
+    },
+    "target_group_fte": "6.5",
+    "supervisory_fte": "1",
+    "guidance_plan": "Eén begeleider per vijf doelgroepwerknemers, met een persoonlijk ontwikkelingsplan.",
+    "participation_plan": "Een gebruikersraad komt twee keer per jaar samen; de werknemers zetelen in het overleg.",
+    "budget_flemish": "120000",
+    "budget_federal": "80000",
+    "budget_commissioning": "30000",
+    "budget_users": "5000",
+    "business_plan": {
+        "upload_id": "00000000-0000-4000-8000-000000000002",
+        "filename": "ondernemingsplan.pdf",
+        "size": 102400,
+        "sha256": "0" * 64,
+    },
+    "declares_separate_registration": True,
+    "declares_no_displacement": True,
+}
+
+REGIME = lde.lde_regime(
     code="general",
     title=Text("Erkenning lokale diensteneconomie", "Recognition in the local service economy"),
     version=1,
-    legal_basis=(common.DECREE_2006, common.BVR_2007),
+    in_force=lde.in_force_from(date(2007, 10, 5), "besluit of 5 October 2007"),
+    legal_basis=(lde.DECREE_2006, lde.BVR_2007),
     parameters=(
-        *common.PARAMETERS,
+        *lde.PARAMETERS,
         Parameter(
             "call_2008_fte_cap",
             320,
@@ -54,17 +93,18 @@ REGIME = common.lde_regime(
         ),
     ),
     steps=(
-        common.ORGANISATION_STEP,
-        common.APPLICATION_TYPE_STEP,
+        lde.ORGANISATION_STEP,
+        lde.APPLICATION_TYPE_STEP,
         SERVICE_STEP,
-        common.PUBLIC_COMMISSION_STEP,
-        common.STAFFING_STEP,
-        common.BUDGET_STEP,
+        lde.PUBLIC_COMMISSION_STEP,
+        lde.STAFFING_STEP,
+        lde.BUDGET_STEP,
         ATTACHMENTS_STEP,
-        common.DECLARATIONS_STEP,
+        lde.DECLARATIONS_STEP,
     ),
-    conditions=common.CONDITIONS,
-    volume=common.requested_fte,
+    conditions=lde.CONDITIONS,
+    volume=lde.requested_fte,
     uses_calls=True,
     application_type_field="application_type",
+    example_answers=EXAMPLE_ANSWERS,
 )

@@ -26,6 +26,9 @@ def ids(app, client, people):
         "slug": "service",
         "code": "general",
         "action": "propose_grant",
+        "signatory_id": "00000000-0000-4000-8000-000000000000",
+        "regime_code": "general",
+        "kind": "receipt",
     }
 
 

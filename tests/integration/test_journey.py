@@ -10,7 +10,17 @@ from pypdf import PdfReader
 from ldapply.extensions import db
 from ldapply.models import Application, ApplicationEvent, Letter, LetterStatus
 from ldapply.tasks import render_letter
-from tests.support import act, fill_steps, login, queued_tasks, start_application, submit, to_review
+from tests.support import (
+    HEARING_ANSWER,
+    act,
+    fill_steps,
+    login,
+    queued_tasks,
+    start_application,
+    submit,
+    through_hearing,
+    to_review,
+)
 
 
 def pdf_text(data: bytes) -> str:
@@ -92,7 +102,7 @@ class TestDecisionJourney:
         assert download.headers["Content-Disposition"].startswith("attachment")
         text = pdf_text(download.data)
         assert "Buurtwerk De Brug vzw" in text
-        assert "wordt erkend" in text
+        assert "verleend" in text
         assert "Voldoet aan alle voorwaarden." in text
         assert "Decreet van 22 december 2006" in text
         assert "Raad van State" in text
@@ -100,15 +110,23 @@ class TestDecisionJourney:
     def test_refusal_letter_carries_the_motivation(self, app, client, people, submitted):
         login(client, people.reviewer)
         to_review(client, submitted, met=False)
-        act(client, submitted, "propose_refusal", "De lokale behoefte is niet aangetoond.")
+        through_hearing(client, people, submitted)
+        response = act(
+            client,
+            submitted,
+            "propose_refusal",
+            "De lokale behoefte is niet aangetoond.",
+            hearing_answer=HEARING_ANSWER,
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
         login(client, people.decision_maker)
-        act(client, submitted, "confirm_refusal")
+        assert act(client, submitted, "confirm_refusal").status_code == 302
         with app.app_context():
             letter = db.session.scalar(db.select(Letter).where(Letter.kind == "decision_refused"))
             render_letter(str(letter.id))
             db.session.refresh(letter)
             pdf = (app.config["STORAGE_DIR"] / letter.storage_key).read_bytes()
-        assert "wordt geweigerd" in pdf_text(pdf)
+        assert "geweigerd" in pdf_text(pdf)
         assert "De lokale behoefte is niet aangetoond." in pdf_text(pdf)
 
     def test_every_state_change_is_recorded_with_its_actor(self, app, client, people, submitted):

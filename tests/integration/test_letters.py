@@ -19,6 +19,7 @@ from tests.support import (
     queued_tasks,
     sample_letter_context,
     submitted_application,
+    through_hearing,
     to_review,
 )
 
@@ -88,9 +89,9 @@ class TestRendering:
 def sample_context(motivation: str) -> dict:
     """The shared sample context, with a motivation and a condition note typed by people."""
     regime = get_regime("general")
-    context = sample_letter_context(regime, regime.letter("decision_refused"))
-    context["decision"]["motivation"] = motivation
-    context["conditions"][0].update(met=False, note="<i>nee</i>")
+    context = sample_letter_context(regime, "decision_refused")
+    context["motivation"] = motivation
+    context["conditions"][0].update(met=False, reason="<i>nee</i>")
     context["organisation"]["name"] = "Org <vzw>"
     return context
 
@@ -107,7 +108,8 @@ class TestDispatch:
         application_id = submitted_application(client, people)
         login(client, people.reviewer)
         to_review(client, application_id, met=False)
-        act(client, application_id, "propose_refusal", "Onvoldoende onderbouwd.")
+        through_hearing(client, people, application_id, respond=False)
+        assert act(client, application_id, "propose_refusal", "Onvoldoende onderbouwd.").status_code == 302
         queued_tasks(app)
 
         broken = create_app(
@@ -173,5 +175,5 @@ class TestDispatch:
             letter = db.session.get(Letter, receipt_id)
             assert letter.context["organisation"] == {
                 "name": "Buurtwerk De Brug vzw",
-                "enterprise_number": "0403170701",
+                "enterprise_number": "0403.170.701",
             }

@@ -13,7 +13,17 @@ from ldapply.extensions import db
 from ldapply.models import Application, Letter, LetterStatus
 from ldapply.tasks import render_letter
 from ldapply.workflows import REGIMES
-from tests.support import REGIME_ANSWERS, act, assess_all, fill_steps, login, start_application, submit
+from tests.support import (
+    REGIME_ANSWERS,
+    act,
+    assess_all,
+    fill_steps,
+    login,
+    minimal_pdf,
+    post,
+    start_application,
+    submit,
+)
 
 
 def pdf_text(data: bytes) -> str:
@@ -79,19 +89,43 @@ class TestRegimeEndToEnd:
         act(client, application_id, "accept_for_review")
         first = REGIMES[code].conditions[0].code
         assess_all(client, application_id, [first], met=False)
-        if REGIMES[code].transition("announce_refusal"):  # a regime with a hearing before a refusal
+        extra = {}
+        if REGIMES[code].hears():  # a regime with a hearing before a refusal
+            assert act(client, application_id, "propose_refusal", "Niet vervuld.").status_code == 409  # not heard
             response = act(client, application_id, "announce_refusal", "De lokale behoefte is niet aangetoond.")
             assert response.status_code == 302
             _, hearing = rendered(app, application_id, "intended_refusal")
-            assert "Dit is nog geen beslissing." in pdf_text(hearing)
-            assert act(client, application_id, "close_hearing", "Geen nieuwe elementen.").status_code == 302
-        assert act(client, application_id, "propose_refusal", "Voorwaarde niet vervuld.").status_code == 302
+            assert "geen beslissing" in " ".join(pdf_text(hearing).split())
+            assert act(client, application_id, "propose_refusal", "Niet vervuld.").status_code == 409  # hearing open
+            login(client, people.applicant)
+            response = post(
+                client,
+                f"/applications/{application_id}/actions/respond_to_hearing",
+                {
+                    "comment": "Wij tonen de behoefte aan met een buurtbevraging.",
+                    "files": (io.BytesIO(minimal_pdf()), "bevraging.pdf"),
+                },
+                content_type="multipart/form-data",
+            )
+            assert response.status_code == 302, response.get_data(as_text=True)
+            login(client, people.reviewer)
+            case = client.get(f"/backoffice/applications/{application_id}").get_data(as_text=True)
+            assert "Wij tonen de behoefte aan met een buurtbevraging." in case
+            assert "bevraging.pdf" in case
+            response = act(client, application_id, "propose_refusal", "Voorwaarde niet vervuld.")
+            assert response.status_code == 409  # the response is not answered yet
+            assert "reactie" in response.get_data(as_text=True)
+            extra = {"hearing_answer": "Een bevraging van twaalf buren toont geen behoefte in de hele wijk aan."}
+        assert act(client, application_id, "propose_refusal", "Voorwaarde niet vervuld.", **extra).status_code == 302
         login(client, people.decision_maker)
         assert act(client, application_id, "confirm_refusal").status_code == 302
         _, pdf = rendered(app, application_id, "decision_refused")
-        text = pdf_text(pdf)
-        assert "wordt geweigerd" in text
-        assert "Niet vervuld" in text
+        text = " ".join(pdf_text(pdf).split())
+        assert "geweigerd" in text
+        assert "niet vervuld" in text.lower()
+        if REGIMES[code].hears():
+            assert "Wij tonen de behoefte aan met een buurtbevraging." in text
+            assert "Een bevraging van twaalf buren toont geen behoefte in de hele wijk aan." in text
 
     def test_additions_stop_the_clock_and_the_applicant_completes_them(self, app, client, people, code):
         application_id = submitted_under(client, people, code)

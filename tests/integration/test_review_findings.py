@@ -12,9 +12,9 @@ from ldapply.services.errors import TransitionNotAllowed
 from ldapply.services.transitions import apply_transition
 from tests.support import (
     CARETAKERS_ANSWERS,
-    act,
     login,
     post,
+    refuse_after_hearing,
     start_application,
     submitted_application,
     to_review,
@@ -88,9 +88,7 @@ def test_verdicts_cannot_change_after_the_decision(app, client, people):
     application_id = submitted_application(client, people)
     login(client, people.reviewer)
     to_review(client, application_id, met=False)
-    act(client, application_id, "propose_refusal", "Niet vervuld.")
-    login(client, people.decision_maker)
-    act(client, application_id, "confirm_refusal")
+    assert refuse_after_hearing(client, people, application_id).status_code == 302
     login(client, people.reviewer)
     post(client, f"/backoffice/applications/{application_id}/assessment", {"verdict-local_need": "met"})
     with app.app_context():

@@ -8,15 +8,19 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from ldapply.workflows import _common as common
 from ldapply.workflows import _fields as f
+from ldapply.workflows import _lde as lde
+from ldapply.workflows._lde.procedure import D, R, row
 from ldapply.workflows._spec import (
     Answers,
+    Citation,
     Condition,
     Finding,
     LegalBasis,
+    Need,
     Parameter,
     Params,
+    Period,
     Provenance,
     Regime,
     Step,
@@ -32,21 +36,27 @@ DECREE_2013 = LegalBasis(
     numac="2013036182",
     articles="art. 2 en 3",
 )
+# The label regime applied from 1 April 2015; from 1 July 2023 no new LDE recognitions (domain brief 1, row F).
+IN_FORCE = Period(date(2015, 4, 1), date(2023, 6, 30), Provenance.FOUND, "lokalediensteneconomie.be (domain brief 1)")
+
 
 # This regime drops the hearing, the objection and the life cycle after the decision.
 _KEPT = {
-    common.State.DRAFT,
-    common.State.SUBMITTED,
-    common.State.ADMISSIBILITY_CHECK,
-    common.State.INADMISSIBLE,
-    common.State.ADDITIONS_REQUESTED,
-    common.State.SUBSTANTIVE_REVIEW,
-    common.State.DECISION_PROPOSED,
-    common.State.GRANTED,
-    common.State.REFUSED,
-    common.State.WITHDRAWN,
+    lde.State.DRAFT,
+    lde.State.SUBMITTED,
+    lde.State.ADMISSIBILITY_CHECK,
+    lde.State.INADMISSIBLE,
+    lde.State.ADDITIONS_REQUESTED,
+    lde.State.SUBSTANTIVE_REVIEW,
+    lde.State.INADMISSIBILITY_PROPOSED,
+    lde.State.DECISION_PROPOSED,
+    lde.State.REFUSAL_PROPOSED,
+    lde.State.GRANTED,
+    lde.State.REFUSED,
+    lde.State.WITHDRAWN,
 }
-_FINAL = {common.State.GRANTED, common.State.REFUSED}
+_FINAL = {lde.State.GRANTED, lde.State.REFUSED}
+_OWN = {"propose_partial_grant", "propose_refusal", "return_refusal"}
 _LETTERS = {"receipt", "additions_requested", "inadmissible", "decision_granted", "decision_refused"}
 
 
@@ -60,7 +70,7 @@ def _impact_analysis_done(answers: Answers, params: Params) -> Finding | None:
 
 
 def _pathways(answers: Answers, params: Params) -> Finding | None:
-    count = common.decimal_answer(answers, "pathways")
+    count = lde.decimal_answer(answers, "pathways")
     if count is None:
         return None
     minimum = Decimal(str(params["min_pathways"]))
@@ -77,9 +87,10 @@ REGIME = Regime(
     code="label_2013",
     title=Text("LDE-label (regeling 2013, testregeling)", "LDE label (2013 regime, test regime)"),
     version=2,
+    in_force=IN_FORCE,
     legal_basis=(DECREE_2013,),
     parameters=(
-        *(p for p in common.PARAMETERS if p.name != "hearing_days"),
+        *(p for p in lde.PARAMETERS if p.name != "hearing_days"),
         Parameter(
             "min_pathways",
             5,
@@ -89,7 +100,7 @@ REGIME = Regime(
         ),
     ),
     steps=(
-        common.ORGANISATION_STEP,
+        lde.ORGANISATION_STEP,
         Step(
             "label",
             Text("Label", "Label"),
@@ -103,33 +114,57 @@ REGIME = Regime(
         ),
     ),
     # Without the objection and the life cycle, a grant or a refusal ends the procedure here.
-    states=tuple(replace(s, terminal=True) if s.code in _FINAL else s for s in common.STATES if s.code in _KEPT),
-    initial_state=common.State.DRAFT,
-    transitions=tuple(
-        replace(t, sources=t.sources & _KEPT)
-        for t in common.TRANSITIONS
-        if t.target in _KEPT and t.sources & _KEPT and t.action != "propose_partial_grant"
+    states=tuple(replace(s, terminal=True) if s.code in _FINAL else s for s in lde.STATES if s.code in _KEPT),
+    initial_state=lde.State.DRAFT,
+    transitions=(
+        *(
+            replace(t, sources=t.sources & _KEPT)
+            for t in lde.TRANSITIONS
+            if t.target in _KEPT and t.sources & _KEPT and t.action not in _OWN
+        ),
+        # Without a hearing, a refusal is proposed straight from the review and returned there.
+        row(
+            "propose_refusal",
+            {lde.State.SUBSTANTIVE_REVIEW},
+            lde.State.REFUSAL_PROPOSED,
+            R,
+            "Weigering voorstellen",
+            "Propose refusal",
+            motivation=Need.REQUIRED,
+            proposes=lde.REFUSE.code,
+        ),
+        row(
+            "return_refusal",
+            {lde.State.REFUSAL_PROPOSED},
+            lde.State.SUBSTANTIVE_REVIEW,
+            D,
+            "Voorstel terugsturen",
+            "Return the proposal",
+            note=Need.REQUIRED,
+            returns_proposal=True,
+        ),
     ),
-    letters=tuple(letter for letter in common.LETTERS if letter.key in _LETTERS),
-    outcomes=(common.GRANT, common.REFUSE),
+    letters=tuple(letter for letter in lde.LETTERS if letter.key in _LETTERS),
+    outcomes=(lde.GRANT, lde.REFUSE, *(o for o in lde.OUTCOMES if o.code == "inadmissible")),
     conditions=(
-        common.LOCAL_NEED,
+        lde.LOCAL_NEED,
         Condition(
             "impact_analysis",
             Text("Impactanalyse uitgevoerd", "Impact analysis done"),
-            "Decreet 2013, art. 7",
+            Citation("impactanalyse door de opdrachtgevende overheid (testregeling)", Provenance.ASSUMPTION),
             fields=("impact_analysis",),
             check=_impact_analysis_done,
         ),
         Condition(
             "pathways",
             Text("Minimale schaal", "Minimum scale"),
-            "Decreet 2013, art. 8",
+            Citation("minimale schaal van het label (testregeling)", Provenance.ASSUMPTION),
             fields=("pathways",),
             check=_pathways,
+            norm=("min_pathways",),
         ),
     ),
-    volume=lambda answers: common.decimal_answer(answers, "pathways") or Decimal(0),
+    volume=lambda answers: lde.decimal_answer(answers, "pathways") or Decimal(0),
     volume_unit=Text("trajecten", "pathways"),
 )
 

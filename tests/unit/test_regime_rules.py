@@ -53,10 +53,10 @@ def _locations(*places: int) -> list[dict[str, str]]:
 
 
 @pytest.mark.parametrize("regime", [CARETAKERS, CHILDCARE], ids=lambda r: r.code)
-def test_every_condition_cites_an_article_and_reads_declared_fields(regime):
+def test_every_condition_states_its_basis_and_reads_declared_fields(regime):
     names = {f.name for f in regime.all_fields()}
     for condition in regime.conditions:
-        assert condition.article.strip(), condition.code
+        assert condition.basis.text.strip(), condition.code
         assert set(condition.fields) <= names, condition.code
 
 

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 
 from ldapply.services import letters
+from ldapply.services.letter_context import ARTICLE
 from ldapply.workflows import REGIMES, get_regime, register
-from ldapply.workflows._spec import Facts, FieldKind, Role, Text
+from ldapply.workflows._spec import Facts, FieldKind, Need, Role, Text
 from tests.support import sample_letter_context
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,14 +83,15 @@ class TestRegimeContract:
 
     def test_every_letter_renders_and_every_decision_letter_states_the_remedies(self, regime):
         for spec in regime.letters:
-            html = letters.render_html(regime.code, spec.key, sample_letter_context(regime, spec))
-            assert "Rechtsgrond" in html, spec.key
+            html = letters.render_html(regime.code, spec.key, sample_letter_context(regime, spec.key))
+            assert "Gelet op" in html or not spec.is_decision, spec.key
             assert ("Raad van State" in html) == spec.is_decision, spec.key
 
-    def test_every_condition_cites_an_article_and_reads_declared_fields(self, regime):
+    def test_every_condition_states_its_basis_and_cites_an_article_only_when_found(self, regime):
         names = {f.name for f in regime.all_fields()}
         for condition in regime.conditions:
-            assert condition.article.strip(), condition.code
+            assert condition.basis.text.strip(), condition.code
+            assert condition.basis.is_law or not ARTICLE.search(condition.basis.text), condition.code
             assert set(condition.fields) <= names, condition.code
 
     def test_every_state_deadline_names_a_parameter(self, regime):
@@ -110,7 +112,35 @@ class TestRegimeContract:
             for outcome in (transition.proposes, transition.confirms):
                 assert outcome is None or outcome in outcomes, transition.action
             if transition.proposes:
-                assert transition.needs_comment, f"{transition.action} must carry a motivation"
+                assert transition.motivation is Need.REQUIRED, f"{transition.action} must carry a motivation"
+
+    def test_every_deciding_transition_confirms_a_proposal_by_someone_else(self, regime):
+        """Four eyes, from the data: every move that issues a decision letter confirms an outcome that
+        another move proposes, and that proposing move belongs to other roles than the confirming one."""
+        decision_letters = {letter.key for letter in regime.letters if letter.is_decision}
+        deciding = [t for t in regime.transitions if t.letter in decision_letters or t.decides]
+        assert deciding
+        for transition in deciding:
+            assert transition.decides, f"{transition.action} issues a decision but is not declared to decide"
+            assert transition.confirms, f"{transition.action} decides alone"
+            proposing = [t for t in regime.transitions if t.proposes == transition.confirms]
+            assert proposing, f"nothing proposes what {transition.action} confirms"
+            for proposal in proposing:
+                assert proposal.target in transition.sources, (proposal.action, transition.action)
+                assert not proposal.roles & transition.roles, (proposal.action, transition.action)
+
+    def test_adverse_proposals_come_after_a_hearing_where_the_regime_hears(self, regime):
+        adverse = {o.code for o in regime.outcomes if o.needs_hearing}
+        heard = {s.code for s in regime.states if s.heard}
+        for transition in regime.transitions:
+            if regime.hears() and transition.proposes in adverse:
+                assert transition.sources <= heard, transition.action
+
+    def test_only_the_submitting_transition_submits(self, regime):
+        submitting = [t for t in regime.transitions if t.submits]
+        assert [t.action for t in submitting] == [regime.submit_action]
+        withdraw = regime.transition("withdraw")
+        assert withdraw is None or not withdraw.submits
 
     def test_step_slugs_and_field_names_are_unique(self, regime):
         slugs = [s.slug for s in regime.steps]

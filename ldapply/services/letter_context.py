@@ -1,0 +1,448 @@
+"""What a letter says, as plain data: built from a `CaseRecord` by pure functions, frozen at issue.
+
+The schema is documented in `docs/letter-context.md`. Whether a value may be printed as law is
+decided here, once, from its provenance: templates print what they are given and compute no law.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from ..clock import LOCAL_ZONE, letter_date, local_date
+from ..workflows._spec import Answers, Citation, Condition, Parameter, Provenance, Regime, Transition
+from .answers import step_rows
+
+SCHEMA = 2
+
+
+@dataclass(frozen=True)
+class Sender:
+    authority: str
+    department: str
+    unit: str
+    address: tuple[str, ...]
+    email: str
+    website: str
+    verify_url: str
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    action: str
+    from_state: str
+    to_state: str
+    at: datetime
+    comment: str | None
+    files: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class VerdictRecord:
+    met: bool
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class ProposalRecord:
+    outcome: str
+    motivation: str
+    volume: Decimal | None
+    considerations: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    function: str
+    delegation: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """Everything a letter may say about a case, read from the database once (or made up for samples)."""
+
+    reference: str
+    organisation_name: str
+    enterprise_number: str | None
+    answers: Answers
+    parameters: Mapping[str, Any]
+    started_on: date
+    events: tuple[EventRecord, ...]
+    verdicts: Mapping[str, VerdictRecord]
+    proposal: ProposalRecord | None
+    signatory: Person
+    contact: Person | None
+    issued_at: datetime
+    verification_code: str
+    message: str = ""  # what the move that issues the letter says to the applicant
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+# -- the parts -------------------------------------------------------------------------------------
+
+
+def nl_number(value: Decimal | int | None) -> str:
+    if value is None:
+        return "—"
+    number = Decimal(value)
+    text = f"{number.normalize():f}" if number == number.to_integral_value() else f"{number.normalize()}"
+    return text.replace(".", ",")
+
+
+def formatted_enterprise_number(number: str | None) -> str:
+    return f"{number[:4]}.{number[4:7]}.{number[7:]}" if number and len(number) == 10 else (number or "")
+
+
+def period_context(regime: Regime, started_on: date) -> dict[str, Any]:
+    period = regime.in_force
+    until = f" tot en met {letter_date_of(period.ends)}" if period.ends else ""
+    in_force = f"van {letter_date_of(period.starts)}{until}"
+    outside = not period.covers(started_on)
+    note = (
+        f"Deze aanvraag werd gestart op {letter_date_of(started_on)}, buiten de periode waarin deze regeling "
+        f"gold ({in_force}). De administratie behandelt ze volgens deze regeling; of die op de aanvraag van "
+        "toepassing is, is niet nagegaan."
+        if outside
+        else ""
+    )
+    return {
+        "code": regime.code,
+        "title": regime.title.nl,
+        "version": regime.version,
+        "in_force": in_force,
+        "outside_period": outside,
+        "period_note": note,
+    }
+
+
+def letter_date_of(day: date) -> str:
+    return letter_date(datetime(day.year, day.month, day.day, 12, tzinfo=LOCAL_ZONE))
+
+
+def parameter_of(regime: Regime, name: str) -> Parameter | None:
+    return next((p for p in regime.parameters if p.name == name), None)
+
+
+def pinned(case: CaseRecord, regime: Regime, name: str) -> Any:
+    parameter = parameter_of(regime, name)
+    return case.parameters.get(name, parameter.value if parameter else None)
+
+
+def own_rule_phrase(parameter: Parameter) -> str:
+    """How a value that is not law is stated: as the administration's own rule, with where it comes from."""
+    return f"een regel die de administratie zelf hanteert ({parameter.provenance.label.nl})"
+
+
+def days_text(case: CaseRecord, regime: Regime, name: str, after: str) -> dict[str, Any] | None:
+    parameter = parameter_of(regime, name)
+    days = pinned(case, regime, name)
+    if parameter is None or days is None:
+        return None
+    text = f"binnen {days} dagen na {after}"
+    if not parameter.is_law:
+        text += f" ({own_rule_phrase(parameter)})"
+    return {"days": days, "text": text}
+
+
+def deadlines_context(case: CaseRecord, regime: Regime) -> dict[str, Any]:
+    return {
+        "additions": days_text(case, regime, "additions_days", "de datum van deze brief"),
+        "hearing": days_text(case, regime, "hearing_days", "de datum van deze brief"),
+    }
+
+
+def citation_context(citation: Citation) -> tuple[str, bool]:
+    if citation.is_law:
+        return citation.text, True
+    return f"Regel van de administratie: {citation.text} ({citation.provenance.label.nl})", False
+
+
+def norm_text(condition: Condition, case: CaseRecord, regime: Regime) -> str:
+    parts = []
+    for name in condition.norm:
+        parameter = parameter_of(regime, name)
+        value = pinned(case, regime, name)
+        if parameter is None:
+            continue
+        shown = "nog niet vastgelegd" if value is None else f"{nl_number(Decimal(str(value)))} {parameter.unit}"
+        law = "gevonden in de regelgeving" if parameter.is_law else own_rule_phrase(parameter)
+        parts.append(f"{shown} ({law})")
+    return "; ".join(parts)
+
+
+def conditions_context(case: CaseRecord, regime: Regime) -> list[dict[str, Any]]:
+    rows = []
+    for condition in regime.conditions:
+        finding = condition.check(case.answers, case.parameters) if condition.check else None
+        verdict = case.verdicts.get(condition.code)
+        basis, is_law = citation_context(condition.basis)
+        rows.append(
+            {
+                "code": condition.code,
+                "title": condition.title.nl,
+                "basis": basis,
+                "basis_is_law": is_law,
+                "norm": norm_text(condition, case, regime),
+                "finding": finding.text.nl if finding else None,
+                "met": verdict.met if verdict else None,
+                "reason": verdict.reason if verdict else None,
+            }
+        )
+    return rows
+
+
+def own_rules_context(case: CaseRecord, regime: Regime, kind: str) -> list[dict[str, str]]:
+    """The administration's own rules this letter applies, each with where it comes from."""
+    names = ["recognition_years"] if kind in ("decision_granted", "decision_partly_granted") else []
+    names += [n for c in regime.conditions for n in c.norm]
+    rules = []
+    for name in dict.fromkeys(names):
+        parameter = parameter_of(regime, name)
+        if parameter is not None and not parameter.is_law and pinned(case, regime, name) is not None:
+            value = pinned(case, regime, name)
+            rules.append(
+                {
+                    "text": f"{RULE_LABELS.get(name, name)}: {nl_number(Decimal(str(value)))} {parameter.unit}",
+                    "provenance_label": parameter.provenance.label.nl,
+                }
+            )
+    return rules
+
+
+RULE_LABELS = {
+    "recognition_years": "Duur van een erkenning",
+    "min_target_group_fte": "Minimumaantal doelgroepwerknemers",
+    "units_per_caretaker_fte": "Huurwoningen per voltijdse huisbewaarder",
+    "min_pathways": "Minimumaantal inschakelingstrajecten",
+}
+
+
+# -- the procedure ---------------------------------------------------------------------------------
+
+
+def procedure_context(case: CaseRecord, regime: Regime) -> list[dict[str, str]]:
+    """The facts and the procedure, from the moves that declare a recital, in order."""
+    rows = []
+    for event in case.events:
+        transition = regime.transition(event.action)
+        if transition is not None and transition.recital is not None:
+            rows.append({"date": letter_date(event.at), "text": transition.recital.nl})
+    return rows
+
+
+def hearing_context(case: CaseRecord, regime: Regime) -> dict[str, Any] | None:
+    """The latest hearing of the case: when it was notified, and the response if one came."""
+    hearing_states = {s.code for s in regime.states if s.hearing}
+    notified = next((e for e in reversed(case.events) if e.to_state in hearing_states), None)
+    if notified is None:
+        return None
+    after = case.events[case.events.index(notified) + 1 :]
+    response = next((e for e in after if _transition_flag(regime, e.action, "responds")), None)
+    period = days_text(case, regime, "hearing_days", "de kennisgeving")
+    return {
+        "notified_on": letter_date(notified.at),
+        "period_text": period["text"] if period else "",
+        "response_on": letter_date(response.at) if response else None,
+        "response": response.comment if response else None,
+        "attachments": list(response.files) if response else [],
+        "answer": (case.proposal.considerations.get("hearing") if case.proposal else None) or None,
+    }
+
+
+def advice_context(case: CaseRecord, regime: Regime) -> list[dict[str, Any]]:
+    answer = (case.proposal.considerations.get("advice") if case.proposal else None) or None
+    return [
+        {"on": letter_date(e.at), "text": e.comment or "", "answer": answer}
+        for e in case.events
+        if _transition_flag(regime, e.action, "advises")
+    ]
+
+
+def _transition_flag(regime: Regime, action: str, flag: str) -> bool:
+    transition: Transition | None = regime.transition(action)
+    return bool(transition is not None and getattr(transition, flag))
+
+
+# -- the decision ----------------------------------------------------------------------------------
+
+
+def decision_context(case: CaseRecord, regime: Regime) -> dict[str, Any] | None:
+    if case.proposal is None:
+        return None
+    outcome = regime.outcome(case.proposal.outcome)
+    requested = regime.volume(case.answers) if regime.volume else None
+    granted = case.proposal.volume if case.proposal.volume is not None else requested
+    start = local_date(case.issued_at)
+    end, duration_text, duration_is_law = _duration(case, regime, start) if outcome.grants else (None, "", True)
+    return {
+        "outcome": outcome.code,
+        "outcome_label": outcome.label.nl,
+        "volume_requested": nl_number(requested),
+        "volume_granted": nl_number(granted) if outcome.grants else "—",
+        "unit": regime.volume_unit.nl,
+        "start_date": letter_date_of(start),
+        "end_date": letter_date_of(end) if end else None,
+        "duration_text": duration_text,
+        "duration_is_law": duration_is_law,
+    }
+
+
+def _duration(case: CaseRecord, regime: Regime, start: date) -> tuple[date | None, str, bool]:
+    parameter = parameter_of(regime, "recognition_years")
+    years = pinned(case, regime, "recognition_years")
+    if parameter is None or years is None:
+        return None, "De erkenning geldt voor onbepaalde duur.", True
+    end = _add_years(start, int(years)) - timedelta(days=1)
+    text = f"De erkenning geldt voor {years} jaar, tot en met {letter_date_of(end)}"
+    if parameter.is_law:
+        return end, text + ".", True
+    return end, text + f". Die duur is {own_rule_phrase(parameter)}; ze steunt niet op een gekend artikel.", False
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def remedies_context(case: CaseRecord, regime: Regime) -> dict[str, Any]:
+    appeal = pinned(case, regime, "council_of_state_appeal_days") or 60
+    objection = None
+    if pinned(case, regime, "objection_enabled"):
+        days = pinned(case, regime, "objection_days")
+        body = pinned(case, regime, "objection_body") or "de administratie die deze beslissing nam"
+        address = pinned(case, regime, "objection_address") or ", ".join(SENDER_FALLBACK_ADDRESS)
+        form = pinned(case, regime, "objection_form") or "een gemotiveerd en ondertekend bezwaarschrift"
+        objection = {
+            "days": days,
+            "body": body,
+            "form": form,
+            "address": address,
+            "text": f"U kunt bezwaar indienen bij {body}, binnen {days} dagen na de kennisgeving van deze "
+            f"beslissing, met {form}, gericht aan {address}. U kunt dat ook in ldapply doen.",
+        }
+    council = (
+        "U kunt tegen deze beslissing een beroep tot nietigverklaring instellen bij de Raad van State, binnen "
+        f"{appeal} dagen na de kennisgeving ervan. U doet dat met een ondertekend verzoekschrift, aangetekend "
+        "verstuurd naar de Raad van State, Wetenschapsstraat 33, 1040 Brussel, of via de elektronische procedure "
+        "van de Raad van State."
+    )
+    return {"objection": objection, "council_of_state": {"days": appeal, "text": council}}
+
+
+SENDER_FALLBACK_ADDRESS = ("Havenlaan 88", "1000 Brussel")
+
+
+def legal_basis_context(regime: Regime) -> list[dict[str, Any]]:
+    return [
+        {"citation": basis.citation("nl"), "articles_known": basis.articles is not None} for basis in regime.legal_basis
+    ]
+
+
+def sections_context(case: CaseRecord, regime: Regime) -> list[dict[str, Any]]:
+    return [
+        {
+            "title": step.title.nl,
+            "rows": [{"label": label, "value": value} for label, value in step_rows(step, case.answers)],
+        }
+        for step in regime.visible_steps(case.answers)
+    ]
+
+
+def formatted_code(code: str) -> str:
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+# -- the whole -------------------------------------------------------------------------------------
+
+
+def build_context(case: CaseRecord, regime: Regime, kind: str, sender: Sender) -> dict[str, Any]:
+    """The frozen context of one letter: plain, JSON-safe data only."""
+    spec = regime.letter(kind)
+    decision = spec.is_decision
+    return {
+        "schema": SCHEMA,
+        "kind": kind,
+        "title": spec.title.nl,
+        "is_decision": decision,
+        "reference": case.reference,
+        "date": letter_date(case.issued_at),
+        "sender": {
+            "authority": sender.authority,
+            "department": sender.department,
+            "unit": sender.unit,
+            "address": list(sender.address),
+            "email": sender.email,
+            "website": sender.website,
+        },
+        "contact": {"name": case.contact.name, "email": case.contact.email} if case.contact else None,
+        "organisation": {
+            "name": case.organisation_name,
+            "enterprise_number": formatted_enterprise_number(case.enterprise_number),
+        },
+        "regime": period_context(regime, case.started_on),
+        "legal_basis": legal_basis_context(regime),
+        "own_rules": own_rules_context(case, regime, kind),
+        "procedure": procedure_context(case, regime),
+        "hearing": hearing_context(case, regime),
+        "advice": advice_context(case, regime),
+        "message": case.message,
+        "motivation": case.proposal.motivation if decision and case.proposal else "",
+        "conditions": conditions_context(case, regime),
+        "decision": decision_context(case, regime) if decision else None,
+        "deadlines": deadlines_context(case, regime),
+        "remedies": remedies_context(case, regime),
+        "signatory": {
+            "name": case.signatory.name,
+            "function": case.signatory.function,
+            "delegation": case.signatory.delegation,
+        },
+        "verification": {"code": formatted_code(case.verification_code), "url": sender.verify_url},
+        "answers": _plain(dict(case.answers)),
+        "sections": sections_context(case, regime) if kind == "receipt" else [],
+        "parameters": {
+            p.name: {"value": _plain(pinned(case, regime, p.name)), "unit": p.unit, "provenance": str(p.provenance)}
+            for p in regime.parameters
+        },
+    }
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value if value is None or isinstance(value, bool | int | float | str) else str(value)
+
+
+# -- what the decision relies on, and what a judge would catch ---------------------------------------
+
+
+def reliances(case: CaseRecord, regime: Regime, kind: str) -> list[tuple[str, str, str]]:
+    """(kind, name, provenance) of every parameter and citation not found in the law that the letter
+    relies on: the legal-uncertainty ledger's rows for this decision."""
+    names = {"recognition_years"} if kind in ("decision_granted", "decision_partly_granted") else set()
+    names |= {n for c in regime.conditions for n in c.norm}
+    if hearing_context(case, regime) is not None:
+        names.add("hearing_days")
+    rows = [("parameter", p.name, str(p.provenance)) for p in regime.parameters if p.name in names and not p.is_law]
+    rows += [("citation", c.code, str(c.basis.provenance)) for c in regime.conditions if not c.basis.is_law]
+    if regime.in_force.provenance is not Provenance.FOUND:
+        rows.append(("citation", "in_force", str(regime.in_force.provenance)))
+    return rows
+
+
+ARTICLE = re.compile(r"\bart(?:ikel|\.)\s*(\d+(?:bis|ter)?)", re.IGNORECASE)
+
+
+def found_articles(regime: Regime) -> set[str]:
+    """Article numbers the regime's found sources cite; anything else cited as an article is not law."""
+    texts = [b.articles or "" for b in regime.legal_basis] + [c.basis.text for c in regime.conditions if c.basis.is_law]
+    return {m.lower() for text in texts for m in ARTICLE.findall(text)}

@@ -1,0 +1,80 @@
+"""The motivation check a decision passes before it is confirmed: what a judge would catch.
+
+A decision is refused, with the reason, when a condition judged "not met" has no substantive reason,
+when its letter would cite something not found in the law as law, or when it leaves the hearing
+response or an advice on the case unanswered (law of 29 July 1991; domain brief 7).
+"""
+
+from __future__ import annotations
+
+from ..workflows._spec import Regime
+from .letter_context import ARTICLE, CaseRecord, found_articles, hearing_context
+
+# A reason of fewer words than this is a placeholder ("zie mail", "niet ok"), not a motivation.
+MIN_REASON_WORDS = 5
+
+
+def substantive(text: str | None) -> bool:
+    return bool(text) and len((text or "").split()) >= MIN_REASON_WORDS
+
+
+def motivation_problems(case: CaseRecord, regime: Regime, *, assessed: bool) -> list[str]:
+    """Why this decision may not be taken as it stands; empty when it may. `assessed`: the decision
+    rests on the legal conditions (a grant or refusal after the substantive review)."""
+    problems = []
+    if assessed:
+        problems += _unreasoned_conditions(case, regime)
+        problems += _conditions_cited_as_law(regime)
+    problems += _articles_not_found(case, regime, assessed=assessed)
+    problems += _unanswered(case, regime, assessed=assessed)
+    return problems
+
+
+def _unreasoned_conditions(case: CaseRecord, regime: Regime) -> list[str]:
+    return [
+        f"De voorwaarde „{c.title.nl}” is niet vervuld bevonden zonder inhoudelijke reden voor de brief "
+        f"(minstens {MIN_REASON_WORDS} woorden). Vul de reden aan in de beoordeling van de voorwaarden."
+        for c in regime.conditions
+        if (verdict := case.verdicts.get(c.code)) is not None and not verdict.met and not substantive(verdict.reason)
+    ]
+
+
+def _conditions_cited_as_law(regime: Regime) -> list[str]:
+    """A condition whose citation names an article while it was not found would print an assumption as law."""
+    return [
+        f"De brief zou „{c.basis.text}” als rechtsgrond citeren voor de voorwaarde „{c.title.nl}”, maar dat "
+        "artikel is niet in de regelgeving gevonden. Laat de regeling dit als regel van de administratie vermelden."
+        for c in regime.conditions
+        if not c.basis.is_law and ARTICLE.search(c.basis.text)
+    ]
+
+
+def _articles_not_found(case: CaseRecord, regime: Regime, *, assessed: bool) -> list[str]:
+    """Staff texts for the letter that cite an article no found source of the regime names."""
+    known = found_articles(regime)
+    texts = [case.proposal.motivation if case.proposal else "", case.message]
+    if case.proposal:
+        texts += list(case.proposal.considerations.values())
+    if assessed:
+        texts += [v.reason or "" for v in case.verdicts.values()]
+    cited = {m.lower() for text in texts for m in ARTICLE.findall(text or "")}
+    return [
+        f"De motivering citeert art. {number} als rechtsgrond, maar dat artikel staat niet in de gevonden "
+        "rechtsgronden van deze regeling. Citeer alleen gevonden artikels, of noem het een regel van de administratie."
+        for number in sorted(cited - known)
+    ]
+
+
+def _unanswered(case: CaseRecord, regime: Regime, *, assessed: bool) -> list[str]:
+    problems = []
+    hearing = hearing_context(case, regime)
+    considerations = case.proposal.considerations if case.proposal else {}
+    if hearing is not None and hearing["response"] and not substantive(considerations.get("hearing")):
+        problems.append(
+            "De aanvrager reageerde op de voorgenomen beslissing; de brief moet op die reactie antwoorden. "
+            "Vul het antwoord op de reactie in."
+        )
+    advised = any((t := regime.transition(e.action)) is not None and t.advises for e in case.events)
+    if assessed and advised and not substantive(considerations.get("advice")):
+        problems.append("Over deze aanvraag werd advies uitgebracht; de brief moet op dat advies ingaan. Vul het in.")
+    return problems

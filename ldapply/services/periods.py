@@ -1,0 +1,50 @@
+"""Periods that end by themselves: when a state's deadline passes and the regime declares what then
+happens (a hearing period ends without a response), ldapply makes that move itself."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+
+from ..extensions import db
+from ..models import Application
+from ..workflows import REGIMES
+from .backoffice import deadline_of
+from .errors import ChangedMeanwhile, TransitionNotAllowed
+from .regimes import regime_of
+from .transitions import apply_transition
+
+log = logging.getLogger(__name__)
+
+
+def end_lapsed_periods(now: datetime) -> int:
+    """Apply the automatic move of every application whose state's period ended before `now`;
+    returns how many moved. A case someone moved meanwhile is left to them."""
+    moved = 0
+    for application in _waiting_on_a_deadline():
+        state = regime_of(application).state(application.state)
+        deadline = deadline_of(application)
+        if state.on_deadline is None or deadline is None or deadline.due is None:
+            continue
+        if deadline.due > now:
+            continue
+        try:
+            apply_transition(application=application, action=state.on_deadline, actor=None)
+            moved += 1
+        except (ChangedMeanwhile, TransitionNotAllowed) as exc:
+            db.session.rollback()
+            log.info("period of %s not ended: %s", application.reference, exc)
+    return moved
+
+
+def _waiting_on_a_deadline() -> list[Application]:
+    clauses = [
+        and_(Application.regime_code == regime.code, Application.state.in_(states))
+        for regime in REGIMES.values()
+        if (states := [s.code for s in regime.states if s.on_deadline])
+    ]
+    if not clauses:
+        return []
+    return list(db.session.scalars(select(Application).where(or_(*clauses)).order_by(Application.id).limit(1000)))

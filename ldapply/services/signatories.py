@@ -1,0 +1,130 @@
+"""Who signs letters: the signatories an admin keeps (function, delegation, provenance), and the
+person a letter names as its signatory and contact."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import or_, select
+
+from ..extensions import db
+from ..models import Application, ApplicationEvent, Signatory, User
+from ..workflows._spec import Provenance, Role
+from .errors import Forbidden, TransitionNotAllowed
+from .letter_context import Person
+
+ROLE_FUNCTIONS = {
+    Role.REVIEWER: "Dossierbehandelaar",
+    Role.DECISION_MAKER: "Beslisser",
+    Role.ADMIN: "Beheerder",
+}
+
+
+def signatory_for(user: User, regime_code: str) -> Signatory | None:
+    """The user's active entry for this regime (or for every regime)."""
+    return db.session.scalar(
+        select(Signatory)
+        .where(
+            Signatory.user_id == user.id,
+            Signatory.active.is_(True),
+            or_(Signatory.regime_code.is_(None), Signatory.regime_code == regime_code),
+        )
+        .order_by(Signatory.regime_code.is_(None), Signatory.created_at.desc(), Signatory.id)
+        .limit(1)
+    )
+
+
+def has_entry(user: User) -> bool:
+    return db.session.scalar(select(Signatory.id).where(Signatory.user_id == user.id).limit(1)) is not None
+
+
+def person_of(signatory: Signatory) -> Person:
+    return Person(signatory.user.name, signatory.function, signatory.delegation, signatory.user.email)
+
+
+def letter_signatory(actor: User | None, regime_code: str, *, decides: bool, team: str) -> Person:
+    """Decisions are signed by the decision maker who confirms (the engine made sure they may); other
+    letters by the staff member who acts, or by the first signatory of the regime when nobody of
+    staff acts (a receipt), else by the team."""
+    if actor is not None and actor.roles:
+        entry = signatory_for(actor, regime_code)
+        if entry is not None:
+            return person_of(entry)
+        if not decides:
+            role = next((Role(r) for r in sorted(actor.roles) if Role(r) in ROLE_FUNCTIONS), Role.REVIEWER)
+            return Person(actor.name, ROLE_FUNCTIONS[role], "", actor.email)
+    first = db.session.scalar(
+        select(Signatory)
+        .where(Signatory.active.is_(True), or_(Signatory.regime_code.is_(None), Signatory.regime_code == regime_code))
+        .order_by(Signatory.created_at, Signatory.id)
+        .limit(1)
+    )
+    return person_of(first) if first is not None else Person(team, "Departement Werk en Sociale Economie")
+
+
+def contact_for(application: Application) -> Person | None:
+    """The staff member who last acted on the case: the person the applicant can contact."""
+    actor = db.session.scalar(
+        select(User)
+        .join(ApplicationEvent, ApplicationEvent.actor_id == User.id)
+        .where(ApplicationEvent.application_id == application.id, User.role_grants.any())
+        .order_by(ApplicationEvent.created_at.desc(), ApplicationEvent.id.desc())
+        .limit(1)
+    )
+    return Person(actor.name, "", "", actor.email) if actor is not None else None
+
+
+def all_signatories() -> list[Signatory]:
+    return list(
+        db.session.scalars(select(Signatory).order_by(Signatory.active.desc(), Signatory.created_at, Signatory.id))
+    )
+
+
+def add_signatory(
+    *,
+    actor: User,
+    user_id: uuid.UUID,
+    function: str,
+    delegation: str,
+    provenance: Provenance,
+    source: str,
+    regime_code: str | None,
+) -> Signatory:
+    """Admins record who may sign decisions. Raises Forbidden for anyone else, TransitionNotAllowed
+    when the person is not a decision maker."""
+    if Role.ADMIN not in actor.roles:
+        raise Forbidden()
+    user = db.session.get(User, user_id)
+    if user is None or Role.DECISION_MAKER not in user.roles:
+        raise TransitionNotAllowed("Alleen een beslisser kan beslissingen ondertekenen.")
+    entry = Signatory(
+        user_id=user.id,
+        function=function.strip(),
+        delegation=delegation.strip(),
+        provenance=str(provenance),
+        source=source.strip(),
+        regime_code=regime_code or None,
+        created_by_id=actor.id,
+    )
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+def set_active(*, actor: User, signatory_id: uuid.UUID, active: bool) -> None:
+    if Role.ADMIN not in actor.roles:
+        raise Forbidden()
+    entry = db.session.get(Signatory, signatory_id)
+    if entry is not None:
+        entry.active = active
+        db.session.commit()
+
+
+def decision_makers() -> list[User]:
+    from ..models import RoleGrant
+
+    return list(
+        db.session.scalars(
+            select(User).join(RoleGrant).where(RoleGrant.role == Role.DECISION_MAKER).order_by(User.name, User.id)
+        )
+    )

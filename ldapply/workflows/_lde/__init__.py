@@ -1,0 +1,124 @@
+"""The shared LDE procedure: states, the transitions table, letters, law and steps.
+
+A regime module calls `lde_regime(...)` with what is its own (code, title, steps, conditions,
+parameters, legal basis); it may also build a `Regime` itself from these parts and drop states.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from .._spec import Answers, Condition, LegalBasis, Parameter, Period, Regime, Step, Text
+from .answers import attachment_check, decimal_answer, group_rows, nl_number, requested_fte, whole_number
+from .law import (
+    BVR_2007,
+    CONDITIONS,
+    DECREE_2006,
+    LOCAL_NEED,
+    PARAMETERS,
+    PARTICIPATION,
+    PUBLIC_COMMISSION,
+    SUI_GENERIS,
+    SUPPLEMENTARY,
+    TARGET_GROUP,
+    in_force_from,
+)
+from .procedure import GRANT, LETTERS, OUTCOMES, PARTIAL_GRANT, REFUSE, TRANSITIONS
+from .states import STATES, State
+from .steps import (
+    APPLICATION_TYPE_STEP,
+    APPLICATION_TYPES,
+    BUDGET_STEP,
+    DECLARATIONS_STEP,
+    LEGAL_FORMS,
+    ORGANISATION_STEP,
+    PUBLIC_COMMISSION_STEP,
+    SERVICE_FIELDS,
+    STAFFING_STEP,
+)
+
+__all__ = [
+    "APPLICATION_TYPES",
+    "APPLICATION_TYPE_STEP",
+    "BUDGET_STEP",
+    "BVR_2007",
+    "CONDITIONS",
+    "DECLARATIONS_STEP",
+    "DECREE_2006",
+    "GRANT",
+    "LEGAL_FORMS",
+    "LETTERS",
+    "LOCAL_NEED",
+    "ORGANISATION_STEP",
+    "OUTCOMES",
+    "PARAMETERS",
+    "PARTIAL_GRANT",
+    "PARTICIPATION",
+    "PUBLIC_COMMISSION",
+    "PUBLIC_COMMISSION_STEP",
+    "REFUSE",
+    "SERVICE_FIELDS",
+    "STAFFING_STEP",
+    "STATES",
+    "SUI_GENERIS",
+    "SUPPLEMENTARY",
+    "TARGET_GROUP",
+    "TRANSITIONS",
+    "State",
+    "attachment_check",
+    "decimal_answer",
+    "group_rows",
+    "in_force_from",
+    "lde_regime",
+    "nl_number",
+    "requested_fte",
+    "whole_number",
+]
+
+FTE = Text("VTE", "FTE")
+ORGANISATION_FIELDS = {"name": "organisation_name", "enterprise_number": "enterprise_number"}
+
+
+def lde_regime(
+    *,
+    code: str,
+    title: Text,
+    version: int,
+    in_force: Period,
+    legal_basis: tuple[LegalBasis, ...],
+    parameters: tuple[Parameter, ...],
+    steps: tuple[Step, ...],
+    conditions: tuple[Condition, ...],
+    volume: Callable[[Answers], Decimal],
+    volume_unit: Text = FTE,
+    volume_whole: bool = False,
+    uses_calls: bool = False,
+    application_type_field: str | None = "application_type",
+    example_answers: Mapping[str, Any] | None = None,
+) -> Regime:
+    """A regime with the shared LDE procedure (its states, transitions, letters and outcomes) and the
+    organisation record pre-filling the identity step."""
+    return Regime(
+        code=code,
+        title=title,
+        version=version,
+        in_force=in_force,
+        legal_basis=legal_basis,
+        parameters=parameters,
+        steps=steps,
+        states=STATES,
+        initial_state=State.DRAFT,
+        transitions=TRANSITIONS,
+        letters=LETTERS,
+        outcomes=OUTCOMES,
+        conditions=conditions,
+        volume=volume,
+        volume_unit=volume_unit,
+        volume_whole=volume_whole,
+        uses_calls=uses_calls,
+        application_type_field=application_type_field,
+        organisation_fields=ORGANISATION_FIELDS,
+        example_answers=example_answers or {},
+    )

@@ -1,0 +1,172 @@
+"""The shared LDE procedure as one table: one row per transition, the outcomes decided, the letters.
+
+Every deciding move confirms a proposal by someone else (four eyes, checked when a regime loads and
+enforced by the engine); every adverse proposal comes from a state after the hearing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .._spec import Facts, LetterSpec, Need, Outcome, Role, Text, Transition
+from .states import OPEN, State
+
+GRANT = Outcome("grant", Text("Erkenning toekennen", "Grant recognition"))
+PARTIAL_GRANT = Outcome("partial_grant", Text("Gedeeltelijk erkennen", "Grant in part"))
+REFUSE = Outcome("refuse", Text("Erkenning weigeren", "Refuse recognition"), grants=False, needs_hearing=True)
+INADMISSIBLE = Outcome("inadmissible", Text("Onontvankelijk verklaren", "Declare inadmissible"), grants=False)
+OBJECTION_DECISION = Outcome(
+    "objection_decision", Text("Beslissen over het bezwaar", "Decide the objection"), grants=False
+)
+SUSPEND = Outcome("suspend", Text("Erkenning schorsen", "Suspend the recognition"), grants=False, needs_hearing=True)
+REVOKE = Outcome("revoke", Text("Erkenning intrekken", "Revoke the recognition"), grants=False, needs_hearing=True)
+OUTCOMES = (GRANT, PARTIAL_GRANT, REFUSE, INADMISSIBLE, OBJECTION_DECISION, SUSPEND, REVOKE)
+
+
+def all_conditions_met(facts: Facts) -> Text | None:
+    if facts.blocking:
+        return Text(
+            "Een doorslaggevende voorwaarde is volgens de aanvraag niet vervuld; een erkenning is dan niet mogelijk.",
+            "A decisive condition is not met according to the application; recognition is not possible.",
+        )
+    if facts.all_conditions_met():
+        return None
+    return Text("Beoordeel eerst elke voorwaarde als vervuld.", "First assess every condition as met.")
+
+
+def some_condition_not_met(facts: Facts) -> Text | None:
+    if facts.some_condition_not_met():
+        return None
+    return Text(
+        "Een weigering steunt op minstens één voorwaarde die niet vervuld is. Beoordeel de voorwaarden.",
+        "A refusal rests on at least one condition that is not met. Assess the conditions.",
+    )
+
+
+def objection_possible(facts: Facts) -> Text | None:
+    if facts.parameters.get("objection_enabled"):
+        return None
+    return Text("Tegen deze beslissing staat geen administratief bezwaar open.", "No administrative objection exists.")
+
+
+A, R, D, ADMIN, SYSTEM = (
+    frozenset({r}) for r in (Role.APPLICANT, Role.REVIEWER, Role.DECISION_MAKER, Role.ADMIN, Role.SYSTEM)
+)
+MUST, MAY = Need.REQUIRED, Need.OPTIONAL
+S = State
+Guard = Callable[[Facts], Text | None]
+
+
+def row(
+    action: str,
+    sources: set[str] | frozenset[str],
+    target: str,
+    roles: frozenset[Role],
+    nl: str,
+    en: str,
+    *,
+    motivation: Need = Need.NO,
+    note: Need = Need.OPTIONAL,
+    proposes: str | None = None,
+    confirms: str | None = None,
+    letter: str | None = None,
+    guard: Guard | None = None,
+    asks_volume: bool = False,
+    submits: bool = False,
+    hands_in: bool = False,
+    advises: bool = False,
+    responds: bool = False,
+    returns_proposal: bool = False,
+    irreversible: bool = False,
+    recital: tuple[str, str] | None = None,
+) -> Transition:
+    """One row of the table; a move that confirms an outcome decides, and a move ldapply makes itself is automatic."""
+    return Transition(
+        action,
+        frozenset(sources),
+        target,
+        roles,
+        Text(nl, en),
+        motivation=motivation,
+        note=note,
+        proposes=proposes,
+        confirms=confirms,
+        decides=confirms is not None,
+        returns_proposal=returns_proposal,
+        letter=letter,
+        guard=guard,
+        asks_volume=asks_volume,
+        submits=submits,
+        hands_in=hands_in,
+        advises=advises,
+        responds=responds,
+        automatic=roles == SYSTEM,
+        irreversible=irreversible or confirms is not None,
+        recital=Text(*recital) if recital else None,
+    )
+
+
+# fmt: off
+TRANSITIONS: tuple[Transition, ...] = (
+    # action                          from                                            to                            by      label (nl, en)                                                                              what else
+    row("submit",                     {S.DRAFT},                                      S.SUBMITTED,                  A,      "Aanvraag indienen", "Submit application",                                                  submits=True, letter="receipt", recital=("De aanvraag werd ingediend.", "The application was submitted.")),
+    row("withdraw",                   OPEN,                                           S.WITHDRAWN,                  A,      "Aanvraag intrekken", "Withdraw application",                                               irreversible=True, recital=("De aanvrager trok de aanvraag in.", "The applicant withdrew the application.")),
+    row("start_admissibility",        {S.SUBMITTED},                                  S.ADMISSIBILITY_CHECK,        R,      "Ontvankelijkheidsonderzoek starten", "Start the admissibility check"),
+    row("request_additions",          {S.ADMISSIBILITY_CHECK, S.SUBSTANTIVE_REVIEW},  S.ADDITIONS_REQUESTED,        R,      "Aanvulling vragen", "Request additions",                                                   motivation=MUST, letter="additions_requested", recital=("Er werd om een aanvulling van de aanvraag gevraagd.", "Additions to the application were requested.")),
+    row("submit_additions",           {S.ADDITIONS_REQUESTED},                        S.ADMISSIBILITY_CHECK,        A,      "Aanvulling indienen", "Submit the additions",                                              hands_in=True, recital=("De aanvrager diende de gevraagde aanvulling in.", "The applicant handed in the additions.")),
+    row("propose_inadmissible",       {S.ADMISSIBILITY_CHECK},                        S.INADMISSIBILITY_PROPOSED,   R,      "Onontvankelijkheid voorstellen", "Propose inadmissibility",                                motivation=MUST, proposes=INADMISSIBLE.code),
+    row("return_inadmissibility",     {S.INADMISSIBILITY_PROPOSED},                   S.ADMISSIBILITY_CHECK,        D,      "Voorstel terugsturen", "Return the proposal",                                              note=MUST, returns_proposal=True),
+    row("declare_inadmissible",       {S.INADMISSIBILITY_PROPOSED},                   S.INADMISSIBLE,               D,      "Beslissen: onontvankelijk", "Decide: inadmissible",                                        motivation=MAY, confirms=INADMISSIBLE.code, letter="inadmissible"),
+    row("accept_for_review",          {S.ADMISSIBILITY_CHECK},                        S.SUBSTANTIVE_REVIEW,         R,      "Ontvankelijk verklaren", "Declare admissible",                                             recital=("De aanvraag werd ontvankelijk verklaard.", "The application was declared admissible.")),
+    row("request_advice",             {S.SUBSTANTIVE_REVIEW},                         S.ADVICE_REQUESTED,           R,      "Advies vragen", "Request advice",                                                          note=MUST, recital=("Er werd advies gevraagd over de aanvraag.", "Advice on the application was requested.")),
+    row("record_advice",              {S.ADVICE_REQUESTED},                           S.SUBSTANTIVE_REVIEW,         R,      "Advies registreren", "Record the advice",                                                  motivation=MUST, advises=True, recital=("Het gevraagde advies werd uitgebracht.", "The advice was given.")),
+    row("announce_refusal",           {S.SUBSTANTIVE_REVIEW},                         S.HEARING,                    R,      "Voorgenomen weigering meedelen", "Announce the intended refusal",                          motivation=MUST, letter="intended_refusal", guard=some_condition_not_met, recital=("De voorgenomen weigering werd aan de aanvrager meegedeeld, met de mogelijkheid om te reageren.", "The intended refusal was notified to the applicant, who was invited to respond.")),
+    row("respond_to_hearing",         {S.HEARING},                                    S.HEARD,                      A,      "Reageren op de voorgenomen weigering", "Respond to the intended refusal",                  motivation=MUST, note=Need.NO, responds=True, recital=("De aanvrager reageerde op de voorgenomen weigering.", "The applicant responded to the intended refusal.")),
+    row("end_hearing",                {S.HEARING},                                    S.HEARD,                      SYSTEM, "Hoorperiode verstreken", "Hearing period ended",                                           note=Need.NO, recital=("De termijn om te reageren verstreek zonder reactie van de aanvrager.", "The period to respond ended without a response.")),
+    row("resume_review",              {S.HEARD},                                      S.SUBSTANTIVE_REVIEW,         R,      "Voorgenomen weigering laten vallen", "Drop the intended refusal",                          note=MUST),
+    row("propose_grant",              {S.SUBSTANTIVE_REVIEW},                         S.DECISION_PROPOSED,          R,      "Erkenning voorstellen", "Propose recognition",                                             motivation=MUST, proposes=GRANT.code, guard=all_conditions_met),
+    row("propose_partial_grant",      {S.SUBSTANTIVE_REVIEW},                         S.DECISION_PROPOSED,          R,      "Gedeeltelijke erkenning voorstellen", "Propose a partial grant",                           motivation=MUST, proposes=PARTIAL_GRANT.code, asks_volume=True, guard=all_conditions_met),
+    row("return_proposal",            {S.DECISION_PROPOSED},                          S.SUBSTANTIVE_REVIEW,         D,      "Voorstel terugsturen", "Return the proposal",                                              note=MUST, returns_proposal=True),
+    row("confirm_grant",              {S.DECISION_PROPOSED},                          S.GRANTED,                    D,      "Beslissen: erkenning toekennen", "Decide: grant recognition",                              motivation=MAY, confirms=GRANT.code, letter="decision_granted"),
+    row("confirm_partial_grant",      {S.DECISION_PROPOSED},                          S.PARTLY_GRANTED,             D,      "Beslissen: gedeeltelijk erkennen", "Decide: grant in part",                                motivation=MAY, confirms=PARTIAL_GRANT.code, letter="decision_partly_granted"),
+    row("propose_refusal",            {S.HEARD},                                      S.REFUSAL_PROPOSED,           R,      "Weigering voorstellen", "Propose refusal",                                                 motivation=MUST, proposes=REFUSE.code, guard=some_condition_not_met),
+    row("return_refusal",             {S.REFUSAL_PROPOSED},                           S.HEARD,                      D,      "Voorstel terugsturen", "Return the proposal",                                              note=MUST, returns_proposal=True),
+    row("confirm_refusal",            {S.REFUSAL_PROPOSED},                           S.REFUSED,                    D,      "Beslissen: erkenning weigeren", "Decide: refuse recognition",                              motivation=MAY, confirms=REFUSE.code, letter="decision_refused"),
+    row("lodge_objection",            {S.GRANTED, S.PARTLY_GRANTED, S.REFUSED},       S.OBJECTION_LODGED,           A,      "Bezwaar indienen", "Lodge an objection",                                                   motivation=MUST, note=Need.NO, guard=objection_possible, recital=("De aanvrager diende bezwaar in.", "The applicant lodged an objection.")),
+    row("propose_objection_decision", {S.OBJECTION_LODGED},                           S.OBJECTION_DECISION_PROPOSED, R,     "Beslissing over het bezwaar voorstellen", "Propose the objection decision",                motivation=MUST, proposes=OBJECTION_DECISION.code),
+    row("return_objection_decision",  {S.OBJECTION_DECISION_PROPOSED},                S.OBJECTION_LODGED,           D,      "Voorstel terugsturen", "Return the proposal",                                              note=MUST, returns_proposal=True),
+    row("decide_objection",           {S.OBJECTION_DECISION_PROPOSED},                S.OBJECTION_DECIDED,          D,      "Beslissen over het bezwaar", "Decide on the objection",                                    motivation=MAY, confirms=OBJECTION_DECISION.code, letter="objection_decision"),
+    row("activate",                   {S.GRANTED, S.PARTLY_GRANTED},                  S.ACTIVE,                     ADMIN,  "Erkenning activeren", "Activate the recognition"),
+    row("announce_suspension",        {S.ACTIVE},                                     S.SUSPENSION_HEARING,         R,      "Voorgenomen schorsing meedelen", "Announce the intended suspension",                       motivation=MUST, letter="intended_suspension", recital=("De voorgenomen schorsing werd aan de organisatie meegedeeld, met de mogelijkheid om te reageren.", "The intended suspension was notified, with an invitation to respond.")),
+    row("respond_to_suspension_hearing", {S.SUSPENSION_HEARING},                      S.SUSPENSION_HEARD,           A,      "Reageren op de voorgenomen schorsing", "Respond to the intended suspension",               motivation=MUST, note=Need.NO, responds=True, recital=("De organisatie reageerde op de voorgenomen schorsing.", "The organisation responded to the intended suspension.")),
+    row("end_suspension_hearing",     {S.SUSPENSION_HEARING},                         S.SUSPENSION_HEARD,           SYSTEM, "Hoorperiode verstreken", "Hearing period ended",                                           note=Need.NO, recital=("De termijn om te reageren verstreek zonder reactie van de organisatie.", "The period to respond ended without a response.")),
+    row("drop_suspension",            {S.SUSPENSION_HEARD},                           S.ACTIVE,                     R,      "Voorgenomen schorsing laten vallen", "Drop the intended suspension",                       note=MUST),
+    row("propose_suspension",         {S.SUSPENSION_HEARD},                           S.SUSPENSION_PROPOSED,        R,      "Schorsing voorstellen", "Propose suspension",                                              motivation=MUST, proposes=SUSPEND.code),
+    row("return_suspension",          {S.SUSPENSION_PROPOSED},                        S.SUSPENSION_HEARD,           D,      "Voorstel terugsturen", "Return the proposal",                                              note=MUST, returns_proposal=True),
+    row("suspend",                    {S.SUSPENSION_PROPOSED},                        S.SUSPENDED,                  D,      "Beslissen: erkenning schorsen", "Decide: suspend the recognition",                         motivation=MAY, confirms=SUSPEND.code, letter="suspension"),
+    row("reinstate",                  {S.SUSPENDED},                                  S.ACTIVE,                     D,      "Schorsing opheffen", "Lift the suspension",                                                note=MUST),
+    row("announce_revocation",        {S.ACTIVE, S.SUSPENDED},                        S.REVOCATION_HEARING,         R,      "Voorgenomen intrekking meedelen", "Announce the intended revocation",                      motivation=MUST, letter="intended_revocation", recital=("De voorgenomen intrekking werd aan de organisatie meegedeeld, met de mogelijkheid om te reageren.", "The intended revocation was notified, with an invitation to respond.")),
+    row("respond_to_revocation_hearing", {S.REVOCATION_HEARING},                      S.REVOCATION_HEARD,           A,      "Reageren op de voorgenomen intrekking", "Respond to the intended revocation",              motivation=MUST, note=Need.NO, responds=True, recital=("De organisatie reageerde op de voorgenomen intrekking.", "The organisation responded to the intended revocation.")),
+    row("end_revocation_hearing",     {S.REVOCATION_HEARING},                         S.REVOCATION_HEARD,           SYSTEM, "Hoorperiode verstreken", "Hearing period ended",                                           note=Need.NO, recital=("De termijn om te reageren verstreek zonder reactie van de organisatie.", "The period to respond ended without a response.")),
+    row("drop_revocation",            {S.REVOCATION_HEARD},                           S.ACTIVE,                     D,      "Voorgenomen intrekking laten vallen", "Drop the intended revocation",                      note=MUST),
+    row("propose_revocation",         {S.REVOCATION_HEARD},                           S.REVOCATION_PROPOSED,        R,      "Intrekking voorstellen", "Propose revocation",                                             motivation=MUST, proposes=REVOKE.code),
+    row("return_revocation",          {S.REVOCATION_PROPOSED},                        S.REVOCATION_HEARD,           D,      "Voorstel terugsturen", "Return the proposal",                                              note=MUST, returns_proposal=True),
+    row("revoke",                     {S.REVOCATION_PROPOSED},                        S.REVOKED,                    D,      "Beslissen: erkenning intrekken", "Decide: revoke the recognition",                         motivation=MAY, confirms=REVOKE.code, letter="revocation"),
+    row("expire",                     {S.ACTIVE},                                     S.EXPIRED,                    ADMIN,  "Erkenning laten vervallen", "Let the recognition expire",                                  note=MUST, irreversible=True),
+)
+
+LETTERS: tuple[LetterSpec, ...] = (
+    LetterSpec("receipt",                 Text("Ontvangstbevestiging van uw aanvraag", "Acknowledgement of receipt")),
+    LetterSpec("additions_requested",     Text("Vraag om aanvulling van uw aanvraag", "Request for additions")),
+    LetterSpec("inadmissible",            Text("Beslissing: uw aanvraag is onontvankelijk", "Decision: inadmissible"), is_decision=True),
+    LetterSpec("intended_refusal",        Text("Voorgenomen weigering: u kunt reageren", "Intended refusal: you may respond")),
+    LetterSpec("decision_granted",        Text("Beslissing: erkenning", "Decision: recognition granted"), is_decision=True),
+    LetterSpec("decision_partly_granted", Text("Beslissing: gedeeltelijke erkenning", "Decision: partly granted"), is_decision=True),
+    LetterSpec("decision_refused",        Text("Beslissing: weigering van de erkenning", "Decision: recognition refused"), is_decision=True),
+    LetterSpec("objection_decision",      Text("Beslissing over uw bezwaar", "Decision on your objection"), is_decision=True),
+    LetterSpec("intended_suspension",     Text("Voorgenomen schorsing van de erkenning: u kunt reageren", "Intended suspension: you may respond")),
+    LetterSpec("suspension",              Text("Beslissing: schorsing van de erkenning", "Decision: recognition suspended"), is_decision=True),
+    LetterSpec("intended_revocation",     Text("Voorgenomen intrekking van de erkenning: u kunt reageren", "Intended revocation: you may respond")),
+    LetterSpec("revocation",              Text("Beslissing: intrekking van de erkenning", "Decision: recognition revoked"), is_decision=True),
+)
+# fmt: on

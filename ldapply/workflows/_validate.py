@@ -1,0 +1,135 @@
+"""Checks run when a regime loads: every name it refers to exists, and its procedure keeps the law's
+promises (four eyes on every decision, a hearing before an adverse one where the regime hears).
+
+A regime with a misspelt name refuses to load with an error that names the regime and the bad name.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from ._spec import FieldKind, Regime, Role, Transition
+
+
+class RegimeError(ValueError):
+    """A regime declaration that cannot be right."""
+
+
+def check_regime(regime: Regime) -> None:
+    """Raise RegimeError naming the regime, its version and every bad name found."""
+    problems = [*_unique(regime), *_states(regime), *_transitions(regime), *_procedure(regime), *_fields(regime)]
+    if problems:
+        raise RegimeError(f"regime {regime.code!r} version {regime.version}: " + "; ".join(problems))
+
+
+def _duplicates(kind: str, names: Iterable[str]) -> list[str]:
+    return [f"duplicate {kind} {name!r}" for name, count in Counter(names).items() if count > 1]
+
+
+def _unique(regime: Regime) -> list[str]:
+    return [
+        *_duplicates("state", (s.code for s in regime.states)),
+        *_duplicates("transition", (t.action for t in regime.transitions)),
+        *_duplicates("parameter", (p.name for p in regime.parameters)),
+        *_duplicates("letter", (letter.key for letter in regime.letters)),
+        *_duplicates("step", (s.slug for s in regime.steps)),
+        *_duplicates("condition", (c.code for c in regime.conditions)),
+        *_duplicates("field", (f.name for f in regime.all_fields())),
+    ]
+
+
+def _states(regime: Regime) -> list[str]:
+    states, parameters = {s.code for s in regime.states}, {p.name for p in regime.parameters}
+    actions = {t.action: t for t in regime.transitions}
+    problems = [] if regime.initial_state in states else [f"initial state {regime.initial_state!r} is not a state"]
+    for state in regime.states:
+        if state.deadline is not None and state.deadline not in parameters:
+            problems.append(f"state {state.code!r} names unknown deadline parameter {state.deadline!r}")
+        if state.on_deadline is not None:
+            move = actions.get(state.on_deadline)
+            if move is None or not move.automatic or state.code not in move.sources:
+                problems.append(f"state {state.code!r} names {state.on_deadline!r}, not an automatic move from it")
+            if state.deadline is None:
+                problems.append(f"state {state.code!r} acts on a deadline it does not have")
+    return problems
+
+
+def _transitions(regime: Regime) -> list[str]:
+    states, letters = {s.code for s in regime.states}, {letter.key for letter in regime.letters}
+    outcomes = {o.code for o in regime.outcomes}
+    problems = []
+    for t in regime.transitions:
+        for name in sorted(t.sources - states) + ([t.target] if t.target not in states else []):
+            problems.append(f"transition {t.action!r} names unknown state {name!r}")
+        if t.letter is not None and t.letter not in letters:
+            problems.append(f"transition {t.action!r} names unknown letter {t.letter!r}")
+        for outcome in (t.proposes, t.confirms):
+            if outcome is not None and outcome not in outcomes:
+                problems.append(f"transition {t.action!r} names unknown outcome {outcome!r}")
+        if t.automatic != (t.roles == frozenset({Role.SYSTEM})):
+            problems.append(f"transition {t.action!r}: automatic moves, and only they, belong to the system role")
+    return problems
+
+
+def _procedure(regime: Regime) -> list[str]:
+    """Four eyes on every deciding move; a hearing before every adverse proposal where the regime hears."""
+    problems = []
+    proposed = {t.proposes for t in regime.transitions if t.proposes}
+    decision_letters = {letter.key for letter in regime.letters if letter.is_decision}
+    heard = {s.code for s in regime.states if s.heard}
+    for t in regime.transitions:
+        if t.letter in decision_letters and not t.decides:
+            problems.append(f"transition {t.action!r} issues decision letter {t.letter!r} but does not decide")
+        if t.decides and (t.confirms is None or t.confirms not in proposed):
+            problems.append(f"deciding transition {t.action!r} confirms no outcome that another transition proposes")
+        if t.confirms is not None and not t.decides:
+            problems.append(f"transition {t.action!r} confirms {t.confirms!r} but is not declared to decide")
+        if regime.hears() and _needs_hearing(regime, t) and not t.sources <= heard:
+            problems.append(f"adverse proposal {t.action!r} can be made from a state before the hearing")
+    submits = [t for t in regime.transitions if t.submits]
+    if len(submits) != 1 or regime.initial_state not in submits[0].sources:
+        problems.append("exactly one transition must submit, from the initial state")
+    return problems
+
+
+def _needs_hearing(regime: Regime, transition: Transition) -> bool:
+    return transition.proposes is not None and any(
+        o.code == transition.proposes and o.needs_hearing for o in regime.outcomes
+    )
+
+
+def _fields(regime: Regime) -> list[str]:
+    return [*_condition_names(regime), *_answer_names(regime)]
+
+
+def _condition_names(regime: Regime) -> list[str]:
+    fields, parameters = {f.name for f in regime.all_fields()}, {p.name for p in regime.parameters}
+    problems = []
+    for condition in regime.conditions:
+        for name in condition.fields:
+            if name not in fields:
+                problems.append(f"condition {condition.code!r} names unknown field {name!r}")
+        for name in condition.norm:
+            if name not in parameters:
+                problems.append(f"condition {condition.code!r} names unknown parameter {name!r}")
+    return problems
+
+
+def _answer_names(regime: Regime) -> list[str]:
+    fields = {f.name: f for f in regime.all_fields()}
+    problems = []
+    for step in regime.steps:
+        for rule in step.rules:
+            if rule.field not in {f.name for f in step.fields}:
+                problems.append(f"step {step.slug!r} has a rule on unknown field {rule.field!r}")
+    type_field = regime.application_type_field
+    if type_field is not None and (type_field not in fields or fields[type_field].kind is not FieldKind.CHOICE):
+        problems.append(f"application type field {type_field!r} is not a choice field of the regime")
+    for attribute, name in regime.organisation_fields.items():
+        if name not in fields:
+            problems.append(f"organisation attribute {attribute!r} pre-fills unknown field {name!r}")
+    for name in regime.example_answers:
+        if name not in fields:
+            problems.append(f"example answer for unknown field {name!r}")
+    return problems
