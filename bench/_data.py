@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 
 from ldapply.extensions import db
-from ldapply.models import Application, ConditionVerdict, Letter, utcnow
+from ldapply.models import Application, ConditionVerdict, Letter, Signatory, utcnow
 from ldapply.services import accounts
 from ldapply.services.transitions import apply_transition
 from ldapply.workflows import get_regime
@@ -40,6 +40,16 @@ def make_granted_letters(count: int) -> Iterator[tuple[uuid.UUID, float]]:
     decider = accounts.create_user(
         email=f"d-{uuid.uuid4().hex[:6]}@bench.be", name="D", password="x" * 12, roles=(Role.DECISION_MAKER,)
     )
+    db.session.add(
+        Signatory(
+            user_id=decider.id,
+            function="Afdelingshoofd",
+            delegation="Delegatiebesluit (benchmark)",
+            provenance="assumption",
+            source="bench",
+            created_by_id=decider.id,
+        )
+    )
     db.session.commit()
     for number in range(count):
         application = Application(
@@ -63,7 +73,7 @@ def make_granted_letters(count: int) -> Iterator[tuple[uuid.UUID, float]]:
                 )
             )
         db.session.commit()
-        apply_transition(application=application, action="propose_grant", actor=reviewer, comment=f"Goed {number}.")
+        apply_transition(application=application, action="propose_grant", actor=reviewer, motivation=f"Goed {number}.")
         event = apply_transition(application=application, action="confirm_grant", actor=decider)
         committed_at = time.monotonic()
         yield db.session.scalar(db.select(Letter.id).where(Letter.event_id == event.id)), committed_at

@@ -291,7 +291,7 @@ def review_and_propose_recognition(page: Page, reference: str, screenshot: Path)
     assess_every_condition_as_met(page)
     page.screenshot(path=screenshot, full_page=True)
     proposal = action_label("propose_grant")
-    page.get_by_role("textbox", name=f"Motivering bij „{proposal}”", exact=True).fill(MOTIVATION)
+    page.get_by_role("textbox", name=f"Motivering voor de aanvrager bij „{proposal}”", exact=True).fill(MOTIVATION)
     act(page, "propose_grant")
     expect(page.get_by_role("heading", name="Voorstel van beslissing")).to_be_visible()
 
@@ -300,8 +300,21 @@ def decide_recognition(page: Page, reference: str, screenshot: Path) -> None:
     open_case_from_queue(page, reference)
     expect(page.get_by_text(MOTIVATION).first).to_be_visible()
     page.screenshot(path=screenshot, full_page=True)
-    act(page, "confirm_grant")
+    confirm(page, "confirm_grant", screenshot.with_name("confirm-grant.png"))
     expect(answer_shown(page, "Status")).to_contain_text("Erkend")
+
+
+def confirm(page: Page, action: str, screenshot: Path | None = None) -> None:
+    """An irreversible move: open its own page, see the letter it will issue, and confirm there."""
+    name = action_label(action)
+    page.get_by_role("link", name=f"{name}…", exact=True).click()
+    expect(heading(page)).to_have_text(f"{name}: bevestigen")
+    frame = page.frame_locator("iframe[name=letter-preview]")
+    expect(frame.get_by_text("Raad van State").first).to_be_visible()
+    if screenshot is not None:
+        page.screenshot(path=screenshot, full_page=True)
+    page.get_by_role("button", name=f"Bevestigen: {name}", exact=True).click()
+    expect(flash(page)).to_have_text(f"Uitgevoerd: {name}.")
 
 
 def download_decision_letter(page: Page, reference: str, folder: Path) -> bytes:
@@ -347,6 +360,6 @@ def test_applicant_staff_and_worker_complete_a_recognition_in_the_browser(app, p
     data = download_decision_letter(page, reference, tmp_path)
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert ANSWERS["organisation"]["organisation_name"] in text
-    assert "wordt erkend" in text
+    assert "verleend" in text
     assert MOTIVATION in text
-    assert "Beoordeling van de voorwaarden" in text
+    assert "Gelet op" in text

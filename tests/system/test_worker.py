@@ -75,7 +75,7 @@ def test_worker_process_renders_the_decision_letter_the_applicant_downloads(app,
     assert download.status_code == 200
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(download.data)).pages)
     assert "Buurtwerk De Brug vzw" in text
-    assert "wordt erkend" in text
+    assert "verleend" in text
     assert "De dienst beantwoordt een aangetoonde lokale behoefte." in text
     assert "Besluit van de Vlaamse Regering van 5 oktober 2007" in text
     assert hashlib.sha256(download.data).hexdigest() == letter.sha256
