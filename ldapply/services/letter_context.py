@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -81,7 +81,8 @@ class CaseRecord:
     issued_at: datetime
     verification_code: str
     message: str = ""  # what the move that issues the letter says to the applicant
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    submitted_on: date | None = None
+    call: Mapping[str, str] | None = None  # {"title", "closes_on"} of the call the application answers
 
 
 # -- the parts -------------------------------------------------------------------------------------
@@ -374,6 +375,8 @@ def build_context(case: CaseRecord, regime: Regime, kind: str, sender: Sender) -
         "is_decision": decision,
         "reference": case.reference,
         "date": letter_date(case.issued_at),
+        "submitted_on": letter_date_of(case.submitted_on) if case.submitted_on else None,
+        "call": dict(case.call) if case.call else None,
         "sender": {
             "authority": sender.authority,
             "department": sender.department,

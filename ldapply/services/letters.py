@@ -25,7 +25,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from ..clock import local_date
+from ..clock import LOCAL_ZONE, letter_date, local_date
 from ..extensions import db
 from ..models import Application, ApplicationEvent, DecisionProposal, Letter, LetterStatus, Upload, User, utcnow
 from ..workflows import get_regime
@@ -178,7 +178,17 @@ def case_record(
         issued_at=issued_at,
         verification_code=code,
         message="" if decides else message,
+        submitted_on=local_date(application.submitted_at) if application.submitted_at else None,
+        call=_call_of(application),
     )
+
+
+def _call_of(application: Application) -> dict[str, str] | None:
+    call = application.call
+    if call is None:
+        return None
+    closes = datetime(call.closes_on.year, call.closes_on.month, call.closes_on.day, 12, tzinfo=LOCAL_ZONE)
+    return {"title": call.title, "closes_on": letter_date(closes)}
 
 
 def proposal_record(proposal: DecisionProposal | None) -> ProposalRecord | None:

@@ -119,14 +119,18 @@ def sample_case(regime: Regime, kind: str, *, code: str, now: datetime | None = 
         signatory=Person(
             "Bea Beslisser",
             "Afdelingshoofd Sociale Economie",
-            "Besluit van de secretaris-generaal van 1 september 2026 houdende delegatie van beslissingsbevoegdheden, "
-            "art. 3 (voorbeeld)",
+            "het besluit van de secretaris-generaal van 1 september 2026 houdende delegatie van "
+            "beslissingsbevoegdheden, art. 3 (voorbeeld)",
             "bea.beslisser@vlaanderen.be",
         ),
         contact=Person("Dirk Dossierbehandelaar", "", "", "dirk.dossierbehandelaar@vlaanderen.be"),
         issued_at=now,
         verification_code=code,
         message=TEXTS.get(path[-1], "") if not regime.letter(kind).is_decision else "",
+        submitted_on=local_date(events[0].at),
+        call={"title": "Oproep lokale diensteneconomie 2026", "closes_on": "31 maart 2027"}
+        if regime.uses_calls
+        else None,
     )
 
 
