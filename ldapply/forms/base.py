@@ -128,7 +128,7 @@ class SignatoryForm(LdapplyForm):
         "Functie", validators=[DataRequired("Geef de functie, bijvoorbeeld Afdelingshoofd."), Length(max=200)]
     )
     delegation = TextAreaField(
-        "Delegatie waaronder de beslisser tekent",
+        "Delegatie waaronder de beslisser tekent (komt in elke brief die de beslisser ondertekent)",
         validators=[DataRequired("Geef het delegatiebesluit, met datum."), Length(max=2000)],
     )
     provenance = SelectField("Herkomst van de delegatie", validators=[DataRequired("Kies de herkomst.")])

@@ -43,16 +43,15 @@ def _states_where(parties: frozenset[Party]) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
-def _not_drafts() -> ColumnElement[bool]:
-    return or_(
-        *[and_(Application.regime_code == r.code, Application.state != r.initial_state) for r in REGIMES.values()]
-    )
+def _submitted() -> ColumnElement[bool]:
+    """Only what was handed in reaches the back office: a draft, withdrawn or not, is the applicant's own."""
+    return Application.submitted_at.is_not(None)
 
 
 def queue(user: User, *, only_my_move: bool) -> list[Application]:
     """Submitted applications, oldest first; with `only_my_move`, those waiting on this user's role."""
     require_staff(user)
-    condition = _states_where(parties_for(user)) if only_my_move else _not_drafts()
+    condition = and_(_submitted(), _states_where(parties_for(user))) if only_my_move else _submitted()
     return list(
         db.session.scalars(
             select(Application).where(condition).order_by(Application.submitted_at, Application.id).limit(QUEUE_LIMIT)

@@ -39,6 +39,7 @@ class EventRecord:
     at: datetime
     comment: str | None
     files: tuple[str, ...] = ()
+    event_id: Any = None
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def days_text(case: CaseRecord, regime: Regime, name: str, after: str) -> dict[s
         return None
     text = f"binnen {days} dagen na {after}"
     if not parameter.is_law:
-        text += f" ({own_rule_phrase(parameter)})"
+        text += f" (een termijn die de administratie zelf hanteert; {parameter.provenance.label.nl})"
     return {"days": days, "text": text}
 
 
@@ -321,13 +322,15 @@ def remedies_context(case: CaseRecord, regime: Regime) -> dict[str, Any]:
         body = pinned(case, regime, "objection_body") or "de administratie die deze beslissing nam"
         address = pinned(case, regime, "objection_address") or ", ".join(SENDER_FALLBACK_ADDRESS)
         form = pinned(case, regime, "objection_form") or "een gemotiveerd en ondertekend bezwaarschrift"
+        rule = parameter_of(regime, "objection_days")
+        own = f" Die termijn is {own_rule_phrase(rule)}." if rule is not None and not rule.is_law else ""
         objection = {
             "days": days,
             "body": body,
             "form": form,
             "address": address,
             "text": f"U kunt bezwaar indienen bij {body}, binnen {days} dagen na de kennisgeving van deze "
-            f"beslissing, met {form}, gericht aan {address}. U kunt dat ook in ldapply doen.",
+            f"beslissing, met {form}, gericht aan {address}. U kunt dat ook in ldapply doen.{own}",
         }
     council = (
         "U kunt tegen deze beslissing een beroep tot nietigverklaring instellen bij de Raad van State, binnen "
@@ -398,7 +401,7 @@ def build_context(case: CaseRecord, regime: Regime, kind: str, sender: Sender) -
         "advice": advice_context(case, regime),
         "message": case.message,
         "motivation": case.proposal.motivation if decision and case.proposal else "",
-        "conditions": conditions_context(case, regime),
+        "conditions": conditions_context(case, regime) if rests_on_conditions(regime, kind) else [],
         "decision": decision_context(case, regime) if decision else None,
         "deadlines": deadlines_context(case, regime),
         "remedies": remedies_context(case, regime),
@@ -415,6 +418,20 @@ def build_context(case: CaseRecord, regime: Regime, kind: str, sender: Sender) -
             for p in regime.parameters
         },
     }
+
+
+def rests_on_conditions(regime: Regime, kind: str) -> bool:
+    """A letter lists the legal conditions when it comes out of their assessment: issued, or its decision
+    proposed, where reviewers judge the conditions (a grant or refusal, an intended refusal); a
+    suspension or a receipt does not."""
+    return any(prepared_in_assessment(regime, t) for t in regime.transitions if t.letter == kind)
+
+
+def prepared_in_assessment(regime: Regime, transition: Transition) -> bool:
+    """Whether the move (or the proposal it decides on) is made where reviewers judge the conditions."""
+    outcome = transition.confirms if transition.decides else None
+    prepared = [t for t in regime.transitions if outcome is not None and t.proposes == outcome]
+    return any(regime.state(source).assessable for move in prepared or [transition] for source in move.sources)
 
 
 def _plain(value: Any) -> Any:

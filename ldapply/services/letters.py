@@ -110,6 +110,7 @@ def issue_letter(
         actor=actor,
         decides=decides,
         code=code,
+        issuing_event_id=event.id,
     )
     letter = Letter(
         id=uuid.uuid4(),
@@ -159,9 +160,11 @@ def case_record(
     actor: User | None,
     decides: bool,
     code: str,
+    issuing_event_id: uuid.UUID | None = None,
 ) -> CaseRecord:
     """Everything a letter issued now may say, read from the database; `message` is what the move
-    that issues it says to the applicant (a decision's own text is the proposal's motivation)."""
+    that issues it says to the applicant (a decision's own text is the proposal's motivation). The
+    history is what came before the issuing move, so a preview and the letter issued say the same."""
     regime = regime_of(application)
     return CaseRecord(
         reference=application.reference,
@@ -170,7 +173,7 @@ def case_record(
         answers=dict(application.answers),
         parameters=parameters_of(application),
         started_on=local_date(application.created_at),
-        events=event_records(application.id),
+        events=tuple(e for e in event_records(application.id) if e.event_id != issuing_event_id),
         verdicts={code_: VerdictRecord(v.met, v.reason) for code_, v in verdicts_of(application.id).items()},
         proposal=proposal,
         signatory=letter_signatory(actor, regime.code, decides=decides, team=sender().unit),
@@ -213,7 +216,7 @@ def event_records(application_id: uuid.UUID) -> tuple[EventRecord, ...]:
         .order_by(ApplicationEvent.created_at, ApplicationEvent.id)
     )
     return tuple(
-        EventRecord(e.action, e.from_state, e.to_state, e.created_at, e.comment, tuple(files.get(e.id, ())))
+        EventRecord(e.action, e.from_state, e.to_state, e.created_at, e.comment, tuple(files.get(e.id, ())), e.id)
         for e in events
     )
 

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import or_, select
 
 from ..extensions import db
-from ..models import Application, ApplicationEvent, Signatory, User
+from ..models import Application, ApplicationEvent, RoleGrant, Signatory, User
 from ..workflows._spec import Provenance, Role
 from .errors import Forbidden, TransitionNotAllowed
 from .letter_context import Person
@@ -63,11 +63,11 @@ def letter_signatory(actor: User | None, regime_code: str, *, decides: bool, tea
 
 
 def contact_for(application: Application) -> Person | None:
-    """The staff member who last acted on the case: the person the applicant can contact."""
+    """The reviewer who last acted on the case, who handles it: the person the applicant can contact."""
     actor = db.session.scalar(
         select(User)
         .join(ApplicationEvent, ApplicationEvent.actor_id == User.id)
-        .where(ApplicationEvent.application_id == application.id, User.role_grants.any())
+        .where(ApplicationEvent.application_id == application.id, User.role_grants.any(RoleGrant.role == Role.REVIEWER))
         .order_by(ApplicationEvent.created_at.desc(), ApplicationEvent.id.desc())
         .limit(1)
     )
@@ -121,8 +121,6 @@ def set_active(*, actor: User, signatory_id: uuid.UUID, active: bool) -> None:
 
 
 def decision_makers() -> list[User]:
-    from ..models import RoleGrant
-
     return list(
         db.session.scalars(
             select(User).join(RoleGrant).where(RoleGrant.role == Role.DECISION_MAKER).order_by(User.name, User.id)

@@ -24,7 +24,7 @@ from ..workflows._spec import Facts, Need, Regime, Role, Transition
 from .assessment import facts_for
 from .calls import cap_refusal, type_refusal, window_refusal
 from .errors import ChangedMeanwhile, InvalidUpload, TransitionNotAllowed
-from .letter_context import CaseRecord, ProposalRecord, build_context, reliances
+from .letter_context import CaseRecord, ProposalRecord, build_context, prepared_in_assessment, reliances
 from .letters import case_record, issue_letter, proposal_record, sender
 from .motivation import motivation_problems
 from .regimes import missing_steps, missing_steps_message, regime_of
@@ -366,16 +366,9 @@ def _attach_files(
 
 def _check_motivation(case: CaseRecord, regime: Regime, transition: Transition) -> None:
     """Refuse the proposal or decision, with every reason, when its motivation would not hold."""
-    problems = motivation_problems(case, regime, assessed=rests_on_conditions(regime, transition))
+    problems = motivation_problems(case, regime, assessed=prepared_in_assessment(regime, transition))
     if problems:
         raise TransitionNotAllowed(" ".join(problems))
-
-
-def rests_on_conditions(regime: Regime, transition: Transition) -> bool:
-    """Whether the decision concerned was prepared where reviewers judge the legal conditions."""
-    outcome = transition.proposes or transition.confirms
-    proposing = next(t for t in regime.transitions if t.proposes == outcome)
-    return any(regime.state(source).assessable for source in proposing.sources)
 
 
 def _record_reliances(
@@ -447,7 +440,7 @@ def preview(
         code=PREVIEW_CODE,
     )
     if transition.decides or transition.proposes:
-        problems += motivation_problems(case, regime, assessed=rests_on_conditions(regime, transition))
+        problems += motivation_problems(case, regime, assessed=prepared_in_assessment(regime, transition))
     context = build_context(case, regime, transition.letter, sender()) if transition.letter else None
     return Preview(transition, context, problems, proposal)
 

@@ -81,9 +81,12 @@ def overview(application_id: uuid.UUID, form: ActionForm | None = None, failed: 
         letters=letters.letters_for(application.id),
         history=transitions.history(application.id),
         deadline=backoffice.deadline_of(application),
-        actions=[
-            t for t in transitions.available_transitions(application, me(), None) if t.action != regime.submit_action
-        ],
+        # A response in a hearing comes first; giving up comes last.
+        actions=sorted(
+            (t for t in transitions.available_transitions(application, me(), None) if t.action != regime.submit_action),
+            key=lambda t: (not t.responds, regime.state(t.target).terminal),
+        ),
+        responses=uploads.event_uploads(application),
         form=form or ActionForm(),
         failed=failed,
     )

@@ -275,12 +275,16 @@ def assess_every_condition_as_met(page: Page) -> None:
     section = page.get_by_role("region", name="Beoordeling van de voorwaarden")
     expect(section.get_by_role("radio", name=CONDITION_MET, exact=True)).to_have_count(len(REGIME.conditions))
     for condition in REGIME.conditions:
-        row = section.get_by_role("row").filter(has=page.get_by_text(condition.title.nl, exact=True))
+        row = section.locator("div.condition").filter(
+            has=page.get_by_role("heading", name=condition.title.nl, exact=True)
+        )
         row.get_by_role("radio", name=CONDITION_MET, exact=True).check()
     section.get_by_role("button", name="Beoordeling bewaren").click()
     expect(flash(page)).to_have_text(f"Beoordeling bewaard ({len(REGIME.conditions)} voorwaarde(n) gewijzigd).")
     for condition in REGIME.conditions:
-        row = section.get_by_role("row").filter(has=page.get_by_text(condition.title.nl, exact=True))
+        row = section.locator("div.condition").filter(
+            has=page.get_by_role("heading", name=condition.title.nl, exact=True)
+        )
         expect(row.get_by_role("radio", name=CONDITION_MET, exact=True)).to_be_checked()
 
 
