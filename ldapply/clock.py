@@ -46,3 +46,11 @@ def format_local(moment: datetime | None, with_time: bool = True) -> str:
     if moment is None:
         return "—"
     return local(moment).strftime("%d-%m-%Y om %H:%M" if with_time else "%d-%m-%Y")
+
+
+def add_years(day: date, years: int) -> date:
+    """The same day `years` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

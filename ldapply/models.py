@@ -192,6 +192,8 @@ class ApplicationEvent(TimestampMixin, db.Model):  # type: ignore[name-defined,m
     to_state: Mapped[str] = mapped_column(String(64))
     comment: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+    # The conditions an intended adverse decision rests on: the applicant is heard on these, and only these.
+    grounds: Mapped[list[str] | None] = mapped_column(JSONType)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
 
@@ -204,6 +206,7 @@ class ProposalStatus(StrEnum):
     PENDING = "pending"
     CONFIRMED = "confirmed"
     RETURNED = "returned"
+    WITHDRAWN = "withdrawn"  # the case ended (the applicant withdrew) before the proposal was settled
 
 
 class DecisionProposal(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]

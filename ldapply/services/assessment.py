@@ -6,13 +6,15 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
+from ..clock import add_years, local_date
 from ..extensions import db
-from ..models import Application, ConditionVerdict, User, utcnow
-from ..workflows._spec import Condition, Facts, Finding, Role
+from ..models import Application, ConditionVerdict, DecisionProposal, ProposalStatus, User, utcnow
+from ..workflows._spec import Condition, Facts, Finding, Regime, Role
 from .errors import TransitionNotAllowed
 from .motivation import MIN_REASON_WORDS, substantive
 from .regimes import regime_of
@@ -59,7 +61,28 @@ def facts_for(application: Application) -> Facts:
         verdicts={code: v.met for code, v in verdicts_of(application.id).items()},
         conditions=tuple(c.code for c in regime.conditions),
         blocking=tuple(c.code for c in regime.conditions if _blocks(c, application.answers, params)),
+        recognised_until=recognised_until(application, regime, params),
+        today=local_date(utcnow()),
     )
+
+
+def recognised_until(application: Application, regime: Regime, params: Mapping[str, Any]) -> date | None:
+    """The last day of the recognition last granted: its decision date plus the regime's duration."""
+    years = params.get(regime.duration) if regime.duration else None
+    granting = [o.code for o in regime.outcomes if o.grants]
+    decided = db.session.scalar(
+        select(DecisionProposal.settled_at)
+        .where(
+            DecisionProposal.application_id == application.id,
+            DecisionProposal.status == ProposalStatus.CONFIRMED,
+            DecisionProposal.outcome.in_(granting),
+        )
+        .order_by(DecisionProposal.settled_at.desc())
+        .limit(1)
+    )
+    if decided is None or years is None:
+        return None
+    return add_years(local_date(decided), int(years)) - timedelta(days=1)
 
 
 def _blocks(condition: Condition, answers: Any, params: Any) -> bool:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..clock import LOCAL_ZONE, local_date
 from ..extensions import db
 from ..models import Application, ApplicationEvent, User
 from ..workflows import REGIMES
@@ -94,5 +95,11 @@ def deadline_of(application: Application) -> Deadline | None:
         .order_by(ApplicationEvent.created_at.desc())
         .limit(1)
     )
-    due = entered + timedelta(days=int(days)) if days is not None and entered is not None else None
+    due = end_of_day_after(entered, int(days)) if days is not None and entered is not None else None
     return Deadline(parameter=parameter, due=due, suspended=state.clock_suspended)
+
+
+def end_of_day_after(moment: datetime, days: int) -> datetime:
+    """ "Within N days of this letter" ends at midnight, Brussels time, at the end of day N."""
+    last_day = local_date(moment) + timedelta(days=days)
+    return datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=LOCAL_ZONE)

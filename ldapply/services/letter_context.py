@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ..clock import LOCAL_ZONE, letter_date, local_date
+from ..clock import LOCAL_ZONE, add_years, letter_date, local_date
 from ..workflows._spec import Answers, Citation, Condition, Parameter, Provenance, Regime, Transition
 from .answers import step_rows
 
@@ -108,8 +108,9 @@ def period_context(regime: Regime, started_on: date) -> dict[str, Any]:
     outside = not period.covers(started_on)
     note = (
         f"Deze aanvraag werd gestart op {letter_date_of(started_on)}, buiten de periode waarin deze regeling "
-        f"gold ({in_force}). De administratie behandelt ze volgens deze regeling; of die op de aanvraag van "
-        "toepassing is, is niet nagegaan."
+        f"volgens de administratie gold ({in_force}; het begin van die periode is een aanname). De administratie "
+        "behandelt de aanvraag volgens deze regeling; een overgangsregel die dat toelaat, is in ldapply niet "
+        "vastgelegd."
         if outside
         else ""
     )
@@ -138,7 +139,7 @@ def pinned(case: CaseRecord, regime: Regime, name: str) -> Any:
 
 def own_rule_phrase(parameter: Parameter) -> str:
     """How a value that is not law is stated: as the administration's own rule, with where it comes from."""
-    return f"een regel die de administratie zelf hanteert ({parameter.provenance.label.nl})"
+    return f"een regel die de administratie zelf hanteert, {parameter.provenance.label.nl}"
 
 
 def days_text(case: CaseRecord, regime: Regime, name: str, after: str) -> dict[str, Any] | None:
@@ -154,8 +155,8 @@ def days_text(case: CaseRecord, regime: Regime, name: str, after: str) -> dict[s
 
 def deadlines_context(case: CaseRecord, regime: Regime) -> dict[str, Any]:
     return {
-        "additions": days_text(case, regime, "additions_days", "de datum van deze brief"),
-        "hearing": days_text(case, regime, "hearing_days", "de datum van deze brief"),
+        "additions": days_text(case, regime, "additions_days", "de kennisgeving van deze brief"),
+        "hearing": days_text(case, regime, "hearing_days", "de kennisgeving van deze brief"),
     }
 
 
@@ -174,7 +175,7 @@ def norm_text(condition: Condition, case: CaseRecord, regime: Regime) -> str:
             continue
         shown = "nog niet vastgelegd" if value is None else f"{nl_number(Decimal(str(value)))} {parameter.unit}"
         law = "gevonden in de regelgeving" if parameter.is_law else own_rule_phrase(parameter)
-        parts.append(f"{shown} ({law})")
+        parts.append(f"{shown}: {law}")
     return "; ".join(parts)
 
 
@@ -201,28 +202,33 @@ def conditions_context(case: CaseRecord, regime: Regime) -> list[dict[str, Any]]
 
 def own_rules_context(case: CaseRecord, regime: Regime, kind: str) -> list[dict[str, str]]:
     """The administration's own rules this letter applies, each with where it comes from."""
-    names = ["recognition_years"] if kind in ("decision_granted", "decision_partly_granted") else []
-    names += [n for c in regime.conditions for n in c.norm]
     rules = []
-    for name in dict.fromkeys(names):
-        parameter = parameter_of(regime, name)
-        if parameter is not None and not parameter.is_law and pinned(case, regime, name) is not None:
-            value = pinned(case, regime, name)
+    for subject, name in rule_parameters(regime, kind):
+        parameter, value = parameter_of(regime, name), pinned(case, regime, name)
+        if parameter is not None and not parameter.is_law and value is not None:
             rules.append(
                 {
-                    "text": f"{RULE_LABELS.get(name, name)}: {nl_number(Decimal(str(value)))} {parameter.unit}",
+                    "text": f"{subject}: {nl_number(Decimal(str(value)))} {parameter.unit}",
                     "provenance_label": parameter.provenance.label.nl,
                 }
             )
     return rules
 
 
-RULE_LABELS = {
-    "recognition_years": "Duur van een erkenning",
-    "min_target_group_fte": "Minimumaantal doelgroepwerknemers",
-    "units_per_caretaker_fte": "Huurwoningen per voltijdse huisbewaarder",
-    "min_pathways": "Minimumaantal inschakelingstrajecten",
-}
+def rule_parameters(regime: Regime, kind: str) -> list[tuple[str, str]]:
+    """(what it rules, parameter name) for the norms and the duration this letter applies."""
+    rules = []
+    if regime.duration and grants(regime, kind):
+        rules.append(("Duur van een erkenning", regime.duration))
+    if rests_on_conditions(regime, kind):
+        rules += [(c.title.nl, name) for c in regime.conditions for name in c.norm]
+    return rules
+
+
+def grants(regime: Regime, kind: str) -> bool:
+    """Whether the letter issues a decision whose outcome grants a recognition."""
+    outcomes = {t.confirms for t in regime.transitions if t.letter == kind and t.confirms}
+    return any(o.grants for o in regime.outcomes if o.code in outcomes)
 
 
 # -- the procedure ---------------------------------------------------------------------------------
@@ -246,7 +252,7 @@ def hearing_context(case: CaseRecord, regime: Regime) -> dict[str, Any] | None:
         return None
     after = case.events[case.events.index(notified) + 1 :]
     response = next((e for e in after if _transition_flag(regime, e.action, "responds")), None)
-    period = days_text(case, regime, "hearing_days", "de kennisgeving")
+    period = days_text(case, regime, "hearing_days", "de kennisgeving van die brief")
     return {
         "notified_on": letter_date(notified.at),
         "period_text": period["text"] if period else "",
@@ -255,6 +261,14 @@ def hearing_context(case: CaseRecord, regime: Regime) -> dict[str, Any] | None:
         "attachments": list(response.files) if response else [],
         "answer": (case.proposal.considerations.get("hearing") if case.proposal else None) or None,
     }
+
+
+def objection_context(case: CaseRecord, regime: Regime) -> dict[str, Any] | None:
+    """The latest objection of the case: when it was lodged and what it argues."""
+    lodged = next((e for e in reversed(case.events) if _transition_flag(regime, e.action, "objects")), None)
+    if lodged is None:
+        return None
+    return {"lodged_on": letter_date(lodged.at), "text": lodged.comment or ""}
 
 
 def advice_context(case: CaseRecord, regime: Regime) -> list[dict[str, Any]]:
@@ -296,22 +310,15 @@ def decision_context(case: CaseRecord, regime: Regime) -> dict[str, Any] | None:
 
 
 def _duration(case: CaseRecord, regime: Regime, start: date) -> tuple[date | None, str, bool]:
-    parameter = parameter_of(regime, "recognition_years")
-    years = pinned(case, regime, "recognition_years")
+    parameter = parameter_of(regime, regime.duration) if regime.duration else None
+    years = pinned(case, regime, regime.duration) if regime.duration else None
     if parameter is None or years is None:
         return None, "De erkenning geldt voor onbepaalde duur.", True
-    end = _add_years(start, int(years)) - timedelta(days=1)
+    end = add_years(start, int(years)) - timedelta(days=1)
     text = f"De erkenning geldt voor {years} jaar, tot en met {letter_date_of(end)}"
     if parameter.is_law:
         return end, text + ".", True
     return end, text + f". Die duur is {own_rule_phrase(parameter)}; ze steunt niet op een gekend artikel.", False
-
-
-def _add_years(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
 
 
 def remedies_context(case: CaseRecord, regime: Regime) -> dict[str, Any]:
@@ -398,6 +405,7 @@ def build_context(case: CaseRecord, regime: Regime, kind: str, sender: Sender) -
         "own_rules": own_rules_context(case, regime, kind),
         "procedure": procedure_context(case, regime),
         "hearing": hearing_context(case, regime),
+        "objection": objection_context(case, regime),
         "advice": advice_context(case, regime),
         "message": case.message,
         "motivation": case.proposal.motivation if decision and case.proposal else "",
@@ -448,12 +456,12 @@ def _plain(value: Any) -> Any:
 def reliances(case: CaseRecord, regime: Regime, kind: str) -> list[tuple[str, str, str]]:
     """(kind, name, provenance) of every parameter and citation not found in the law that the letter
     relies on: the legal-uncertainty ledger's rows for this decision."""
-    names = {"recognition_years"} if kind in ("decision_granted", "decision_partly_granted") else set()
-    names |= {n for c in regime.conditions for n in c.norm}
+    names = {name for _subject, name in rule_parameters(regime, kind)}
     if hearing_context(case, regime) is not None:
         names.add("hearing_days")
     rows = [("parameter", p.name, str(p.provenance)) for p in regime.parameters if p.name in names and not p.is_law]
-    rows += [("citation", c.code, str(c.basis.provenance)) for c in regime.conditions if not c.basis.is_law]
+    if rests_on_conditions(regime, kind):
+        rows += [("citation", c.code, str(c.basis.provenance)) for c in regime.conditions if not c.basis.is_law]
     if regime.in_force.provenance is not Provenance.FOUND:
         rows.append(("citation", "in_force", str(regime.in_force.provenance)))
     return rows

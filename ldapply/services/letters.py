@@ -12,6 +12,7 @@ import re
 import secrets
 import unicodedata
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -98,20 +99,24 @@ def issue_letter(
     proposal: DecisionProposal | None,
     actor: User | None,
     decides: bool,
+    case: CaseRecord | None = None,
 ) -> Letter:
-    """Create the pending letter in the caller's transaction; it is dispatched after commit."""
+    """Create the pending letter in the caller's transaction; it is dispatched after commit. `case`
+    is the record the decision was checked on, when there is one: the letter says what was checked."""
     regime = regime_of(application)
     code = new_verification_code()
-    case = case_record(
-        application,
-        issued_at=event.created_at,
-        message=event.comment or "",
-        proposal=proposal_record(proposal),
-        actor=actor,
-        decides=decides,
-        code=code,
-        issuing_event_id=event.id,
-    )
+    if case is None:
+        case = case_record(
+            application,
+            issued_at=event.created_at,
+            message=event.comment or "",
+            proposal=proposal_record(proposal),
+            actor=actor,
+            decides=decides,
+            code=code,
+            issuing_event_id=event.id,
+        )
+    case = replace(case, verification_code=code)
     letter = Letter(
         id=uuid.uuid4(),
         application_id=application.id,

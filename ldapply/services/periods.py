@@ -36,6 +36,9 @@ def end_lapsed_periods(now: datetime) -> int:
         except (ChangedMeanwhile, TransitionNotAllowed) as exc:
             db.session.rollback()
             log.info("period of %s not ended: %s", application.reference, exc)
+        except Exception:  # one broken case must not stop the others; it is logged and tried next run
+            db.session.rollback()
+            log.exception("period of %s could not be ended", application.reference)
     return moved
 
 
@@ -47,4 +50,7 @@ def _waiting_on_a_deadline() -> list[Application]:
     ]
     if not clauses:
         return []
-    return list(db.session.scalars(select(Application).where(or_(*clauses)).order_by(Application.id).limit(1000)))
+    # Cases waiting longest first (their latest move is oldest), so no case waits behind others forever.
+    return list(
+        db.session.scalars(select(Application).where(or_(*clauses)).order_by(Application.updated_at, Application.id))
+    )

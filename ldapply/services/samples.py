@@ -11,7 +11,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -44,7 +44,7 @@ PATHS: dict[str, tuple[str, ...]] = {
     "decision_granted": (*_REVIEW, "propose_grant"),
     "decision_partly_granted": (*_REVIEW, "propose_partial_grant"),
     "decision_refused": _REFUSED,
-    "objection_decision": (*_REFUSED, "confirm_refusal", "lodge_objection", "propose_objection_decision"),
+    "objection_decision": (*_REFUSED, "confirm_refusal", "lodge_objection", "propose_reject_objection"),
     "intended_suspension": (*_ACTIVE, "announce_suspension"),
     "suspension": (*_ACTIVE, "announce_suspension", "respond_to_suspension_hearing", "propose_suspension"),
     "intended_revocation": (*_ACTIVE, "announce_revocation"),
@@ -56,15 +56,16 @@ TEXTS = {
     "aan uw organisatie wordt gegeven; de bijgevoegde nota is geen beslissing.",
     "record_advice": "Het Forum voor Lokaal Werkgelegenheidsbeleid adviseert gunstig: de dienst beantwoordt een "
     "lokale behoefte en vult het bestaande aanbod aan.",
-    "announce_refusal": "Uit de aanvraag blijkt niet dat de organisatie voldoende doelgroepwerknemers zal "
-    "tewerkstellen.",
-    "respond_to_hearing": "Wij werven in het voorjaar twee bijkomende doelgroepwerknemers aan; de vacatures staan "
-    "bij de VDAB. Wij voegen het aanwervingsplan bij.",
-    "lodge_objection": "Wij betwisten de beoordeling van de tewerkstelling: de aanwervingen zijn intussen gebeurd.",
+    "announce_refusal": "Uit de aanvraag blijkt niet dat de dienst een lokale behoefte beantwoordt die het "
+    "bestaande aanbod in de wijk niet dekt: de aanvraag noemt geen cijfers en geen vragen van bewoners.",
+    "respond_to_hearing": "Wij voegen de bevraging bij die het buurtcentrum in januari hield: 140 bewoners vragen "
+    "naar deze dienst, en de twee bestaande aanbieders hebben een wachtlijst.",
+    "lodge_objection": "Wij betwisten de beoordeling van de lokale behoefte: de bevraging toont die behoefte aan.",
     "announce_suspension": "Uit het jaarverslag blijkt dat de activiteiten in de lokale diensteneconomie niet "
     "afzonderlijk worden geregistreerd.",
     "respond_to_suspension_hearing": "De afzonderlijke boekhouding is sinds 1 oktober ingericht; wij voegen het "
     "verslag van de boekhouder bij.",
+    "propose_reject_objection": "",
     "announce_revocation": "De dienst wordt sinds zes maanden niet meer verleend en de doelgroepwerknemers zijn "
     "ontslagen.",
 }
@@ -73,22 +74,28 @@ MOTIVATIONS = {
     "in de buurt aan.",
     "partial_grant": "De aanvraag voldoet aan de voorwaarden, maar het gevraagde volume overschrijdt wat de "
     "dienst volgens het ondernemingsplan in het eerste jaar kan inzetten.",
-    "refuse": "De organisatie toont niet aan dat zij voldoende doelgroepwerknemers tewerkstelt; de aangekondigde "
-    "aanwervingen zijn nog niet gebeurd en niet verzekerd.",
+    "refuse": "De organisatie toont niet aan dat de dienst een lokale behoefte beantwoordt die het bestaande aanbod "
+    "niet dekt.",
     "inadmissible": "De aanvraag is ook na de gevraagde aanvulling onvolledig: de beslissing van de opdrachtgevende "
     "overheid ontbreekt nog altijd.",
-    "objection_decision": "Het bezwaar is ongegrond. De aanwervingen waarop het bezwaar steunt, gebeurden na de "
-    "beslissing en veranderen de toestand op het ogenblik van de beslissing niet.",
+    "objection_rejected": "Het bezwaar is ongegrond. De bevraging waarop het bezwaar steunt, werd al bij de "
+    "beslissing beoordeeld; het bezwaar brengt geen nieuwe feiten aan.",
     "suspend": "De activiteiten worden niet afzonderlijk geregistreerd, wat een voorwaarde van de erkenning is. "
     "De schorsing loopt tot de afzonderlijke registratie is aangetoond.",
     "revoke": "De dienst wordt niet meer verleend; de erkenning heeft geen voorwerp meer.",
 }
-CONSIDERATIONS = {
-    "hearing": "Aanwervingen die nog moeten gebeuren, tonen niet aan dat de organisatie nu voldoende "
-    "doelgroepwerknemers tewerkstelt; het aanwervingsplan geeft geen datum of financiering.",
-    "advice": "De administratie volgt het advies van het Forum wat de lokale behoefte en het aanvullend karakter "
-    "betreft.",
+HEARING_ANSWERS = {
+    "refuse": "De bevraging telt de vragen naar elke vorm van hulp in de buurt, niet naar deze dienst; de "
+    "wachtlijsten van de bestaande aanbieders zijn niet gestaafd.",
+    "suspend": "Het verslag van de boekhouder toont een afzonderlijke registratie vanaf 1 oktober; voor de periode "
+    "daarvoor ontbreekt ze nog, en die periode is het voorwerp van de schorsing.",
 }
+ADVICE_ANSWER = (
+    "De administratie volgt het advies van het Forum over het aanvullend karakter; over de lokale behoefte "
+    "oordeelt zij zelf op grond van de stukken."
+)
+# A sample case falls inside the period of the 2006-2008 regimes, after the call of December 2008.
+SAMPLE_NOW = datetime(2009, 3, 16, 10, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -100,14 +107,16 @@ class Sample:
 
 def sample_case(regime: Regime, kind: str, *, code: str, now: datetime | None = None) -> CaseRecord:
     """A realistic case that reaches `kind`: the regime's example answers and the moves that lead there."""
-    now = now or utcnow()
+    now = now or SAMPLE_NOW
     path = ("submit", *PATHS[kind])
-    start = now - timedelta(days=3 * len(path) + 10)
-    events = tuple(_event(regime, action, start + timedelta(days=3 * (i + 1))) for i, action in enumerate(path))
+    # Three days between moves; a hearing period that ends runs its full length first.
+    gaps = [16 if (t := regime.transition(a)) is not None and t.automatic else 3 for a in path]
+    start = now - timedelta(days=sum(gaps) + 3)
+    events = tuple(_event(regime, action, start + timedelta(days=sum(gaps[: i + 1]))) for i, action in enumerate(path))
     refused = any((t := regime.transition(a)) is not None and t.proposes == "refuse" for a in path)
     proposal = _proposal(regime, path)
     return CaseRecord(
-        reference=f"LDE-2026-{regime.code.upper()[:4]}01",
+        reference=f"LDE-2009-{regime.code.upper()[:4]}01",
         organisation_name=str(regime.example_answers.get("organisation_name", "Voorbeeld vzw")),
         enterprise_number=str(regime.example_answers.get("enterprise_number", "0403170701")),
         answers=dict(regime.example_answers),
@@ -128,7 +137,7 @@ def sample_case(regime: Regime, kind: str, *, code: str, now: datetime | None = 
         verification_code=code,
         message=TEXTS.get(path[-1], "") if not regime.letter(kind).is_decision else "",
         submitted_on=local_date(events[0].at),
-        call={"title": "Oproep lokale diensteneconomie 2026", "closes_on": "31 maart 2027"}
+        call={"title": "Oproep lokale diensteneconomie 2008-2009", "closes_on": "2 februari 2009"}
         if regime.uses_calls
         else None,
     )
@@ -136,7 +145,7 @@ def sample_case(regime: Regime, kind: str, *, code: str, now: datetime | None = 
 
 def _event(regime: Regime, action: str, at: datetime) -> EventRecord:
     transition = regime.transition(action)
-    files = ("aanwervingsplan.pdf",) if transition is not None and transition.responds else ()
+    files = ("bijlage-bij-de-reactie.pdf",) if transition is not None and transition.responds else ()
     target = transition.target if transition else ""
     source = sorted(transition.sources)[0] if transition else ""
     return EventRecord(action, source, target, at, TEXTS.get(action), files)
@@ -149,20 +158,21 @@ def _proposal(regime: Regime, path: tuple[str, ...]) -> ProposalRecord | None:
     outcome = proposing[-1].proposes or ""
     requested = regime.volume(regime.example_answers) if regime.volume else Decimal(0)
     volume = (requested / 2).to_integral_value() if proposing[-1].asks_volume else None
-    considerations = {"advice": CONSIDERATIONS["advice"]}
-    if any((t := regime.transition(a)) is not None and t.responds for a in path):
-        considerations["hearing"] = CONSIDERATIONS["hearing"]
+    considerations = {"advice": ADVICE_ANSWER}
+    if any((t := regime.transition(a)) is not None and t.responds for a in path) and outcome in HEARING_ANSWERS:
+        considerations["hearing"] = HEARING_ANSWERS[outcome]
     return ProposalRecord(outcome, MOTIVATIONS.get(outcome, ""), volume, considerations)
 
 
 def _verdicts(regime: Regime, refused: bool) -> dict[str, VerdictRecord]:
     verdicts = {c.code: VerdictRecord(True, None) for c in regime.conditions}
     if refused and regime.conditions:
-        code = next((c.code for c in regime.conditions if c.norm), regime.conditions[0].code)
+        # A condition without an automatic finding: the reviewer's judgement, not a contradiction of one.
+        code = next((c.code for c in regime.conditions if c.check is None), regime.conditions[0].code)
         verdicts[code] = VerdictRecord(
             False,
-            "De aanvraag vermeldt minder doelgroepwerknemers dan nodig, en de aangekondigde aanwervingen zijn niet "
-            "verzekerd.",
+            "De aanvraag noemt geen cijfers en geen vragen van bewoners; dat het bestaande aanbod de behoefte niet "
+            "dekt, blijkt nergens uit.",
         )
     return verdicts
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from typing import IO, Any
 
@@ -18,10 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..clock import format_local
 from ..extensions import db
 from ..models import Application, ApplicationEvent, DecisionProposal, LegalReliance, ProposalStatus, User, utcnow
 from ..workflows._spec import Facts, Need, Regime, Role, Transition
 from .assessment import facts_for
+from .backoffice import deadline_of
 from .calls import cap_refusal, type_refusal, window_refusal
 from .errors import ChangedMeanwhile, InvalidUpload, TransitionNotAllowed
 from .letter_context import CaseRecord, ProposalRecord, build_context, prepared_in_assessment, reliances
@@ -122,21 +125,16 @@ def apply_transition(
     _check_volume(regime, transition, application, volume)
     _check_signatory(regime, transition, actor)
     _check_cap(regime, transition, application, proposal, volume)
+    written: list[str] = []
     try:
         event = _move(application, transition, actor, motivation, note)
         proposal = _record_proposal(application, transition, actor, motivation, proposal, volume, considerations)
-        _attach_files(application, transition, event, actor, files)
+        written = _attach_files(application, transition, event, actor, files)
+        case = None
         if transition.decides or transition.proposes:
-            case = case_record(
-                application,
-                issued_at=event.created_at,
-                message=event.comment or "",
-                proposal=proposal_record(proposal),
-                actor=actor,
-                decides=transition.decides,
-                code="-",
-            )
+            case = _decision_case(application, event, proposal, actor, transition)
             _check_motivation(case, regime, transition)
+            _check_heard_on(application, regime, transition)
             if transition.decides:
                 _record_reliances(case, application, regime, transition, event)
         if transition.letter:
@@ -147,15 +145,67 @@ def apply_transition(
                 proposal=proposal,
                 actor=actor,
                 decides=transition.decides,
+                case=case if transition.decides else None,
             )
         db.session.commit()
     except StaleDataError:
-        db.session.rollback()
+        _undo(written)
         raise ChangedMeanwhile() from None
     except (TransitionNotAllowed, InvalidUpload):
-        db.session.rollback()
+        _undo(written)
         raise
     return event
+
+
+def _undo(written: list[str]) -> None:
+    """Nothing half-saved: the transaction goes, and so do the files written for it."""
+    db.session.rollback()
+    for key in written:
+        get_storage().delete(key)
+
+
+def _decision_case(
+    application: Application,
+    event: ApplicationEvent,
+    proposal: DecisionProposal | None,
+    actor: User | None,
+    transition: Transition,
+) -> CaseRecord:
+    """What the decision's letter will say, read once: the check and the letter use the same record."""
+    return case_record(
+        application,
+        issued_at=event.created_at,
+        message=event.comment or "",
+        proposal=proposal_record(proposal),
+        actor=actor,
+        decides=transition.decides,
+        code="",
+        issuing_event_id=event.id,
+    )
+
+
+def _check_heard_on(application: Application, regime: Regime, transition: Transition) -> None:
+    """An adverse proposal rests only on the conditions the applicant was heard on; new grounds need a
+    new hearing."""
+    outcome = regime.outcome(transition.proposes) if transition.proposes else None
+    if outcome is None or not outcome.needs_hearing:
+        return
+    hearing_states = {s.code for s in regime.states if s.hearing}
+    announced = db.session.scalar(
+        select(ApplicationEvent.grounds)
+        .where(ApplicationEvent.application_id == application.id, ApplicationEvent.to_state.in_(hearing_states))
+        .order_by(ApplicationEvent.created_at.desc())
+        .limit(1)
+    )
+    if not announced:
+        return  # the hearing was on grounds other than the conditions (a suspension, a revocation)
+    new = sorted(code for code, met in facts_for(application).verdicts.items() if not met and code not in announced)
+    if new:
+        titles = ", ".join(f"„{regime.condition(code).title.nl}”" for code in new)
+        raise TransitionNotAllowed(
+            f"De aanvrager werd niet gehoord over {titles}. Kondig een nieuwe voorgenomen weigering aan, of "
+            "beoordeel die voorwaarde zoals bij de aankondiging."
+        )
 
 
 def _refusal(
@@ -175,9 +225,19 @@ def _refusal(
         return message.nl
     if (refusal := _handing_in_refusal(transition, application)) is not None:
         return refusal
+    if transition.responds and (refusal := _period_over(application)) is not None:
+        return refusal
     if transition.decides:
         return _four_eyes_refusal(transition, actor, proposal, advisors)
     return None
+
+
+def _period_over(application: Application) -> str | None:
+    """A response counts only within the hearing period; after it, the file is decided as it stands."""
+    deadline = deadline_of(application)
+    if deadline is None or deadline.due is None or utcnow() < deadline.due:
+        return None
+    return f"De termijn om te reageren liep af op {format_local(deadline.due - timedelta(seconds=1), False)}."
 
 
 def _four_eyes_refusal(
@@ -214,6 +274,8 @@ def _move(
         note=note,
         created_at=now,
     )
+    if regime_of(application).state(transition.target).hearing:
+        event.grounds = sorted(code for code, met in facts_for(application).verdicts.items() if not met)
     if transition.submits:
         application.submitted_at = now
         application.parameters = regime_of(application).parameter_values_json()  # pinned for the application's life
@@ -327,7 +389,13 @@ def _record_proposal(
         pending.settled_by_id = actor.id if actor else None
         pending.settled_at = utcnow()
         db.session.flush()
+    if pending is not None and pending.status == ProposalStatus.PENDING and _ends(application, transition):
+        pending.status, pending.settled_by_id, pending.settled_at = ProposalStatus.WITHDRAWN, None, utcnow()
     return pending if transition.decides else None
+
+
+def _ends(application: Application, transition: Transition) -> bool:
+    return regime_of(application).state(transition.target).terminal
 
 
 def _attach_files(
@@ -336,10 +404,11 @@ def _attach_files(
     event: ApplicationEvent,
     actor: User | None,
     files: Sequence[tuple[IO[bytes], str]],
-) -> None:
-    """A hearing response may come with attachments; they belong to the move that brought them."""
+) -> list[str]:
+    """A hearing response may come with attachments; they belong to the move that brought them.
+    Returns the storage keys written, for the caller to remove if the move is refused after all."""
     if not files:
-        return
+        return []
     if not transition.responds or actor is None:
         raise TransitionNotAllowed("Bij deze actie kunt u geen bijlagen voegen.")
     if len(files) > MAX_RESPONSE_FILES:
@@ -359,9 +428,9 @@ def _attach_files(
             upload.event_id = event.id
         db.session.flush()
     except InvalidUpload:
-        for key in written:  # nothing half-saved: the files written so far go with the refused move
-            get_storage().delete(key)
+        _undo(written)  # nothing half-saved: the files written so far go with the refused move
         raise
+    return written
 
 
 def _check_motivation(case: CaseRecord, regime: Regime, transition: Transition) -> None:

@@ -18,6 +18,7 @@ class Verified:
     date: str
     sha256: str
     replaced: bool
+    sample: bool  # a sample letter for review, not a decision on anyone's application
 
 
 def normalised_code(code: str) -> str:
@@ -30,7 +31,7 @@ def verify(reference: str, code: str) -> Verified | None:
         select(Letter)
         .join(Application, Application.id == Letter.application_id)
         .where(
-            func.upper(Application.reference) == reference.strip().upper(),
+            Application.reference == reference.strip().upper(),
             Letter.verification_code == normalised_code(code),
             Letter.status == LetterStatus.RENDERED,
         )
@@ -43,4 +44,5 @@ def verify(reference: str, code: str) -> Verified | None:
         date=str(letter.context.get("date", "")),
         sha256=letter.sha256,
         replaced=replaced > 0,
+        sample=letter.regime_code is not None and letter.context.get("sample") is True,
     )

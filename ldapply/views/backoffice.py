@@ -132,7 +132,6 @@ def confirm_action(
         regime=regime_of(application),
         preview=shown,
         form=form,
-        letter_html=_letter_document(application, shown) if shown.context else None,
     )
     return page, status
 

@@ -242,6 +242,8 @@ class Facts:
     verdicts: Mapping[str, bool]  # condition code -> the reviewer's verdict (met or not)
     conditions: tuple[str, ...]  # every condition code of the regime
     blocking: tuple[str, ...] = ()  # decisive conditions whose automatic finding is "not met"
+    recognised_until: date | None = None  # the last day of the recognition granted, when it has a term
+    today: date | None = None
 
     def all_conditions_met(self) -> bool:
         return not self.blocking and all(self.verdicts.get(code) is True for code in self.conditions)
@@ -270,7 +272,7 @@ class Transition:
     on the case. `returns_proposal` sends a pending proposal back. `submits` is the first submission
     (it pins the parameters and dates the application); `hands_in` hands in additions; `advises` marks
     its actor as an advisor on the case; `responds` is an applicant's response in a hearing (text and
-    attachments). `automatic` moves are made by ldapply when a state's period ends. `irreversible`
+    attachments); `objects` is the applicant's objection against a decision. `automatic` moves are made by ldapply when a state's period ends. `irreversible`
     moves ask for confirmation on a page of their own. `recital` is the sentence the move leaves in the
     procedure history of later letters.
     """
@@ -293,6 +295,7 @@ class Transition:
     hands_in: bool = False
     advises: bool = False
     responds: bool = False
+    objects: bool = False  # the applicant's administrative objection against a decision
     automatic: bool = False
     irreversible: bool = False
     recital: Text | None = None
@@ -356,6 +359,7 @@ class Regime:
     organisation_fields: Mapping[str, str] = field(default_factory=dict)  # attribute -> field name
     # A realistic case in stored form, for the sample letters lawyers review.
     example_answers: Mapping[str, Any] = field(default_factory=dict)
+    duration: str | None = None  # the parameter (in years) a recognition lasts; None: no term
 
     @property
     def submit_action(self) -> str:

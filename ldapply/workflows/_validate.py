@@ -43,6 +43,8 @@ def _states(regime: Regime) -> list[str]:
     states, parameters = {s.code for s in regime.states}, {p.name for p in regime.parameters}
     actions = {t.action: t for t in regime.transitions}
     problems = [] if regime.initial_state in states else [f"initial state {regime.initial_state!r} is not a state"]
+    if regime.duration is not None and regime.duration not in parameters:
+        problems.append(f"duration names unknown parameter {regime.duration!r}")
     for state in regime.states:
         if state.deadline is not None and state.deadline not in parameters:
             problems.append(f"state {state.code!r} names unknown deadline parameter {state.deadline!r}")

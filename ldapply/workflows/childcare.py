@@ -20,12 +20,13 @@ from . import _fields as f
 from . import _lde as lde
 from ._spec import Answers, Citation, Condition, Finding, LegalBasis, Parameter, Params, Provenance, Step, Text
 
-# The Dutch title is [INFERRED] from the French one ("fixant les conditions d'autorisation et de
-# subventionnement de services locaux d'accueil d'enfants de voisinage"); verify it (domain brief 1, row D).
+# Only the French title is known ("fixant les conditions d'autorisation et de subventionnement de services
+# locaux d'accueil d'enfants de voisinage"); a Dutch title would be inferred, so the besluit is cited by its
+# date, publication and numac (domain brief 1, row D).
 BVR_2008_CHILDCARE = LegalBasis(
     instrument=Text(
-        "Besluit van de Vlaamse Regering van 9 mei 2008 tot vaststelling van de voorwaarden voor vergunning en "
-        "subsidiëring van lokale diensten buurtgerichte kinderopvang",
+        "Besluit van de Vlaamse Regering van 9 mei 2008 over de lokale diensten buurtgerichte kinderopvang "
+        "(Belgisch Staatsblad 20 augustus 2008)",
         "Decision of the Flemish Government of 9 May 2008 laying down the conditions of authorisation and subsidy "
         "of local neighbourhood childcare services",
     ),
@@ -37,8 +38,7 @@ BVR_2008_CHILDCARE = LegalBasis(
 # knowledge [INFERRED] and the numac is not known.
 DECREE_2004_KIND_EN_GEZIN = LegalBasis(
     instrument=Text(
-        "Decreet van 30 april 2004 tot oprichting van het intern verzelfstandigd agentschap met "
-        "rechtspersoonlijkheid Kind en Gezin",
+        "Decreet van 30 april 2004 (oprichting van het agentschap Kind en Gezin)",
         "Decree of 30 April 2004 creating the agency Kind en Gezin",
     ),
     date=Date(2004, 4, 30),
@@ -269,10 +269,11 @@ FIRE_SAFETY = Condition(
     "fire_safety",
     Text("De opvanglocaties zijn brandveilig", "The childcare locations are fire-safe"),
     Citation(
-        "Besluit van de Vlaamse Regering van 1 oktober 2004 over de brandveiligheid in mini-crèches, vermeld in de "
-        "aanhef van het besluit van 9 mei 2008",
-        Provenance.FOUND,
-        "Preamble of numac 2008202840 (domain brief 5.1)",
+        "een brandveiligheidsattest voor elke opvanglocatie; het besluit van de Vlaamse Regering van 1 oktober 2004 "
+        "over de brandveiligheid in mini-crèches wordt in de aanhef van het besluit van 9 mei 2008 vermeld, maar dat "
+        "het attest een voorwaarde voor erkenning is, is niet teruggevonden",
+        Provenance.ASSUMPTION,
+        "Preamble of numac 2008202840 cites the fire-safety besluit (domain brief 5.1); the condition is inferred",
     ),
     fields=("fire_safety_certificate",),
     check=lde.attachment_check(

@@ -20,9 +20,12 @@ JSON = sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgres
 def upgrade():
     with op.batch_alter_table('application_events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('note', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('grounds', JSON, nullable=True))
         batch_op.alter_column('actor_id', existing_type=sa.Uuid(), nullable=True)
     with op.batch_alter_table('condition_verdicts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reason', sa.Text(), nullable=True))
+    # Until now the checklist note was what letters printed: it is the reason, and no note was internal.
+    op.execute("UPDATE condition_verdicts SET reason = note, note = NULL")
     with op.batch_alter_table('decision_proposals', schema=None) as batch_op:
         batch_op.add_column(sa.Column('considerations', JSON, nullable=False, server_default='{}'))
     with op.batch_alter_table('calls', schema=None) as batch_op:
@@ -90,8 +93,10 @@ def downgrade():
         batch_op.drop_column('version')
     with op.batch_alter_table('decision_proposals', schema=None) as batch_op:
         batch_op.drop_column('considerations')
+    op.execute("UPDATE condition_verdicts SET note = reason WHERE note IS NULL")
     with op.batch_alter_table('condition_verdicts', schema=None) as batch_op:
         batch_op.drop_column('reason')
     with op.batch_alter_table('application_events', schema=None) as batch_op:
         batch_op.alter_column('actor_id', existing_type=sa.Uuid(), nullable=False)
+        batch_op.drop_column('grounds')
         batch_op.drop_column('note')

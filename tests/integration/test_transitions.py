@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
+from ldapply.clock import utcnow
 from ldapply.extensions import db
 from ldapply.models import Application, ApplicationEvent, ConditionVerdict, DecisionProposal, Letter, User
 from ldapply.services import accounts
@@ -129,6 +131,18 @@ def satisfy_guard(application, transition, people) -> None:
                 )
             )
     application.parameters = {**(application.parameters or {}), "objection_enabled": guard == "objection_possible"}
+    if guard == "term_ended":  # a recognition granted long ago, whose term has run out
+        db.session.add(
+            DecisionProposal(
+                application_id=application.id,
+                outcome="grant",
+                motivation="Toegekend.",
+                proposed_by_id=people.reviewer.id,
+                status="confirmed",
+                settled_by_id=people.decision_maker.id,
+                settled_at=utcnow() - timedelta(days=365 * 10),
+            )
+        )
 
 
 def attempt(application_id, people, state, action):

@@ -121,4 +121,5 @@ def lde_regime(
         application_type_field=application_type_field,
         organisation_fields=ORGANISATION_FIELDS,
         example_answers=example_answers or {},
+        duration="recognition_years",
     )

@@ -196,7 +196,8 @@ PUBLIC_COMMISSION = Condition(
     "public_commission",
     Text("De dienst gebeurt in opdracht van een overheid", "The service is commissioned by a public authority"),
     Citation(
-        "Voorwaarde van de oproep van december 2008 (dienst van algemeen economisch belang, Beschikking 2005/842/EG)",
+        "voorwaarde van de oproep waarop de aanvraag ingaat, zoals de oproep van december 2008 die stelde "
+        "(dienst van algemeen economisch belang, Beschikking 2005/842/EG)",
         Provenance.FOUND,
         "VVSG newsletter on the call of December 2008 (domain brief 2.6)",
     ),

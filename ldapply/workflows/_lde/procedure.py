@@ -15,12 +15,15 @@ GRANT = Outcome("grant", Text("Erkenning toekennen", "Grant recognition"))
 PARTIAL_GRANT = Outcome("partial_grant", Text("Gedeeltelijk erkennen", "Grant in part"))
 REFUSE = Outcome("refuse", Text("Erkenning weigeren", "Refuse recognition"), grants=False, needs_hearing=True)
 INADMISSIBLE = Outcome("inadmissible", Text("Onontvankelijk verklaren", "Declare inadmissible"), grants=False)
-OBJECTION_DECISION = Outcome(
-    "objection_decision", Text("Beslissen over het bezwaar", "Decide the objection"), grants=False
+OBJECTION_UPHELD = Outcome(
+    "objection_upheld", Text("Het bezwaar gegrond verklaren", "Uphold the objection"), grants=False
+)
+OBJECTION_REJECTED = Outcome(
+    "objection_rejected", Text("Het bezwaar ongegrond verklaren", "Reject the objection"), grants=False
 )
 SUSPEND = Outcome("suspend", Text("Erkenning schorsen", "Suspend the recognition"), grants=False, needs_hearing=True)
 REVOKE = Outcome("revoke", Text("Erkenning intrekken", "Revoke the recognition"), grants=False, needs_hearing=True)
-OUTCOMES = (GRANT, PARTIAL_GRANT, REFUSE, INADMISSIBLE, OBJECTION_DECISION, SUSPEND, REVOKE)
+OUTCOMES = (GRANT, PARTIAL_GRANT, REFUSE, INADMISSIBLE, OBJECTION_UPHELD, OBJECTION_REJECTED, SUSPEND, REVOKE)
 
 
 def all_conditions_met(facts: Facts) -> Text | None:
@@ -40,6 +43,16 @@ def some_condition_not_met(facts: Facts) -> Text | None:
     return Text(
         "Een weigering steunt op minstens één voorwaarde die niet vervuld is. Beoordeel de voorwaarden.",
         "A refusal rests on at least one condition that is not met. Assess the conditions.",
+    )
+
+
+def term_ended(facts: Facts) -> Text | None:
+    """A recognition expires when its term is over; taking it away earlier is a revocation, with a hearing."""
+    if facts.recognised_until is not None and facts.today is not None and facts.today > facts.recognised_until:
+        return None
+    return Text(
+        "De erkenning is nog niet verlopen. Wilt u ze eerder beëindigen, kondig dan een intrekking aan.",
+        "The recognition has not run out yet. To end it earlier, announce a revocation.",
     )
 
 
@@ -76,6 +89,7 @@ def row(
     hands_in: bool = False,
     advises: bool = False,
     responds: bool = False,
+    objects: bool = False,
     returns_proposal: bool = False,
     irreversible: bool = False,
     recital: tuple[str, str] | None = None,
@@ -100,6 +114,7 @@ def row(
         hands_in=hands_in,
         advises=advises,
         responds=responds,
+        objects=objects,
         automatic=roles == SYSTEM,
         irreversible=irreversible or confirms is not None,
         recital=Text(*recital) if recital else None,
@@ -132,10 +147,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     row("propose_refusal",            {S.HEARD},                                      S.REFUSAL_PROPOSED,           R,      "Weigering voorstellen", "Propose refusal",                                                 motivation=MUST, proposes=REFUSE.code, guard=some_condition_not_met),
     row("return_refusal",             {S.REFUSAL_PROPOSED},                           S.HEARD,                      D,      "Voorstel terugsturen", "Return the proposal",                                              note=MUST, returns_proposal=True),
     row("confirm_refusal",            {S.REFUSAL_PROPOSED},                           S.REFUSED,                    D,      "Beslissen: erkenning weigeren", "Decide: refuse recognition",                              motivation=MAY, confirms=REFUSE.code, letter="decision_refused", recital=("De erkenning werd geweigerd.", "Recognition was refused.")),
-    row("lodge_objection",            {S.GRANTED, S.PARTLY_GRANTED, S.REFUSED},       S.OBJECTION_LODGED,           A,      "Bezwaar indienen", "Lodge an objection",                                                   motivation=MUST, note=Need.NO, guard=objection_possible, recital=("De aanvrager diende bezwaar in.", "The applicant lodged an objection.")),
-    row("propose_objection_decision", {S.OBJECTION_LODGED},                           S.OBJECTION_DECISION_PROPOSED, R,     "Beslissing over het bezwaar voorstellen", "Propose the objection decision",                motivation=MUST, proposes=OBJECTION_DECISION.code),
+    row("lodge_objection",            {S.GRANTED, S.PARTLY_GRANTED, S.REFUSED},       S.OBJECTION_LODGED,           A,      "Bezwaar indienen", "Lodge an objection",                                                   motivation=MUST, note=Need.NO, guard=objection_possible, objects=True, recital=("De aanvrager diende bezwaar in.", "The applicant lodged an objection.")),
+    row("propose_uphold_objection",   {S.OBJECTION_LODGED},                           S.OBJECTION_DECISION_PROPOSED, R,     "Voorstellen: bezwaar gegrond", "Propose to uphold the objection",                          motivation=MUST, proposes=OBJECTION_UPHELD.code),
+    row("propose_reject_objection",   {S.OBJECTION_LODGED},                           S.OBJECTION_DECISION_PROPOSED, R,     "Voorstellen: bezwaar ongegrond", "Propose to reject the objection",                        motivation=MUST, proposes=OBJECTION_REJECTED.code),
     row("return_objection_decision",  {S.OBJECTION_DECISION_PROPOSED},                S.OBJECTION_LODGED,           D,      "Voorstel terugsturen", "Return the proposal",                                              note=MUST, returns_proposal=True),
-    row("decide_objection",           {S.OBJECTION_DECISION_PROPOSED},                S.OBJECTION_DECIDED,          D,      "Beslissen over het bezwaar", "Decide on the objection",                                    motivation=MAY, confirms=OBJECTION_DECISION.code, letter="objection_decision"),
+    # An objection upheld sends the application back for a new decision; one rejected ends the matter.
+    row("uphold_objection",           {S.OBJECTION_DECISION_PROPOSED},                S.SUBSTANTIVE_REVIEW,         D,      "Beslissen: bezwaar gegrond", "Decide: objection upheld",                                   motivation=MAY, confirms=OBJECTION_UPHELD.code, letter="objection_decision", recital=("Het bezwaar werd gegrond verklaard; de aanvraag werd opnieuw onderzocht.", "The objection was upheld; the application was examined again.")),
+    row("reject_objection",           {S.OBJECTION_DECISION_PROPOSED},                S.OBJECTION_DECIDED,          D,      "Beslissen: bezwaar ongegrond", "Decide: objection rejected",                               motivation=MAY, confirms=OBJECTION_REJECTED.code, letter="objection_decision"),
     row("activate",                   {S.GRANTED, S.PARTLY_GRANTED},                  S.ACTIVE,                     ADMIN,  "Erkenning activeren", "Activate the recognition",                                         recital=("De erkenning ging in.", "The recognition took effect.")),
     row("announce_suspension",        {S.ACTIVE},                                     S.SUSPENSION_HEARING,         R,      "Voorgenomen schorsing meedelen", "Announce the intended suspension",                       motivation=MUST, letter="intended_suspension", recital=("De voorgenomen schorsing werd aan de organisatie meegedeeld, met de mogelijkheid om te reageren.", "The intended suspension was notified, with an invitation to respond.")),
     row("respond_to_suspension_hearing", {S.SUSPENSION_HEARING},                      S.SUSPENSION_HEARD,           A,      "Reageren op de voorgenomen schorsing", "Respond to the intended suspension",               motivation=MUST, note=Need.NO, responds=True, recital=("De organisatie reageerde op de voorgenomen schorsing.", "The organisation responded to the intended suspension.")),
@@ -152,7 +170,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     row("propose_revocation",         {S.REVOCATION_HEARD},                           S.REVOCATION_PROPOSED,        R,      "Intrekking voorstellen", "Propose revocation",                                             motivation=MUST, proposes=REVOKE.code),
     row("return_revocation",          {S.REVOCATION_PROPOSED},                        S.REVOCATION_HEARD,           D,      "Voorstel terugsturen", "Return the proposal",                                              note=MUST, returns_proposal=True),
     row("revoke",                     {S.REVOCATION_PROPOSED},                        S.REVOKED,                    D,      "Beslissen: erkenning intrekken", "Decide: revoke the recognition",                         motivation=MAY, confirms=REVOKE.code, letter="revocation"),
-    row("expire",                     {S.ACTIVE},                                     S.EXPIRED,                    ADMIN,  "Erkenning laten vervallen", "Let the recognition expire",                                  note=MUST, irreversible=True),
+    row("expire",                     {S.ACTIVE},                                     S.EXPIRED,                    ADMIN,  "Erkenning laten vervallen", "Let the recognition expire",                                  note=MUST, irreversible=True, guard=term_ended, recital=("De erkenning verviel bij het einde van haar duur.", "The recognition expired at the end of its term.")),
 )
 
 LETTERS: tuple[LetterSpec, ...] = (
