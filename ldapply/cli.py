@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup
 
 from .extensions import db
 from .services import accounts, calls, letters, samples, signatories
@@ -77,7 +78,7 @@ def _open_demo_calls() -> None:
 
 
 def register(app: Flask) -> None:
-    group = click.Group("ldapply", help="ldapply developer commands.")
+    group = AppGroup("ldapply", help="ldapply developer commands.")  # each command runs in an app context
 
     @group.command("seed")
     def seed() -> None:

@@ -91,7 +91,7 @@ def deadline_of(application: Application) -> Deadline | None:
     days = parameters_of(application).get(state.deadline, parameter.value)
     entered = db.session.scalar(
         select(ApplicationEvent.created_at)
-        .where(ApplicationEvent.application_id == application.id)
+        .where(ApplicationEvent.application_id == application.id, ApplicationEvent.to_state == application.state)
         .order_by(ApplicationEvent.created_at.desc())
         .limit(1)
     )

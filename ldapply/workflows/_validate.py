@@ -24,7 +24,7 @@ def check_regime(regime: Regime) -> None:
 
 
 def _duplicates(kind: str, names: Iterable[str]) -> list[str]:
-    return [f"duplicate {kind} {name!r}" for name, count in Counter(names).items() if count > 1]
+    return [f"duplicate {kind} '{name}'" for name, count in Counter(names).items() if count > 1]
 
 
 def _unique(regime: Regime) -> list[str]:
@@ -42,18 +42,18 @@ def _unique(regime: Regime) -> list[str]:
 def _states(regime: Regime) -> list[str]:
     states, parameters = {s.code for s in regime.states}, {p.name for p in regime.parameters}
     actions = {t.action: t for t in regime.transitions}
-    problems = [] if regime.initial_state in states else [f"initial state {regime.initial_state!r} is not a state"]
+    problems = [] if regime.initial_state in states else [f"initial state '{regime.initial_state}' is not a state"]
     if regime.duration is not None and regime.duration not in parameters:
         problems.append(f"duration names unknown parameter {regime.duration!r}")
     for state in regime.states:
         if state.deadline is not None and state.deadline not in parameters:
-            problems.append(f"state {state.code!r} names unknown deadline parameter {state.deadline!r}")
+            problems.append(f"state '{state.code}' names unknown deadline parameter {state.deadline!r}")
         if state.on_deadline is not None:
             move = actions.get(state.on_deadline)
             if move is None or not move.automatic or state.code not in move.sources:
-                problems.append(f"state {state.code!r} names {state.on_deadline!r}, not an automatic move from it")
+                problems.append(f"state '{state.code}' names {state.on_deadline!r}, not an automatic move from it")
             if state.deadline is None:
-                problems.append(f"state {state.code!r} acts on a deadline it does not have")
+                problems.append(f"state '{state.code}' acts on a deadline it does not have")
     return problems
 
 
@@ -63,14 +63,14 @@ def _transitions(regime: Regime) -> list[str]:
     problems = []
     for t in regime.transitions:
         for name in sorted(t.sources - states) + ([t.target] if t.target not in states else []):
-            problems.append(f"transition {t.action!r} names unknown state {name!r}")
+            problems.append(f"transition '{t.action}' names unknown state '{name}'")
         if t.letter is not None and t.letter not in letters:
-            problems.append(f"transition {t.action!r} names unknown letter {t.letter!r}")
+            problems.append(f"transition '{t.action}' names unknown letter {t.letter!r}")
         for outcome in (t.proposes, t.confirms):
             if outcome is not None and outcome not in outcomes:
-                problems.append(f"transition {t.action!r} names unknown outcome {outcome!r}")
+                problems.append(f"transition '{t.action}' names unknown outcome {outcome!r}")
         if t.automatic != (t.roles == frozenset({Role.SYSTEM})):
-            problems.append(f"transition {t.action!r}: automatic moves, and only they, belong to the system role")
+            problems.append(f"transition '{t.action}': automatic moves, and only they, belong to the system role")
     return problems
 
 
@@ -82,13 +82,13 @@ def _procedure(regime: Regime) -> list[str]:
     heard = {s.code for s in regime.states if s.heard}
     for t in regime.transitions:
         if t.letter in decision_letters and not t.decides:
-            problems.append(f"transition {t.action!r} issues decision letter {t.letter!r} but does not decide")
+            problems.append(f"transition '{t.action}' issues decision letter {t.letter!r} but does not decide")
         if t.decides and (t.confirms is None or t.confirms not in proposed):
-            problems.append(f"deciding transition {t.action!r} confirms no outcome that another transition proposes")
+            problems.append(f"deciding transition '{t.action}' confirms no outcome that another transition proposes")
         if t.confirms is not None and not t.decides:
-            problems.append(f"transition {t.action!r} confirms {t.confirms!r} but is not declared to decide")
+            problems.append(f"transition '{t.action}' confirms {t.confirms!r} but is not declared to decide")
         if regime.hears() and _needs_hearing(regime, t) and not t.sources <= heard:
-            problems.append(f"adverse proposal {t.action!r} can be made from a state before the hearing")
+            problems.append(f"adverse proposal '{t.action}' can be made from a state before the hearing")
     submits = [t for t in regime.transitions if t.submits]
     if len(submits) != 1 or regime.initial_state not in submits[0].sources:
         problems.append("exactly one transition must submit, from the initial state")
@@ -111,10 +111,10 @@ def _condition_names(regime: Regime) -> list[str]:
     for condition in regime.conditions:
         for name in condition.fields:
             if name not in fields:
-                problems.append(f"condition {condition.code!r} names unknown field {name!r}")
+                problems.append(f"condition {condition.code!r} names unknown field '{name}'")
         for name in condition.norm:
             if name not in parameters:
-                problems.append(f"condition {condition.code!r} names unknown parameter {name!r}")
+                problems.append(f"condition {condition.code!r} names unknown parameter '{name}'")
     return problems
 
 
@@ -130,8 +130,8 @@ def _answer_names(regime: Regime) -> list[str]:
         problems.append(f"application type field {type_field!r} is not a choice field of the regime")
     for attribute, name in regime.organisation_fields.items():
         if name not in fields:
-            problems.append(f"organisation attribute {attribute!r} pre-fills unknown field {name!r}")
+            problems.append(f"organisation attribute {attribute!r} pre-fills unknown field '{name}'")
     for name in regime.example_answers:
         if name not in fields:
-            problems.append(f"example answer for unknown field {name!r}")
+            problems.append(f"example answer for unknown field '{name}'")
     return problems
