@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -335,6 +335,22 @@ class Outcome:
 
 
 @dataclass(frozen=True)
+class ExampleCase:
+    """A realistic case for the sample letters: per letter kind, the moves after submission that lead to it
+    (the last issues it or proposes its decision), and what people wrote on the way."""
+
+    paths: Mapping[str, tuple[str, ...]]
+    texts: Mapping[str, str]  # action -> what the actor wrote
+    motivations: Mapping[str, str]  # outcome -> the decision's motivation
+    hearing_answers: Mapping[str, str]  # outcome -> the answer to the hearing response
+    advice_answer: str
+    reason_not_met: str
+    on: datetime  # the date the letters are dated
+    reference: str  # with {code}
+    call: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
 class Regime:
     code: str
     title: Text
@@ -360,6 +376,7 @@ class Regime:
     # A realistic case in stored form, for the sample letters lawyers review.
     example_answers: Mapping[str, Any] = field(default_factory=dict)
     duration: str | None = None  # the parameter (in years) a recognition lasts; None: no term
+    example_case: ExampleCase | None = None
 
     @property
     def submit_action(self) -> str:

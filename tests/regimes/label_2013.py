@@ -166,6 +166,7 @@ REGIME = Regime(
     ),
     volume=lambda answers: lde.decimal_answer(answers, "pathways") or Decimal(0),
     volume_unit=Text("trajecten", "pathways"),
+    example_case=lde.EXAMPLE_CASE,
 )
 
 # Earlier versions stay for the applications pinned to them.

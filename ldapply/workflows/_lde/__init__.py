@@ -12,6 +12,7 @@ from typing import Any
 
 from .._spec import Answers, Condition, LegalBasis, Parameter, Period, Regime, Step, Text
 from .answers import attachment_check, decimal_answer, group_rows, nl_number, requested_fte, whole_number
+from .examples import EXAMPLE_CASE
 from .law import (
     BVR_2007,
     CONDITIONS,
@@ -47,6 +48,7 @@ __all__ = [
     "CONDITIONS",
     "DECLARATIONS_STEP",
     "DECREE_2006",
+    "EXAMPLE_CASE",
     "GRANT",
     "LEGAL_FORMS",
     "LETTERS",
@@ -122,4 +124,5 @@ def lde_regime(
         organisation_fields=ORGANISATION_FIELDS,
         example_answers=example_answers or {},
         duration="recognition_years",
+        example_case=EXAMPLE_CASE,
     )
