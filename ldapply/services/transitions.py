@@ -549,8 +549,9 @@ def _preview_problems(
     return problems
 
 
-def considerations_needed(application: Application, events: Sequence[ApplicationEvent]) -> dict[str, bool]:
-    """What a proposal on this case must answer: a response given in its latest hearing, an advice."""
+def considerations_needed(application: Application, events: Sequence[ApplicationEvent]) -> dict[str, Any]:
+    """What a proposal on this case must answer: a response given in its latest hearing; an advice, for
+    the proposals prepared in the assessment (the actions listed under "advice"), as the check asks."""
     regime = regime_of(application)
     hearing_states = {s.code for s in regime.states if s.hearing}
     last_hearing = max((i for i, e in enumerate(events) if e.to_state in hearing_states), default=None)
@@ -558,4 +559,5 @@ def considerations_needed(application: Application, events: Sequence[Application
         (t := regime.transition(e.action)) is not None and t.responds for e in events[last_hearing + 1 :]
     )
     advised = any((t := regime.transition(e.action)) is not None and t.advises for e in events)
-    return {"hearing": responded, "advice": advised}
+    answering = {t.action for t in regime.transitions if t.proposes and prepared_in_assessment(regime, t)}
+    return {"hearing": responded, "advice": answering if advised else set()}

@@ -7,6 +7,7 @@ import io
 import subprocess
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,33 @@ def test_worker_renders_a_letter_once_when_its_task_is_delivered_twice(app, back
         assert len(letters) == 1
         assert letters[0].rendered_at == first_render
         assert letters[0].attempts == 1
+
+
+@pytest.mark.system
+def test_the_worker_ends_a_lapsed_hearing_period_and_hands_the_case_back(app, client, people, worker):
+    """What Celery beat schedules every minute, run by the real worker: a hearing whose period has
+    passed moves to the reviewer, recorded as ldapply's own move."""
+    from ldapply.clock import utcnow
+    from ldapply.models import Application, ApplicationEvent
+    from ldapply.services.dispatch import send_task
+
+    application_id = submitted_application(client, people)
+    login(client, people.reviewer)
+    to_review(client, application_id, met=False)
+    assert act(client, application_id, "announce_refusal", "Onvoldoende doelgroepwerknemers.").status_code == 302
+    with app.app_context():
+        announced = db.session.scalar(db.select(ApplicationEvent).where(ApplicationEvent.action == "announce_refusal"))
+        announced.created_at = utcnow() - timedelta(days=30)  # the period of the letter has passed
+        db.session.commit()
+        assert send_task("procedure.end_lapsed_periods")
+    deadline = time.monotonic() + LETTER_TIMEOUT_SECONDS
+    state = None
+    while time.monotonic() < deadline and state != "heard":
+        assert worker.poll() is None, "the worker process died"
+        with app.app_context():
+            state = db.session.get(Application, application_id).state
+        time.sleep(0.2)
+    assert state == "heard"
+    with app.app_context():
+        ended = db.session.scalar(db.select(ApplicationEvent).where(ApplicationEvent.action == "end_hearing"))
+        assert ended.actor_id is None
