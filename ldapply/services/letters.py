@@ -181,7 +181,7 @@ def case_record(
         events=tuple(e for e in event_records(application.id) if e.event_id != issuing_event_id),
         verdicts={code_: VerdictRecord(v.met, v.reason) for code_, v in verdicts_of(application.id).items()},
         proposal=proposal,
-        signatory=letter_signatory(actor, regime.code, decides=decides, team=sender().unit),
+        signatory=letter_signatory(actor, regime.code, decides=decides, team=(sender().unit, sender().department)),
         contact=contact_for(application),
         issued_at=issued_at,
         verification_code=code,

@@ -42,7 +42,7 @@ def person_of(signatory: Signatory) -> Person:
     return Person(signatory.user.name, signatory.function, signatory.delegation, signatory.user.email)
 
 
-def letter_signatory(actor: User | None, regime_code: str, *, decides: bool, team: str) -> Person:
+def letter_signatory(actor: User | None, regime_code: str, *, decides: bool, team: tuple[str, str]) -> Person:
     """Decisions are signed by the decision maker who confirms (the engine made sure they may); other
     letters by the staff member who acts, or by the first signatory of the regime when nobody of
     staff acts (a receipt), else by the team."""
@@ -59,7 +59,7 @@ def letter_signatory(actor: User | None, regime_code: str, *, decides: bool, tea
         .order_by(Signatory.created_at, Signatory.id)
         .limit(1)
     )
-    return person_of(first) if first is not None else Person(team, "Departement Werk en Sociale Economie")
+    return person_of(first) if first is not None else Person(*team)  # (unit, department) of the sender
 
 
 def contact_for(application: Application) -> Person | None:
