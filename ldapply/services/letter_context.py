@@ -142,9 +142,19 @@ def own_rule_phrase(parameter: Parameter) -> str:
     return f"een regel die de administratie zelf hanteert, {parameter.provenance.label.nl}"
 
 
-def days_text(case: CaseRecord, regime: Regime, name: str, after: str) -> dict[str, Any] | None:
-    parameter = parameter_of(regime, name)
-    days = pinned(case, regime, name)
+def hearing_period(regime: Regime) -> str | None:
+    """The parameter that gives the applicant's time to respond: the deadline of the regime's hearing states."""
+    return next((s.deadline for s in regime.states if s.hearing and s.deadline), None)
+
+
+def additions_period(regime: Regime) -> str | None:
+    """The time given to hand in additions: the deadline of the state where the applicant edits, clock stopped."""
+    return next((s.deadline for s in regime.states if s.applicant_edits and s.clock_suspended and s.deadline), None)
+
+
+def days_text(case: CaseRecord, regime: Regime, name: str | None, after: str) -> dict[str, Any] | None:
+    parameter = parameter_of(regime, name) if name else None
+    days = pinned(case, regime, parameter.name) if parameter else None
     if parameter is None or days is None:
         return None
     text = f"binnen {days} dagen na {after}"
@@ -155,8 +165,8 @@ def days_text(case: CaseRecord, regime: Regime, name: str, after: str) -> dict[s
 
 def deadlines_context(case: CaseRecord, regime: Regime) -> dict[str, Any]:
     return {
-        "additions": days_text(case, regime, "additions_days", "de kennisgeving van deze brief"),
-        "hearing": days_text(case, regime, "hearing_days", "de kennisgeving van deze brief"),
+        "additions": days_text(case, regime, additions_period(regime), "de kennisgeving van deze brief"),
+        "hearing": days_text(case, regime, hearing_period(regime), "de kennisgeving van deze brief"),
     }
 
 
@@ -252,7 +262,7 @@ def hearing_context(case: CaseRecord, regime: Regime) -> dict[str, Any] | None:
         return None
     after = case.events[case.events.index(notified) + 1 :]
     response = next((e for e in after if _transition_flag(regime, e.action, "responds")), None)
-    period = days_text(case, regime, "hearing_days", "de kennisgeving van die brief")
+    period = days_text(case, regime, hearing_period(regime), "de kennisgeving van die brief")
     return {
         "notified_on": letter_date(notified.at),
         "period_text": period["text"] if period else "",
@@ -458,7 +468,7 @@ def reliances(case: CaseRecord, regime: Regime, kind: str) -> list[tuple[str, st
     relies on: the legal-uncertainty ledger's rows for this decision."""
     names = {name for _subject, name in rule_parameters(regime, kind)}
     if hearing_context(case, regime) is not None:
-        names.add("hearing_days")
+        names.add(hearing_period(regime) or "")
     rows = [("parameter", p.name, str(p.provenance)) for p in regime.parameters if p.name in names and not p.is_law]
     if rests_on_conditions(regime, kind):
         rows += [("citation", c.code, str(c.basis.provenance)) for c in regime.conditions if not c.basis.is_law]
