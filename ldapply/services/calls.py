@@ -16,6 +16,7 @@ from ..models import Application, Call, DecisionProposal, ProposalStatus, User
 from ..workflows import get_regime
 from ..workflows._spec import Regime, Role
 from .errors import Forbidden, NotFound, TransitionNotAllowed
+from .letter_context import nl_number
 
 
 @dataclass(frozen=True)
@@ -142,14 +143,9 @@ def cap_refusal(call: Call, application_id: uuid.UUID, amount: Decimal, unit: st
         return None
     left = max(call.cap - taken, Decimal(0))
     return (
-        f"Deze erkenning brengt de oproep „{call.title}” boven zijn plafond van {_nl(call.cap)} {unit}: er is nog "
-        f"{_nl(left)} {unit} vrij, deze beslissing kent {_nl(amount)} {unit} toe."
+        f"Deze erkenning brengt de oproep „{call.title}” boven zijn plafond van {nl_number(call.cap)} {unit}: er is nog "
+        f"{nl_number(left)} {unit} vrij, deze beslissing kent {nl_number(amount)} {unit} toe."
     )
-
-
-def _nl(value: Decimal) -> str:
-    text = f"{value.normalize():f}" if value == value.to_integral_value() else f"{value.normalize()}"
-    return text.replace(".", ",")
 
 
 def _latest_proposals(

@@ -26,16 +26,25 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
-from ..clock import LOCAL_ZONE, letter_date, local_date
+from ..clock import local_date
 from ..extensions import db
-from ..models import Application, ApplicationEvent, DecisionProposal, Letter, LetterStatus, Upload, User, utcnow
+from ..models import Application, ApplicationEvent, DecisionProposal, Letter, LetterStatus, User, utcnow
 from ..workflows import get_regime
 from .assessment import parameters_of, verdicts_of
 from .dispatch import enqueue_after_commit, send_task
-from .letter_context import CaseRecord, EventRecord, ProposalRecord, Sender, VerdictRecord, build_context
+from .letter_context import (
+    CaseRecord,
+    EventRecord,
+    ProposalRecord,
+    Sender,
+    VerdictRecord,
+    build_context,
+    letter_date_of,
+)
 from .regimes import regime_of
 from .signatories import contact_for, letter_signatory
 from .storage import get_storage
+from .uploads import event_uploads
 
 log = logging.getLogger(__name__)
 RENDER_TASK = "letters.render"
@@ -195,8 +204,7 @@ def _call_of(application: Application) -> dict[str, str] | None:
     call = application.call
     if call is None:
         return None
-    closes = datetime(call.closes_on.year, call.closes_on.month, call.closes_on.day, 12, tzinfo=LOCAL_ZONE)
-    return {"title": call.title, "closes_on": letter_date(closes)}
+    return {"title": call.title, "closes_on": letter_date_of(call.closes_on)}
 
 
 def proposal_record(proposal: DecisionProposal | None) -> ProposalRecord | None:
@@ -208,13 +216,7 @@ def proposal_record(proposal: DecisionProposal | None) -> ProposalRecord | None:
 def event_records(application_id: uuid.UUID) -> tuple[EventRecord, ...]:
     """The case's moves in order, with the names of the files that came with each (hearing responses)."""
     db.session.flush()
-    files: dict[uuid.UUID, list[str]] = {}
-    for upload in db.session.scalars(
-        select(Upload)
-        .where(Upload.application_id == application_id, Upload.event_id.is_not(None))
-        .order_by(Upload.created_at, Upload.id)
-    ):
-        files.setdefault(upload.event_id, []).append(upload.filename)  # type: ignore[arg-type]
+    files = {event_id: [u.filename for u in found] for event_id, found in event_uploads(application_id).items()}
     events = db.session.scalars(
         select(ApplicationEvent)
         .where(ApplicationEvent.application_id == application_id)

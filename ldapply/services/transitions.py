@@ -54,7 +54,7 @@ def available_transitions(application: Application, user: User, proposal: Decisi
     """The moves this user may make now, in declaration order (what the page offers as buttons)."""
     regime = regime_of(application)
     facts = facts_for(application)
-    advisors = advisor_ids(application.id)
+    advisors = advisor_ids(application)
     return [t for t in regime.transitions if _refusal(t, application, user, proposal, facts, advisors) is None]
 
 
@@ -75,19 +75,18 @@ def pending_proposal(application_id: uuid.UUID) -> DecisionProposal | None:
     )
 
 
-def advisor_ids(application_id: uuid.UUID) -> frozenset[uuid.UUID]:
+def advisor_ids(application: Application) -> frozenset[uuid.UUID]:
     """Everyone who gave advice on the case: they may not also decide it."""
-    events = db.session.execute(
-        select(ApplicationEvent.action, ApplicationEvent.actor_id).where(
-            ApplicationEvent.application_id == application_id
-        )
-    ).all()
-    application = db.session.get(Application, application_id)
-    regime = regime_of(application) if application else None
+    regime = regime_of(application)
+    advising = [t.action for t in regime.transitions if t.advises]
     return frozenset(
-        actor
-        for action, actor in events
-        if actor is not None and regime is not None and (t := regime.transition(action)) is not None and t.advises
+        db.session.scalars(
+            select(ApplicationEvent.actor_id).where(
+                ApplicationEvent.application_id == application.id,
+                ApplicationEvent.action.in_(advising),
+                ApplicationEvent.actor_id.is_not(None),
+            )
+        )
     )
 
 
@@ -115,7 +114,7 @@ def apply_transition(
     if transition is None:
         raise TransitionNotAllowed("Deze actie bestaat niet voor deze aanvraag.")
     proposal = pending_proposal(application.id)
-    refusal = _refusal(transition, application, actor, proposal, facts_for(application), advisor_ids(application.id))
+    refusal = _refusal(transition, application, actor, proposal, facts_for(application), advisor_ids(application))
     if refusal:
         raise TransitionNotAllowed(refusal)
     motivation, note = (
@@ -368,7 +367,7 @@ def _record_proposal(
 ) -> DecisionProposal | None:
     """Open, confirm or return the decision proposal the transition concerns. A decision maker who
     confirms may correct the motivation and the answers to the hearing and the advice."""
-    answers = {k: v.strip() for k, v in (considerations or {}).items() if v and v.strip()}
+    answers = _answers(considerations)
     if transition.proposes is not None:
         proposal = DecisionProposal(
             application_id=application.id,
@@ -396,6 +395,11 @@ def _record_proposal(
 
 def _ends(application: Application, transition: Transition) -> bool:
     return regime_of(application).state(transition.target).terminal
+
+
+def _answers(considerations: Mapping[str, str] | None) -> dict[str, str]:
+    """The answers to the hearing and the advice that were given, trimmed; empty ones left out."""
+    return {k: v.strip() for k, v in (considerations or {}).items() if v and v.strip()}
 
 
 def _attach_files(
@@ -494,7 +498,7 @@ def preview(
     if transition is None:
         raise TransitionNotAllowed("Deze actie bestaat niet voor deze aanvraag.")
     proposal = pending_proposal(application.id)
-    refusal = _refusal(transition, application, actor, proposal, facts_for(application), advisor_ids(application.id))
+    refusal = _refusal(transition, application, actor, proposal, facts_for(application), advisor_ids(application))
     if refusal:
         raise TransitionNotAllowed(refusal)
     record = _previewed_proposal(transition, proposal, motivation, considerations)
@@ -525,7 +529,7 @@ def _previewed_proposal(
 ) -> ProposalRecord | None:
     if not transition.decides or proposal is None:
         return None
-    answers = {k: v for k, v in (considerations or {}).items() if v and v.strip()}
+    answers = _answers(considerations)
     return ProposalRecord(
         proposal.outcome,
         (motivation or "").strip() or proposal.motivation,

@@ -112,12 +112,12 @@ def upload_bytes(upload: Upload) -> bytes:
     return get_storage().get(upload.storage_key)
 
 
-def event_uploads(application: Application) -> dict[uuid.UUID, list[Upload]]:
+def event_uploads(application_id: uuid.UUID) -> dict[uuid.UUID, list[Upload]]:
     """The files that came with moves (hearing responses), per event."""
     found: dict[uuid.UUID, list[Upload]] = {}
     for upload in db.session.scalars(
         select(Upload)
-        .where(Upload.application_id == application.id, Upload.event_id.is_not(None))
+        .where(Upload.application_id == application_id, Upload.event_id.is_not(None))
         .order_by(Upload.created_at, Upload.id)
     ):
         found.setdefault(upload.event_id, []).append(upload)  # type: ignore[arg-type]

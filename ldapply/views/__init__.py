@@ -15,6 +15,7 @@ from ..extensions import login_manager
 from ..models import Application, User
 from ..services import accounts
 from ..services.errors import DomainError
+from ..services.letter_context import nl_number
 from ..services.regimes import regime_of
 from ..workflows._spec import Regime
 from . import apply, auth, backoffice, health, verify
@@ -46,11 +47,7 @@ def register_views(app: Flask) -> None:
 
 def format_number(value: object) -> str:
     """A number with a decimal comma and no trailing zeros: 312,5 rather than 312.50."""
-    if value is None:
-        return "—"
-    number = Decimal(str(value))
-    text = f"{number.normalize():f}" if number == number.to_integral_value() else f"{number.normalize()}"
-    return text.replace(".", ",")
+    return nl_number(Decimal(str(value)) if value is not None else None)
 
 
 def outside_period(application: Application) -> bool:

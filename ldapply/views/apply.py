@@ -86,7 +86,7 @@ def overview(application_id: uuid.UUID, form: ActionForm | None = None, failed: 
             (t for t in transitions.available_transitions(application, me(), None) if t.action != regime.submit_action),
             key=lambda t: (not t.responds, regime.state(t.target).terminal),
         ),
-        responses=uploads.event_uploads(application),
+        responses=uploads.event_uploads(application.id),
         form=form or ActionForm(),
         failed=failed,
     )
