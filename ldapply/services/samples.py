@@ -74,7 +74,7 @@ def sample_case(regime: Regime, kind: str, *, code: str, now: datetime | None = 
         signatory=Person(
             "Bea Beslisser",
             "Afdelingshoofd Sociale Economie",
-            "het besluit van de secretaris-generaal van 1 september 2026 houdende delegatie van "
+            "het besluit van de secretaris-generaal van 1 september 2008 houdende delegatie van "
             "beslissingsbevoegdheden, art. 3 (voorbeeld)",
             "bea.beslisser@vlaanderen.be",
         ),
