@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import i18n
 from .config import load_settings
 from .extensions import celery_init_app, csrf, db, limiter, login_manager, migrate, render_migration_item
 
@@ -42,6 +43,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    i18n.init_app(app)
     celery_init_app(app)
     _register(app)
     return app

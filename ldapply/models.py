@@ -20,6 +20,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     Uuid,
+    false,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -58,6 +59,10 @@ class Organisation(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
 
     name: Mapped[str] = mapped_column(String(200))
     enterprise_number: Mapped[str | None] = mapped_column(String(10), unique=True)
+    legal_form: Mapped[str | None] = mapped_column(String(32))  # a code of services.organisations.LEGAL_FORMS
+    street: Mapped[str | None] = mapped_column(String(200))  # street and number
+    postcode: Mapped[str | None] = mapped_column(String(4))
+    municipality: Mapped[str | None] = mapped_column(String(100))
 
 
 class User(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
@@ -70,6 +75,9 @@ class User(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     # Rotated on logout and deactivation, which invalidates every cookie issued before (ASVS 7.4.1).
     session_token: Mapped[str] = mapped_column(String(64))
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the owner followed the link sent to the address; an unconfirmed account cannot log in.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locale: Mapped[str | None] = mapped_column(String(8))  # the language chosen last, for e-mails
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", lazy="selectin")
     role_grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", lazy="selectin")
@@ -105,8 +113,55 @@ class Membership(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    # An administrator manages the members; an authorised signatory may declare and submit.
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
+    is_signatory: Mapped[bool] = mapped_column(default=False, server_default=false())
     user: Mapped[User] = relationship(back_populates="memberships")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class Invitation(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A colleague invited by e-mail; the link carries a signed token naming this row."""
+
+    __tablename__ = "invitations"
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    invited_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+
+class JoinRequest(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """Someone who tried to register an organisation that exists asks its administrators to join."""
+
+    __tablename__ = "join_requests"
+
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    accepted: Mapped[bool | None] = mapped_column()
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+
+
+class Mail(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """An e-mail and its outbox entry: written in the transaction that causes it, sent by a worker."""
+
+    __tablename__ = "mails"
+
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending, sent, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class RoleGrant(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
@@ -152,6 +207,16 @@ class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     parameters: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    name: Mapped[str | None] = mapped_column(String(200))  # the organisation's own name for a draft
+    # Per step slug: who saved it last and when, {"by": user id, "by_name": ..., "at": ISO time}.
+    step_changes: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # A preparer marks a complete draft ready; only an authorised signatory declares and submits.
+    ready_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ready_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    # While additions are asked: the step slugs and field names unlocked; the rest stays as submitted.
+    unlocked: Mapped[list[str] | None] = mapped_column(JSONType)
+    # The answers as last handed in, so the reviewer sees what the additions changed.
+    submitted_answers: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # Optimistic lock: two racing reviewers cannot both move the same application (quality fact 7).
     version: Mapped[int] = mapped_column(Integer, nullable=False)
@@ -194,6 +259,8 @@ class ApplicationEvent(TimestampMixin, db.Model):  # type: ignore[name-defined,m
     note: Mapped[str | None] = mapped_column(Text)
     # The conditions an intended adverse decision rests on: the applicant is heard on these, and only these.
     grounds: Mapped[list[str] | None] = mapped_column(JSONType)
+    # The items (step slugs or field names) a request for additions asks for.
+    items: Mapped[list[str] | None] = mapped_column(JSONType)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
 

@@ -29,11 +29,12 @@ def create_user(
         name=name,
         password_hash=hash_password(password),
         session_token=secrets.token_hex(16),
+        email_confirmed_at=utcnow(),  # made by an administrator or the seed, not by sign-up
     )
     db.session.add(user)
     user.role_grants = [RoleGrant(role=role) for role in roles if role in STAFF_ROLES]
     if organisation is not None:
-        user.memberships = [Membership(organisation=organisation)]
+        user.memberships = [Membership(organisation=organisation, is_admin=True, is_signatory=True)]
     db.session.flush()
     return user
 

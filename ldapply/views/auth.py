@@ -25,7 +25,7 @@ def login() -> str | Response:
             login_user(user)
             session.permanent = True
             session["login_at"] = int(time.time())
-            return redirect(_safe_next() or url_for("apply.home"))
+            return redirect(safe_local_path(request.args.get("next", "")) or url_for("apply.home"))
         form.password.errors.append("Het e-mailadres of het wachtwoord klopt niet.")
     return render_template("auth/login.html", form=form)
 
@@ -41,9 +41,8 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
-def _safe_next() -> str | None:
-    """A local path to return to after login, or None: never another site (no open redirect)."""
-    target = request.args.get("next", "")
+def safe_local_path(target: str) -> str | None:
+    """A local path to return to, or None: never another site (no open redirect)."""
     if any(ord(ch) < 0x21 or ch == "\\" for ch in target):
         return None  # tabs and newlines are dropped by browsers, turning "/\t/evil" into "//evil"
     parts = urlsplit(target)
