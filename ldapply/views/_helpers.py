@@ -5,16 +5,27 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask import send_file
+from flask import send_file, session
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..models import User
+from ..models import Membership, User
 
 
 def me() -> User:
     user: Any = current_user
     return user  # type: ignore[no-any-return]
+
+
+def acting_membership() -> Membership | None:
+    """The membership of the organisation the user acts for: the one chosen in this session
+    (`session["organisation_id"]`), else the first; None for someone in no organisation."""
+    memberships = me().memberships
+    chosen = session.get("organisation_id")
+    for membership in memberships:
+        if str(membership.organisation_id) == chosen:
+            return membership
+    return memberships[0] if memberships else None
 
 
 def pdf_download(data: bytes, filename: str) -> Response:
