@@ -338,6 +338,8 @@ class Letter(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rendered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a member of the applying organisation first downloaded it: until then a decision is "new" to them.
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Printed on the letter; with the reference, /verify tells whether the letter is genuine.
     verification_code: Mapped[str | None] = mapped_column(String(16), unique=True)
     replaces_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("letters.id"))

@@ -44,6 +44,8 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_applications_ready_by_id_users'), 'users', ['ready_by_id'], ['id'])
     with op.batch_alter_table('application_events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('items', JSON, nullable=True))
+    with op.batch_alter_table('letters', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('opened_at', sa.DateTime(timezone=True), nullable=True))
 
     op.create_table('invitations',
     sa.Column('organisation_id', sa.Uuid(), nullable=False),
@@ -99,6 +101,8 @@ def downgrade():
     op.drop_table('mails')
     op.drop_table('join_requests')
     op.drop_table('invitations')
+    with op.batch_alter_table('letters', schema=None) as batch_op:
+        batch_op.drop_column('opened_at')
     with op.batch_alter_table('application_events', schema=None) as batch_op:
         batch_op.drop_column('items')
     with op.batch_alter_table('applications', schema=None) as batch_op:
