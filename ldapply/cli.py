@@ -1,4 +1,4 @@
-"""Developer commands: `flask ldapply seed`, `flask ldapply dispatch-letters`."""
+"""Developer commands: `flask ldapply seed`, `flask ldapply dispatch-letters`, `flask ldapply mail-outbox`."""
 
 from __future__ import annotations
 
@@ -11,32 +11,52 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from .extensions import db
-from .services import accounts, calls, letters, samples, signatories
+from .models import Organisation
+from .services import accounts, calls, letters, mail, samples, signatories
 from .workflows import REGIMES
 from .workflows._spec import Provenance, Role
 
-DEMO_ORGANISATION = {"name": "Buurtwerk De Brug vzw", "enterprise_number": "0403170701"}
+DEMO_ORGANISATION = {
+    "name": "Buurtwerk De Brug vzw",
+    "enterprise_number": "0403170701",
+    "legal_form": "vzw",
+    "street": "Brugstraat 12",
+    "postcode": "9000",
+    "municipality": "Gent",
+}
+# Roles in the demo organisation: an administrator and authorised signatory, and a preparer who
+# fills in applications and marks them ready for signature but cannot submit them.
+SIGNATORY, PREPARER, STAFF = "signatory", "preparer", None
 DEMO_ACCOUNTS = (
-    # e-mail, name, password, roles, member of the demo organisation
-    ("aanvrager@demo.ldapply.be", "An Aanvrager", "demo-aanvrager", (), True),
-    ("dossierbehandelaar@demo.ldapply.be", "Dirk Dossierbehandelaar", "demo-dossier", (Role.REVIEWER,), False),
-    ("beslisser@demo.ldapply.be", "Bea Beslisser", "demo-beslisser", (Role.DECISION_MAKER,), False),
-    ("beheerder@demo.ldapply.be", "Bart Beheerder", "demo-beheerder", (Role.ADMIN,), False),
+    # e-mail, name, password, staff roles, role in the demo organisation
+    ("aanvrager@demo.ldapply.be", "An Aanvrager", "demo-aanvrager", (), SIGNATORY),
+    ("voorbereider@demo.ldapply.be", "Piet Voorbereider", "demo-voorbereider", (), PREPARER),
+    ("dossierbehandelaar@demo.ldapply.be", "Dirk Dossierbehandelaar", "demo-dossier", (Role.REVIEWER,), STAFF),
+    ("beslisser@demo.ldapply.be", "Bea Beslisser", "demo-beslisser", (Role.DECISION_MAKER,), STAFF),
+    ("beheerder@demo.ldapply.be", "Bart Beheerder", "demo-beheerder", (Role.ADMIN,), STAFF),
 )
+MEMBER_LABELS = {
+    SIGNATORY: "applicant, administrator and signatory ({})",
+    PREPARER: "applicant, preparer, not a signatory ({})",
+}
 
 
 def seed_demo() -> list[tuple[str, str, str]]:
     """Create the demo organisation and accounts once; return (role, e-mail, password) for each."""
-    organisation = accounts.find_organisation(DEMO_ORGANISATION["enterprise_number"]) or accounts.create_organisation(
-        **DEMO_ORGANISATION
-    )
+    organisation = _demo_organisation()
     shown = []
     for email, name, password, roles, member in DEMO_ACCOUNTS:
         if accounts.find_user_by_email(email) is None:
             accounts.create_user(
-                email=email, name=name, password=password, roles=roles, organisation=organisation if member else None
+                email=email,
+                name=name,
+                password=password,
+                roles=roles,
+                organisation=organisation if member else None,
+                is_admin=member == SIGNATORY,
+                is_signatory=member == SIGNATORY,
             )
-        role_names = ", ".join(roles) or f"applicant ({organisation.name})"
+        role_names = ", ".join(roles) or MEMBER_LABELS[str(member)].format(organisation.name)
         shown.append((role_names, email, password))
     db.session.commit()
     _open_demo_calls()
@@ -44,10 +64,25 @@ def seed_demo() -> list[tuple[str, str, str]]:
     return shown
 
 
+def _demo_email(role: Role) -> str:
+    return next(email for email, _name, _password, roles, _member in DEMO_ACCOUNTS if role in roles)
+
+
+def _demo_organisation() -> Organisation:
+    """The demo organisation, its details filled in where an older seed left them empty."""
+    organisation = accounts.find_organisation(DEMO_ORGANISATION["enterprise_number"])
+    if organisation is None:
+        return accounts.create_organisation(**DEMO_ORGANISATION)
+    for field, value in DEMO_ORGANISATION.items():
+        if getattr(organisation, field) is None:
+            setattr(organisation, field, value)
+    return organisation
+
+
 def _register_demo_signatory() -> None:
     """The demo decision maker may sign; the delegation is a demo text, marked as an assumption."""
-    admin = accounts.find_user_by_email(DEMO_ACCOUNTS[-1][0])
-    decision_maker = accounts.find_user_by_email(DEMO_ACCOUNTS[2][0])
+    admin = accounts.find_user_by_email(_demo_email(Role.ADMIN))
+    decision_maker = accounts.find_user_by_email(_demo_email(Role.DECISION_MAKER))
     if admin is None or decision_maker is None or signatories.has_entry(decision_maker):
         return
     signatories.add_signatory(
@@ -63,7 +98,7 @@ def _register_demo_signatory() -> None:
 
 def _open_demo_calls() -> None:
     """Regimes that work with calls get one open call, so the demo applicant can start at once."""
-    admin = accounts.find_user_by_email(DEMO_ACCOUNTS[-1][0])
+    admin = accounts.find_user_by_email(_demo_email(Role.ADMIN))
     for regime in REGIMES.values():
         if regime.uses_calls and admin is not None and not calls.open_calls(regime.code):
             calls.open_call(
@@ -100,5 +135,14 @@ def register(app: Flask) -> None:
     def dispatch_letters() -> None:
         """Hand pending letters whose first hand-off was lost to the broker again."""
         click.echo(f"dispatched {letters.dispatch_pending()} letters")
+
+    @group.command("mail-outbox")
+    @click.option("--limit", default=10, show_default=True, help="How many of the latest mails to list.")
+    def mail_outbox(limit: int) -> None:
+        """List the latest mails, newest first, with their status and the links they carry."""
+        for item in mail.latest(limit):
+            click.echo(f"{item.created_at:%Y-%m-%d %H:%M}  {item.status:<8} {item.recipient}  {item.subject}")
+            for link in mail.links_in(item.body):
+                click.echo(f"    {link}")
 
     app.cli.add_command(group)

@@ -56,6 +56,11 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
         # Where letters say they can be verified, and who sends them (the administration's own data).
         "PUBLIC_URL": env.get("LDAPPLY_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
         "SENDER": _sender(env),
+        # Mail goes out over SMTP (smtp://, smtp+starttls:// or smtps://host:port); with no URL the worker
+        # writes each message as an .eml file under the instance folder's mail/ (development).
+        "MAIL_URL": env.get("LDAPPLY_MAIL_URL", ""),
+        "MAIL_FROM": env.get("LDAPPLY_MAIL_FROM") or _sender(env)["email"],
+        "MAIL_DIR": instance_path / "mail",
         # Guessing a verification code is hopeless (60 bits); the limit keeps it so, across processes on Redis.
         "VERIFY_RATE_LIMIT": env.get("LDAPPLY_VERIFY_RATE_LIMIT", "10 per minute"),
         "RATELIMIT_STORAGE_URI": broker_url if broker_url.startswith(("redis://", "rediss://")) else "memory://",
@@ -145,6 +150,8 @@ def _celery_settings(broker_url: str, instance_path: Path) -> dict[str, Any]:
             "dispatch-pending-letters": {"task": "letters.dispatch_pending", "schedule": 30.0},
             # Hearings whose period ended move back to the reviewer's queue.
             "end-lapsed-periods": {"task": "procedure.end_lapsed_periods", "schedule": 60.0},
+            # Mails whose hand-off to the broker was lost are handed off again.
+            "dispatch-pending-mails": {"task": "mail.dispatch_pending", "schedule": 60.0},
         },
     }
     if broker_url.startswith(("sqla+sqlite", "sqlalchemy+sqlite")):

@@ -10,7 +10,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import OperationalError
 
 from .clock import utcnow
-from .services import letters, periods
+from .services import letters, mail, periods
 
 log = logging.getLogger(__name__)
 
@@ -45,3 +45,21 @@ def dispatch_pending_letters() -> int:
 def end_lapsed_periods() -> int:
     """Move cases whose hearing period ended without a response back to the reviewer."""
     return periods.end_lapsed_periods(utcnow())
+
+
+@shared_task(name="mail.send", bind=True, max_retries=8, acks_late=True)
+def send_mail(self: Task, mail_id: str) -> None:
+    """Send one mail from the outbox; a duplicate delivery does nothing (the row is claimed first)."""
+    try:
+        mail.deliver(uuid.UUID(mail_id))
+    except (mail.TransientMailError, *TRANSIENT) as exc:
+        if self.request.retries >= self.max_retries:
+            mail.mark_failed(uuid.UUID(mail_id), f"gave up after {self.max_retries} retries: {exc}")
+            return
+        raise self.retry(exc=exc, countdown=min(5 * 2**self.request.retries, 600)) from exc
+
+
+@shared_task(name="mail.dispatch_pending")
+def dispatch_pending_mails() -> int:
+    """Hand mails whose first hand-off was lost to the broker again."""
+    return mail.dispatch_pending()

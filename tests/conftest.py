@@ -24,6 +24,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from ldapply.workflows import register_module
+from tests.mailserver import mail_server  # noqa: F401  (a fixture: a real SMTP server per test)
 from tests.regimes import label_2013
 from tests.support import PASSWORD, TEST_REGIME_TEMPLATES, backend_environ, purge_broker
 

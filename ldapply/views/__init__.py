@@ -18,7 +18,7 @@ from ..services.errors import DomainError
 from ..services.letter_context import nl_number
 from ..services.regimes import regime_of
 from ..workflows._spec import Regime
-from . import apply, auth, backoffice, health, pages, verify
+from . import apply, auth, backoffice, health, organisations, pages, verify
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -27,7 +27,7 @@ CSP = (
 
 
 def register_views(app: Flask) -> None:
-    for blueprint in (auth.bp, apply.bp, backoffice.bp, health.bp, pages.bp, verify.bp):
+    for blueprint in (auth.bp, apply.bp, backoffice.bp, health.bp, organisations.bp, pages.bp, verify.bp):
         app.register_blueprint(blueprint)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Meld u aan om verder te gaan."
