@@ -2,34 +2,43 @@
 
 from __future__ import annotations
 
+import copy
 import secrets
 import uuid
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import IO, Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..clock import local, utcnow
+from ..clock import format_local, local, utcnow
 from ..extensions import db
-from ..models import Application, Upload, User
+from ..i18n import _, text
+from ..models import Application, ApplicationEvent, Letter, Membership, Upload, User
 from ..workflows import get_regime
-from ..workflows._spec import Step
+from ..workflows._spec import Answers, Field, Regime, StateSpec, Step
 from . import calls
-from .errors import ChangedMeanwhile, NotFound, StepIncomplete
+from .backoffice import end_of_day_after
+from .eligibility import reading
+from .errors import ChangedMeanwhile, Forbidden, NotFound, StepIncomplete
 from .regimes import missing_steps, missing_steps_message, regime_of
 from .storage import get_storage
-from .transitions import apply_transition
+from .transitions import apply_transition, objection_deadline
 from .uploads import store_upload, upload_reference
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
 
 
 class StepStatus(StrEnum):
+    CANNOT_START = "cannot_start"  # it depends on an earlier step that is not completed yet
     NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"  # answers saved, but required ones missing or the step not validated
     COMPLETED = "completed"
+    CHANGES_REQUESTED = "changes_requested"  # unlocked by a request for additions
+    AS_SUBMITTED = "as_submitted"  # not asked in a request for additions: stays as handed in
 
 
 def new_reference(now: datetime | None = None) -> str:
@@ -37,15 +46,23 @@ def new_reference(now: datetime | None = None) -> str:
     return f"LDE-{year}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(6))
 
 
-def start_application(*, user: User, regime_code: str, call_id: uuid.UUID | None = None) -> Application:
-    """A new draft for the user's organisation under the current version of the regime.
+def start_application(
+    *,
+    user: User,
+    regime_code: str,
+    call_id: uuid.UUID | None = None,
+    organisation_id: uuid.UUID | None = None,
+    answers: Mapping[str, Any] | None = None,
+) -> Application:
+    """A new draft for the organisation the user acts for, under the current version of the regime.
 
-    A regime that works with calls needs an open call of that regime; raises StepIncomplete otherwise.
+    `answers` (from the eligibility pre-check) are carried into the draft, limited to the regime's own
+    fields. A regime that works with calls needs an open call of that regime; raises StepIncomplete otherwise.
     """
     regime = get_regime(regime_code)
-    if not user.memberships:
+    membership = membership_of(user, organisation_id)
+    if membership is None:
         raise NotFound("U bent geen lid van een organisatie.")
-    organisation = user.memberships[0].organisation
     if regime.uses_calls:
         open_ids = {call.id for call in calls.open_calls(regime.code)}
         if call_id not in open_ids:
@@ -54,14 +71,15 @@ def start_application(*, user: User, regime_code: str, call_id: uuid.UUID | None
             )
     else:
         call_id = None
+    names = {f.name for f in regime.all_fields()}
     application = Application(
         id=uuid.uuid4(),
         reference=new_reference(),
-        organisation_id=organisation.id,
+        organisation_id=membership.organisation_id,
         regime_code=regime.code,
         regime_version=regime.version,
         state=regime.initial_state,
-        answers={},
+        answers={k: v for k, v in (answers or {}).items() if k in names},
         completed_steps=[],
         created_by_id=user.id,
         call_id=call_id,
@@ -71,13 +89,20 @@ def start_application(*, user: User, regime_code: str, call_id: uuid.UUID | None
     return application
 
 
-def applications_of(user: User) -> list[Application]:
-    if not user.organisation_ids:
-        return []
+def membership_of(user: User, organisation_id: uuid.UUID | None) -> Membership | None:
+    """The user's membership of that organisation; of their first one when none is named."""
+    for membership in user.memberships:
+        if organisation_id is None or membership.organisation_id == organisation_id:
+            return membership
+    return None
+
+
+def applications_of(organisation_id: uuid.UUID) -> list[Application]:
+    """Every application of one organisation, newest first."""
     return list(
         db.session.scalars(
             select(Application)
-            .where(Application.organisation_id.in_(user.organisation_ids))
+            .where(Application.organisation_id == organisation_id)
             .order_by(Application.created_at.desc(), Application.id)
         )
     )
@@ -181,24 +206,437 @@ def organisation_mismatches(application: Application) -> list[str]:
     return mismatches
 
 
-def step_statuses(application: Application) -> list[tuple[Step, StepStatus]]:
-    regime = regime_of(application)
-    done = set(application.completed_steps)
-    return [
-        (step, StepStatus.COMPLETED if step.slug in done else StepStatus.NOT_STARTED)
-        for step in regime.visible_steps(application.answers)
-    ]
-
-
 def incomplete_steps(application: Application) -> list[Step]:
     return missing_steps(application)
 
 
-def submit(*, application: Application, actor: User, declaration: bool) -> None:
-    """Submit a complete draft with the applicant's declaration; issues the receipt."""
+# -- the task list ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StepChange:
+    """Who saved a step last, and when (from `applications.step_changes`, written when a step is saved)."""
+
+    by_name: str
+    at: datetime | None
+
+
+@dataclass(frozen=True)
+class StepRow:
+    step: Step
+    status: StepStatus
+    change: StepChange | None
+    waits_for: tuple[Step, ...] = ()  # the earlier steps it depends on, while they are not completed
+
+
+def last_change(application: Application, slug: str) -> StepChange | None:
+    entry = (application.step_changes or {}).get(slug)
+    if not isinstance(entry, Mapping):
+        return None
+    try:
+        at = datetime.fromisoformat(str(entry.get("at"))) if entry.get("at") else None
+    except ValueError:
+        at = None
+    if at is not None and at.tzinfo is None:
+        at = at.replace(tzinfo=UTC)
+    return StepChange(str(entry.get("by_name") or ""), at)
+
+
+def answered(value: Any) -> bool:
+    """Whether an answer was given: False and 0 are answers, an empty text or list is not."""
+    return value is not None and value != "" and value != [] and value != {}
+
+
+def _missing_required(step: Step, answers: Answers) -> bool:
+    return any(f.required and not answered(answers.get(f.name)) for f in step.visible_fields(answers))
+
+
+def _prerequisites(step: Step, answers: Answers) -> tuple[bool, frozenset[str]]:
+    """Whether the step applies, and the answers its conditions (of the step and of its fields) read."""
+    visible, read = (True, frozenset[str]()) if step.show_if is None else reading(step.show_if, answers)
+    for field in step.fields:
+        if field.show_if is not None:
+            read |= reading(field.show_if, answers)[1]
+    return bool(visible), read - {f.name for f in step.fields}
+
+
+def _waits_for(regime: Regime, step: Step, answers: Answers, done: set[str]) -> tuple[bool, list[Step]]:
+    """Whether the step applies, and the earlier steps it depends on that are not completed: the steps
+    whose answers its conditions read, and the step that decides the application type (what follows
+    depends on it)."""
+    owner = {f.name: s for s in regime.steps for f in s.fields}
+    visible, read = _prerequisites(step, answers)
+    waits = [owner[name] for name in sorted(read) if name in owner and owner[name].slug not in done]
+    gate = owner.get(regime.application_type_field or "")
+    if gate is not None and regime.steps.index(step) > regime.steps.index(gate) and gate.slug not in done:
+        waits.append(gate)
+    return visible, list(dict.fromkeys(waits))
+
+
+def step_rows(application: Application) -> list[StepRow]:
+    """Every step that applies, or may apply once earlier steps are done, with its status."""
+    regime, answers = regime_of(application), application.answers
+    done = set(application.completed_steps)
+    additions = is_editable(application) and application.submitted_at is not None
+    rows = []
+    for step in regime.steps:
+        visible, waits = _waits_for(regime, step, answers, done)
+        if not visible and not waits:
+            continue  # the answers so far say it does not apply
+        if additions:
+            status = StepStatus.CHANGES_REQUESTED if is_step_unlocked(application, step) else StepStatus.AS_SUBMITTED
+        elif waits:
+            status = StepStatus.CANNOT_START
+        elif step.slug in done and not _missing_required(step, answers):
+            status = StepStatus.COMPLETED
+        elif step.slug in done or any(answered(answers.get(f.name)) for f in step.fields):
+            status = StepStatus.IN_PROGRESS
+        else:
+            status = StepStatus.NOT_STARTED
+        rows.append(StepRow(step, status, last_change(application, step.slug), tuple(waits)))
+    return rows
+
+
+# -- additions, item by item -----------------------------------------------------------------------
+
+
+def is_step_unlocked(application: Application, step: Step) -> bool:
+    """Whether the applicant may change this step now: any step of a draft; during a request for
+    additions only the steps asked for (a step asked by its slug, or by one of its fields), or every
+    step when the request named no items."""
+    if not is_editable(application):
+        return False
+    if application.submitted_at is None or application.unlocked is None:
+        return True
+    items = set(application.unlocked)
+    return step.slug in items or any(f.name in items for f in step.fields)
+
+
+@dataclass(frozen=True)
+class RequestedItem:
+    step: Step
+    fields: tuple[Field, ...]  # the fields asked, when the request named fields rather than the whole step
+    changed: bool  # the applicant changed an answer of it since the last hand-in
+
+
+def requested_items(application: Application) -> list[RequestedItem]:
+    """The items a request for additions asks for, in the order of the steps."""
+    if application.unlocked is None:
+        return []
+    items, changed = set(application.unlocked), changed_fields(application)
+    found = []
+    for step in regime_of(application).steps:
+        fields = tuple(f for f in step.fields if f.name in items)
+        if step.slug in items or fields:
+            names = {f.name for f in (fields or step.fields)}
+            found.append(RequestedItem(step, fields, bool(names & changed)))
+    return found
+
+
+def changed_fields(application: Application, previous: Mapping[str, Any] | None = None) -> set[str]:
+    """The answers that differ from the answers as last handed in (or from `previous`)."""
+    before = application.submitted_answers if previous is None else previous
+    if before is None:
+        return set()
+    now = application.answers
+    return {name for name in {*before, *now} if before.get(name) != now.get(name)}
+
+
+def hand_in_additions(*, application: Application, actor: User) -> None:
+    """Hand in the additions asked: the move records which answers changed since the last hand-in, and
+    the answers become the new 'as handed in'."""
+    regime = regime_of(application)
+    action = next(t.action for t in regime.transitions if t.hands_in)
+    changed = sorted(changed_fields(application))
+    application.submitted_answers = copy.deepcopy(application.answers)
+    application.unlocked = None  # with the move: a refused hand-in rolls both back
+    apply_transition(application=application, action=action, actor=actor, items=changed)
+
+
+def changes_handed_in(application: Application, events: Sequence[ApplicationEvent]) -> set[str]:
+    """For the reviewer: the answers the latest hand-in of additions changed ("gewijzigd"), while no
+    request for additions came after it."""
+    regime = regime_of(application)
+    for event in reversed(events):
+        transition = regime.transition(event.action)
+        if transition is not None and transition.hands_in:
+            return set(event.items or [])
+        if regime.state(event.to_state).applicant_edits:
+            return set()
+    return set()
+
+
+# -- ready for signature, submission -----------------------------------------------------------------
+
+
+def signatories_of(organisation_id: uuid.UUID) -> list[User]:
+    """The organisation's members who may declare and submit for it."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.organisation_id == organisation_id, Membership.is_signatory.is_(True))
+            .order_by(User.name)
+        )
+    )
+
+
+def may_sign(user: User, application: Application) -> bool:
+    membership = membership_of(user, application.organisation_id)
+    return membership is not None and membership.is_signatory
+
+
+def not_signatory_message(application: Application) -> str:
+    names = ", ".join(user.name for user in signatories_of(application.organisation_id))
+    who = _("Dat kan: %(names)s.", names=names) if names else _("Uw organisatie heeft nog geen ondertekenaar.")
+    return " ".join(
+        (
+            _(
+                "Alleen een gemachtigde ondertekenaar van %(organisation)s kan de aanvraag indienen.",
+                organisation=application.organisation.name,
+            ),
+            who,
+            _(
+                "Markeer de aanvraag als klaar voor ondertekening: de ondertekenaars zien ze dan bovenaan hun overzicht."
+            ),
+        )
+    )
+
+
+def is_ready(application: Application) -> bool:
+    """Marked ready for signature, and no step saved since: a change after the mark clears it."""
+    if application.ready_at is None or application.submitted_at is not None:
+        return False
+    changes = [last_change(application, slug) for slug in (application.step_changes or {})]
+    return all(c is None or c.at is None or c.at <= application.ready_at for c in changes)
+
+
+def mark_ready(*, application: Application, actor: User) -> None:
+    """A member marks the complete draft ready: the organisation's signatories see it first."""
+    if application.submitted_at is not None or not is_editable(application):
+        raise StepIncomplete(_("Deze aanvraag is al ingediend."))
+    missing = missing_steps(application)
+    if missing:
+        raise StepIncomplete(missing_steps_message(missing))
+    application.ready_at, application.ready_by_id = utcnow(), actor.id
+    db.session.commit()
+
+
+def clear_ready(application: Application) -> None:
+    """Forget the ready mark (a step changed after it); the caller commits."""
+    application.ready_at, application.ready_by_id = None, None
+
+
+def submit(*, application: Application, actor: User, declaration: bool) -> bool:
+    """Submit a complete draft with a signatory's declaration; issues the receipt.
+
+    Idempotent: an application already submitted (a double click, a replayed request, a colleague who
+    was first) is left as it is and False is returned; True when this call submitted it.
+    """
+    if application.submitted_at is not None:
+        return False
+    if not may_sign(actor, application):
+        raise Forbidden(not_signatory_message(application))
     missing = missing_steps(application)
     if missing:  # refused here too, to answer on the check page rather than with a conflict page
         raise StepIncomplete(missing_steps_message(missing))
     if not declaration:
-        raise StepIncomplete("Bevestig de verklaring om de aanvraag in te dienen.")
-    apply_transition(application=application, action=regime_of(application).submit_action, actor=actor)
+        raise StepIncomplete(_("Bevestig de verklaring om de aanvraag in te dienen."))
+    application.submitted_answers = copy.deepcopy(application.answers)
+    try:
+        apply_transition(application=application, action=regime_of(application).submit_action, actor=actor)
+    except ChangedMeanwhile:
+        db.session.rollback()
+        if db.session.get(Application, application.id, populate_existing=True).submitted_at is not None:  # type: ignore[union-attr]
+            return False
+        raise
+    return True
+
+
+# -- drafts: name and delete ------------------------------------------------------------------------
+
+
+def rename(*, application: Application, name: str) -> None:
+    application.name = name.strip()[:200] or None
+    db.session.commit()
+
+
+def is_deletable(application: Application) -> bool:
+    """Only a draft that was never submitted: what was handed in belongs to the file for good."""
+    return application.submitted_at is None
+
+
+def delete_draft(application: Application) -> None:
+    """Delete a never-submitted draft, its history and its uploads, the stored files included."""
+    if not is_deletable(application):
+        raise Forbidden(_("Een ingediende aanvraag kan niet verwijderd worden."))
+    keys = list(db.session.scalars(select(Upload.storage_key).where(Upload.application_id == application.id)))
+    db.session.execute(delete(Upload).where(Upload.application_id == application.id))
+    db.session.execute(delete(ApplicationEvent).where(ApplicationEvent.application_id == application.id))
+    db.session.delete(application)
+    db.session.commit()
+    for key in keys:  # only once the rows are gone are the files let go
+        get_storage().delete(key)
+
+
+# -- the dashboard ----------------------------------------------------------------------------------
+
+
+class Todo(StrEnum):
+    SIGN = "sign"  # marked ready: a signatory declares and submits
+    ADDITIONS = "additions"
+    RESPOND = "respond"  # an intended adverse decision: the applicant may respond
+    OBJECTION = "objection"  # a decision the applicant may object to, within the period
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    application: Application
+    regime: Regime
+    state: StateSpec
+    todo: Todo | None
+    due: datetime | None  # when the todo, or else the administration's move, is due
+    decision_new: bool  # a decision letter the organisation has not opened yet
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    todo: list[DashboardRow]
+    drafts: list[DashboardRow]
+    submitted: list[DashboardRow]
+    recognitions: list[DashboardRow]
+    closed: list[DashboardRow]
+
+
+def dashboard(user: User, organisation_id: uuid.UUID) -> Dashboard:
+    """The organisation's applications, what needs its action first (soonest due first): a fixed number
+    of queries however many applications, events and letters there are."""
+    found = applications_of(organisation_id)
+    entered = entered_states([a.id for a in found])
+    letters = _letters_by_application([a.id for a in found])
+    signs = any(m.organisation_id == organisation_id and m.is_signatory for m in user.memberships)
+    rows = [_row(a, entered.get(a.id, {}), letters.get(a.id, []), signs) for a in found]
+    todo = sorted((r for r in rows if r.todo), key=lambda r: (r.due is None, r.due or utcnow()))
+    rest = [r for r in rows if not r.todo]
+    return Dashboard(
+        todo=todo,
+        drafts=[r for r in rest if r.application.submitted_at is None and not r.state.terminal],
+        submitted=[
+            r for r in rest if r.application.submitted_at and not (r.state.terminal or r.state.holds_recognition)
+        ],
+        recognitions=[r for r in rest if r.state.holds_recognition],
+        closed=[r for r in rest if r.state.terminal],
+    )
+
+
+def entered_states(application_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict[str, datetime]]:
+    """Per application, when it last entered each state (one query)."""
+    if not application_ids:
+        return {}
+    found: dict[uuid.UUID, dict[str, datetime]] = {}
+    for application_id, state, at in db.session.execute(
+        select(ApplicationEvent.application_id, ApplicationEvent.to_state, func.max(ApplicationEvent.created_at))
+        .where(ApplicationEvent.application_id.in_(application_ids))
+        .group_by(ApplicationEvent.application_id, ApplicationEvent.to_state)
+    ):
+        found.setdefault(application_id, {})[state] = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return found
+
+
+def _letters_by_application(application_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Letter]]:
+    found: dict[uuid.UUID, list[Letter]] = {}
+    if application_ids:
+        for letter in db.session.scalars(
+            select(Letter).where(Letter.application_id.in_(application_ids)).order_by(Letter.created_at, Letter.id)
+        ):
+            found.setdefault(letter.application_id, []).append(letter)
+    return found
+
+
+def _row(application: Application, entered: Mapping[str, datetime], letters: list[Letter], signs: bool) -> DashboardRow:
+    regime = regime_of(application)
+    state = regime.state(application.state)
+    params = application.parameters or regime.parameter_values()
+    since = entered.get(application.state)
+    todo, due = _todo(application, regime, state, params, since, signs)
+    if due is None and state.deadline and not state.clock_suspended:
+        due = due_after(since, params.get(state.deadline))
+    latest_event = max(entered.values(), default=None)
+    newest = letters[-1] if letters else None
+    decision_new = bool(
+        newest is not None
+        and newest.opened_at is None
+        and _is_decision(regime, newest.kind)
+        and (latest_event is None or _aware(newest.created_at) >= latest_event)
+    )
+    return DashboardRow(application, regime, state, todo, due, decision_new)
+
+
+def _todo(
+    application: Application,
+    regime: Regime,
+    state: StateSpec,
+    params: Mapping[str, Any],
+    since: datetime | None,
+    signs: bool,
+) -> tuple[Todo | None, datetime | None]:
+    if application.submitted_at is None:
+        return (Todo.SIGN, None) if signs and is_ready(application) and not state.terminal else (None, None)
+    days = params.get(state.deadline) if state.deadline else None
+    if state.applicant_edits:
+        return Todo.ADDITIONS, due_after(since, days)
+    if state.hearing:
+        return Todo.RESPOND, due_after(since, days)
+    objection = objection_deadline(regime, state.code, params, since)
+    if objection is not None and utcnow() < objection:
+        return Todo.OBJECTION, objection
+    return None, None
+
+
+def due_after(since: datetime | None, days: Any) -> datetime | None:
+    return end_of_day_after(since, int(days)) if since is not None and days is not None else None
+
+
+def _is_decision(regime: Regime, kind: str) -> bool:
+    return any(spec.key == kind and spec.is_decision for spec in regime.letters)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# -- letters seen by the applicant -------------------------------------------------------------------
+
+
+def mark_opened(letter: Letter) -> None:
+    """The applicant opened the letter: a decision stops being new."""
+    if letter.opened_at is None:
+        letter.opened_at = utcnow()
+        db.session.commit()
+
+
+def new_decision(
+    application: Application, letters: Sequence[Letter], events: Sequence[ApplicationEvent]
+) -> Letter | None:
+    """The decision letter the organisation has not opened yet, while nothing happened after it."""
+    regime = regime_of(application)
+    newest = letters[-1] if letters else None
+    if newest is None or newest.opened_at is not None or not _is_decision(regime, newest.kind):
+        return None
+    if events and newest.event_id != events[-1].id:
+        return None
+    return newest
+
+
+def letter_statuses(application: Application, letters: Sequence[Letter]) -> list[dict[str, Any]]:
+    """What the page shows of each letter, as JSON for the page to update itself."""
+    regime = regime_of(application)
+    return [
+        {
+            "id": str(letter.id),
+            "title": text(regime.letter(letter.kind).title),
+            "status": letter.status,
+            "rendered_at": format_local(letter.rendered_at, False) if letter.rendered_at else None,
+        }
+        for letter in letters
+    ]

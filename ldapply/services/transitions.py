@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import IO, Any
 
@@ -23,8 +23,8 @@ from ..clock import format_local
 from ..extensions import db
 from ..models import Application, ApplicationEvent, DecisionProposal, LegalReliance, ProposalStatus, User, utcnow
 from ..workflows._spec import Facts, Need, Regime, Role, Transition
-from .assessment import facts_for
-from .backoffice import deadline_of
+from .assessment import facts_for, parameters_of
+from .backoffice import deadline_of, end_of_day_after
 from .calls import cap_refusal, type_refusal, window_refusal
 from .errors import ChangedMeanwhile, InvalidUpload, TransitionNotAllowed
 from .letter_context import CaseRecord, ProposalRecord, build_context, prepared_in_assessment, reliances
@@ -36,6 +36,7 @@ from .storage import get_storage
 from .uploads import store_upload
 
 HEARING_FILE_FIELD = "hearing_response"
+OBJECTION_FILE_FIELD = "objection"
 MAX_RESPONSE_FILES = 5
 
 
@@ -100,6 +101,7 @@ def apply_transition(
     volume: Decimal | None = None,
     considerations: Mapping[str, str] | None = None,
     files: Sequence[tuple[IO[bytes], str]] = (),
+    items: Sequence[str] | None = None,
 ) -> ApplicationEvent:
     """Move `application` by `action`, record who did it and why, and issue the transition's letter.
 
@@ -127,6 +129,7 @@ def apply_transition(
     written: list[str] = []
     try:
         event = _move(application, transition, actor, motivation, note)
+        _record_items(application, transition, event, items)
         proposal = _record_proposal(application, transition, actor, motivation, proposal, volume, considerations)
         written = _attach_files(application, transition, event, actor, files)
         case = None
@@ -226,6 +229,8 @@ def _refusal(
         return refusal
     if transition.responds and (refusal := _period_over(application)) is not None:
         return refusal
+    if transition.objects and (refusal := _objection_period_over(application)) is not None:
+        return refusal
     if transition.decides:
         return _four_eyes_refusal(transition, actor, proposal, advisors)
     return None
@@ -237,6 +242,48 @@ def _period_over(application: Application) -> str | None:
     if deadline is None or deadline.due is None or utcnow() < deadline.due:
         return None
     return f"De termijn om te reageren liep af op {format_local(deadline.due - timedelta(seconds=1), False)}."
+
+
+def objection_due(application: Application) -> datetime | None:
+    """The end of the period to object to the decision the application rests in (None: no objection)."""
+    entered = db.session.scalar(
+        select(ApplicationEvent.created_at)
+        .where(ApplicationEvent.application_id == application.id, ApplicationEvent.to_state == application.state)
+        .order_by(ApplicationEvent.created_at.desc())
+        .limit(1)
+    )
+    return objection_deadline(regime_of(application), application.state, parameters_of(application), entered)
+
+
+def objection_deadline(
+    regime: Regime, state: str, params: Mapping[str, Any], entered: datetime | None
+) -> datetime | None:
+    """The end of the objection period: where the regime has an objection against the decision of this
+    state, its number of days after the decision was taken; None otherwise."""
+    objectable = any(t.objects and state in t.sources for t in regime.transitions)
+    days = params.get("objection_days")
+    if not objectable or not params.get("objection_enabled") or days is None or entered is None:
+        return None
+    return end_of_day_after(entered, int(days))
+
+
+def _objection_period_over(application: Application) -> str | None:
+    """An objection counts only within the regime's period after the decision."""
+    due = objection_due(application)
+    if due is None or utcnow() < due:
+        return None
+    return f"De termijn om bezwaar in te dienen liep af op {format_local(due - timedelta(seconds=1), False)}."
+
+
+def _record_items(
+    application: Application, transition: Transition, event: ApplicationEvent, items: Sequence[str] | None
+) -> None:
+    """The items a request for additions asks for (only those are unlocked for the applicant; none named:
+    every step), or the answers a hand-in changed."""
+    if items is not None:
+        event.items = list(items)
+    if regime_of(application).state(transition.target).applicant_edits and application.submitted_at is not None:
+        application.unlocked = list(items) if items else None
 
 
 def _four_eyes_refusal(
@@ -409,11 +456,11 @@ def _attach_files(
     actor: User | None,
     files: Sequence[tuple[IO[bytes], str]],
 ) -> list[str]:
-    """A hearing response may come with attachments; they belong to the move that brought them.
+    """A hearing response or an objection may come with attachments; they belong to the move that brought them.
     Returns the storage keys written, for the caller to remove if the move is refused after all."""
     if not files:
         return []
-    if not transition.responds or actor is None:
+    if not (transition.responds or transition.objects) or actor is None:
         raise TransitionNotAllowed("Bij deze actie kunt u geen bijlagen voegen.")
     if len(files) > MAX_RESPONSE_FILES:
         raise TransitionNotAllowed(f"Voeg hoogstens {MAX_RESPONSE_FILES} bijlagen toe.")
@@ -422,7 +469,7 @@ def _attach_files(
         for stream, filename in files:
             upload, stored = store_upload(
                 application=application,
-                field_name=HEARING_FILE_FIELD,
+                field_name=OBJECTION_FILE_FIELD if transition.objects else HEARING_FILE_FIELD,
                 stream=stream,
                 filename=filename,
                 kinds=("pdf",),

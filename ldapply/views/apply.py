@@ -1,24 +1,59 @@
-"""The applicant's pages: pre-check, start, the generic step runner, check answers, submit, status, letters."""
+"""The applicant's pages: pre-check, dashboard, start, the task list, the generic step runner, check
+answers, ready for signature, submit and its confirmation, status, letters, additions and objections."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
+from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
+from ..extensions import db
 from ..forms.base import ActionForm, EmptyForm, SubmitForm
 from ..forms.builder import build_step_form, form_data_for
-from ..models import Application
+from ..forms.journey import RenameForm
+from ..i18n import _, current_locale, format_day, text
+from ..models import Application, User
 from ..services import accounts, applications, backoffice, calls, eligibility, letters, transitions, uploads
-from ..services.answers import answer_sections
-from ..services.errors import InvalidUpload, NotFound, StepIncomplete, TransitionNotAllowed
+from ..services.answers import display_value, step_rows
+from ..services.errors import (
+    ChangedMeanwhile,
+    InvalidUpload,
+    NotFound,
+    StepIncomplete,
+    TransitionNotAllowed,
+)
 from ..services.regimes import regime_of
 from ..workflows import REGIMES
-from ._helpers import me, pdf_download
+from ..workflows._spec import Party, Regime, Step
+from . import step_page
+from ._helpers import acting_membership, me, pdf_download
 
 bp = Blueprint("apply", __name__)
+
+PRECHECK_KEY = "precheck"  # the pre-check's answers, kept in the session to start an application with them
+
+
+@bp.app_template_filter("last_day")
+def last_day(due: datetime | None) -> str:
+    """A deadline (the midnight that ends it) as its last day: "tot en met 12 november 2026"."""
+    return format_day(due - timedelta(seconds=1)) if due is not None else "—"
+
+
+def _regime(code: str) -> Regime:
+    if code not in REGIMES:
+        raise NotFound()
+    return REGIMES[code]
+
+
+def _open_calls() -> dict[str, list[Any]]:
+    return {code: calls.open_calls(code) for code, regime in REGIMES.items() if regime.uses_calls}
+
+
+# -- the dashboard ---------------------------------------------------------------------------------
 
 
 @bp.get("/")
@@ -27,11 +62,14 @@ def home() -> str | Response:
     user = me()
     if accounts.is_staff(user) and not user.memberships:
         return redirect(url_for("backoffice.queue"))
+    membership = acting_membership()
     return render_template(
         "apply/home.html",
-        applications=applications.applications_of(user),
+        membership=membership,
+        board=applications.dashboard(user, membership.organisation_id) if membership else None,
         regimes=REGIMES.values(),
-        open_calls={code: calls.open_calls(code) for code, regime in REGIMES.items() if regime.uses_calls},
+        open_calls=_open_calls(),
+        kept=_kept_precheck(None),
         form=EmptyForm(),
     )
 
@@ -46,64 +84,195 @@ def start() -> Response:
         call_id = uuid.UUID(request.form["call"]) if request.form.get("call") else None
     except ValueError:
         abort(400)
+    kept = _kept_precheck(regime_code) if request.form.get("from_precheck") else None
+    membership = acting_membership()
     try:
-        application = applications.start_application(user=me(), regime_code=regime_code, call_id=call_id)
+        application = applications.start_application(
+            user=me(),
+            regime_code=regime_code,
+            call_id=call_id,
+            organisation_id=membership.organisation_id if membership else None,
+            answers=kept,
+        )
     except StepIncomplete as refusal:
         flash(refusal.message, "warn")
+        if kept is not None:
+            return redirect(url_for("apply.precheck_start", code=regime_code))
         return redirect(url_for("apply.home"))
+    if kept is not None:
+        session.pop(PRECHECK_KEY, None)
     return redirect(url_for("apply.overview", application_id=application.id))
 
 
+# -- the eligibility pre-check ---------------------------------------------------------------------
+
+
+def _kept_precheck(regime_code: str | None) -> dict[str, Any] | None:
+    """The answers of the pre-check done in this session (for `regime_code`, or for any regime with
+    its code under "regime"); None when there are none."""
+    kept = session.get(PRECHECK_KEY)
+    if not isinstance(kept, dict) or kept.get("regime") not in REGIMES or not isinstance(kept.get("answers"), dict):
+        return None
+    if regime_code is None:
+        return kept
+    return dict(kept["answers"]) if kept["regime"] == regime_code else None
+
+
 @bp.route("/regimes/<code>/precheck", methods=["GET", "POST"])
-def precheck(code: str) -> str:
-    """The eligibility pre-check: the questions the regime's conditions read, answered before starting."""
-    if code not in REGIMES:
-        raise NotFound()
-    regime = REGIMES[code]
+def precheck(code: str) -> str | tuple[str, int]:
+    """The eligibility pre-check: the questions the regime's conditions read, answered before starting,
+    with an answer for the whole regime."""
+    regime = _regime(code)
     step = eligibility.precheck_step(regime)
-    form = build_step_form(step, {}, request.form if request.method == "POST" else None)()
-    results = eligibility.evaluate(regime, form.answers()) if form.validate_on_submit() else None
-    return render_template("apply/precheck.html", regime=regime, step=step, form=form, results=results)
+    kept = _kept_precheck(code) or {}
+    form_class = build_step_form(step, kept, request.form if request.method == "POST" else None)
+    form = form_class(data=form_data_for(step, kept))
+    result = None
+    if form.validate_on_submit():
+        answers = form.answers()
+        session[PRECHECK_KEY] = {"regime": code, "answers": eligibility.stored_answers(answers)}
+        result = eligibility.overall(regime, answers)
+    membership = acting_membership() if current_user.is_authenticated else None
+    page = render_template(
+        "apply/precheck.html",
+        regime=regime,
+        step=step,
+        form=form,
+        result=result,
+        membership=membership,
+        calls=_open_calls().get(code, []),
+        start_form=EmptyForm(),
+    )
+    return page, 400 if request.method == "POST" and result is None else 200
+
+
+@bp.get("/regimes/<code>/precheck/start")
+@login_required
+def precheck_start(code: str) -> str | Response:
+    """After logging in or signing up: start the application with the pre-check's answers kept."""
+    regime = _regime(code)
+    kept = _kept_precheck(code)
+    if kept is None:
+        return redirect(url_for("apply.precheck", code=code))
+    step = eligibility.precheck_step(regime)
+    return render_template(
+        "apply/precheck_start.html",
+        regime=regime,
+        rows=step_rows(step, kept, current_locale()),
+        membership=acting_membership(),
+        calls=_open_calls().get(code, []),
+        form=EmptyForm(),
+    )
+
+
+# -- naming and deleting drafts --------------------------------------------------------------------
+
+
+@bp.route("/applications/<uuid:application_id>/name", methods=["GET", "POST"])
+@login_required
+def rename(application_id: uuid.UUID) -> str | Response | tuple[str, int]:
+    application = applications.get_for_member(me(), application_id)
+    form = RenameForm(data={"name": application.name or ""})
+    if form.validate_on_submit():
+        applications.rename(application=application, name=form.name.data or "")
+        flash(_("De aanvraag heet nu „%(name)s”.", name=application.name), "success")
+        return redirect(url_for("apply.overview", application_id=application.id))
+    page = render_template("apply/rename.html", application=application, regime=regime_of(application), form=form)
+    return page, 400 if request.method == "POST" else 200
+
+
+@bp.route("/applications/<uuid:application_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(application_id: uuid.UUID) -> str | Response:
+    """A draft never submitted is deleted after confirmation on this page, with its uploads."""
+    application = applications.get_for_member(me(), application_id)
+    if not applications.is_deletable(application):
+        flash(_("Een ingediende aanvraag kan niet verwijderd worden: ze hoort bij het dossier."), "info")
+        return redirect(url_for("apply.overview", application_id=application.id))
+    form = EmptyForm()
+    if form.validate_on_submit():
+        label = application.name or application.reference
+        applications.delete_draft(application)
+        flash(_("De aanvraag „%(name)s” is verwijderd.", name=label), "success")
+        return redirect(url_for("apply.home"))
+    return render_template("apply/delete.html", application=application, regime=regime_of(application), form=form)
+
+
+# -- the task list and the status page -------------------------------------------------------------
+
+
+WHOSE_MOVE = {
+    Party.APPLICANT: "applicant",
+    Party.NOBODY: "nobody",
+}
 
 
 @bp.get("/applications/<uuid:application_id>")
 @login_required
 def overview(application_id: uuid.UUID, form: ActionForm | None = None, failed: str | None = None) -> str:
-    application = applications.get_for_member(me(), application_id)
+    user = me()
+    application = applications.get_for_member(user, application_id)
     regime = regime_of(application)
+    state = regime.state(application.state)
+    history = transitions.history(application.id)
+    found_letters = letters.letters_for(application.id)
     return render_template(
         "apply/overview.html",
         application=application,
         regime=regime,
-        state=regime.state(application.state),
+        state=state,
+        whose_move=WHOSE_MOVE.get(state.whose_move, "administration"),
         editable=applications.is_editable(application),
-        steps=applications.step_statuses(application),
-        letters=letters.letters_for(application.id),
-        history=transitions.history(application.id),
+        steps=applications.step_rows(application),
+        requested=applications.requested_items(application),
+        changed=applications.changed_fields(application),
+        letters=found_letters,
+        pending_letters=any(letter.status == "pending" for letter in found_letters),
+        new_decision=applications.new_decision(application, found_letters, history),
+        history=history,
+        public_history=[e for e in history if (t := regime.transition(e.action)) is not None and t.recital],
         deadline=backoffice.deadline_of(application),
-        # A response in a hearing comes first; giving up comes last.
+        objection_due=transitions.objection_due(application),
+        ready=applications.is_ready(application),
+        ready_by=db.session.get(User, application.ready_by_id) if application.ready_by_id else None,
+        # A response in a hearing comes first; giving up comes last; handing in is on the check page.
         actions=sorted(
-            (t for t in transitions.available_transitions(application, me(), None) if t.action != regime.submit_action),
+            (t for t in transitions.available_transitions(application, user, None) if not (t.submits or t.hands_in)),
             key=lambda t: (not t.responds, regime.state(t.target).terminal),
         ),
         responses=uploads.event_uploads(application.id),
+        rename_form=RenameForm(),
         form=form or ActionForm(),
         failed=failed,
     )
 
 
+@bp.get("/applications/<uuid:application_id>/letters.json")
+@login_required
+def letter_statuses(application_id: uuid.UUID) -> Response:
+    """The status of each letter of one application, for the page to update without a reload."""
+    application = applications.get_for_member(me(), application_id)
+    found = letters.letters_for(application.id)
+    statuses = applications.letter_statuses(application, found)
+    for status in statuses:
+        status["url"] = url_for("apply.download_letter", application_id=application.id, letter_id=status["id"])
+    return jsonify({"letters": statuses, "pending": any(s["status"] == "pending" for s in statuses)})
+
+
 @bp.post("/applications/<uuid:application_id>/actions/<action>")
 @login_required
 def applicant_action(application_id: uuid.UUID, action: str) -> Response | str | tuple[str, int]:
-    """The applicant's other moves: submit additions, respond in a hearing, withdraw, lodge an objection."""
+    """The applicant's other moves: hand in additions, respond in a hearing, withdraw, lodge an objection."""
     application = applications.get_for_member(me(), application_id)
     regime = regime_of(application)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
     transition = regime.transition(action)
-    if transition is None or action == regime.submit_action:
+    if transition is None or transition.submits:
         abort(404)  # submission goes through the check page and its declaration
+    if transition.hands_in:
+        return _hand_in(application)
     if transition.irreversible and form.confirmed.data != "yes":
         return render_template("apply/confirm.html", application=application, transition=transition, form=form)
     try:
@@ -112,40 +281,61 @@ def applicant_action(application_id: uuid.UUID, action: str) -> Response | str |
             action=action,
             actor=me(),
             motivation=form.comment.data,
-            files=form.chosen_files() if transition.responds else (),
+            files=form.chosen_files() if transition.responds or transition.objects else (),
         )
     except (TransitionNotAllowed, InvalidUpload) as refusal:
         form.comment.errors = [refusal.message]  # the text typed is kept on the page shown again
         return overview(application_id, form=form, failed=action), refusal.status_code
-    flash(f"Uitgevoerd: {transition.label.nl}.", "success")
+    flash(_("Uitgevoerd: %(action)s.", action=text(transition.label)), "success")
     return redirect(url_for("apply.overview", application_id=application.id))
+
+
+def _hand_in(application: Application) -> Response:
+    try:
+        applications.hand_in_additions(application=application, actor=me())
+    except (TransitionNotAllowed, ChangedMeanwhile) as refusal:
+        flash(refusal.message, "warn")
+        return redirect(url_for("apply.check_answers", application_id=application.id))
+    flash(_("Uw aanvulling is ingediend. De administratie behandelt uw aanvraag verder."), "success")
+    return redirect(url_for("apply.overview", application_id=application.id))
+
+
+# -- the steps (the generic step page) -------------------------------------------------------------
 
 
 @bp.route("/applications/<uuid:application_id>/steps/<slug>", methods=["GET", "POST"])
 @login_required
 def edit_step(application_id: uuid.UUID, slug: str) -> Response | tuple[str, int]:
+    application, step = _step_of(application_id, slug)
+    if step is None:
+        return redirect(url_for("apply.overview", application_id=application_id))
+    if request.method == "GET":
+        return step_page.show(application, step)
+    return step_page.save(application, step, lambda: _next_page(application))
+
+
+@bp.post("/applications/<uuid:application_id>/steps/<slug>/uploads/<uuid:upload_id>/remove")
+@login_required
+def remove_upload(application_id: uuid.UUID, slug: str, upload_id: uuid.UUID) -> Response | tuple[str, int]:
+    """The "remove" button beside a file on a step (before submission); the page comes back with every
+    answer typed on it kept."""
+    application, step = _step_of(application_id, slug)
+    if step is None:
+        return redirect(url_for("apply.overview", application_id=application_id))
+    return step_page.save(application, step, lambda: _next_page(application), removed=upload_id)
+
+
+def _step_of(application_id: uuid.UUID, slug: str) -> tuple[Application, Step | None]:
+    """The member's application and the step to fill in; None (with a message) when it may not change."""
     application = applications.get_for_member(me(), application_id)
     regime = regime_of(application)
     step = regime.step(slug)
     if step is None or step not in regime.visible_steps(application.answers):
         raise NotFound()
-    if not applications.is_editable(application):
-        flash("Deze aanvraag is ingediend en kan niet meer gewijzigd worden.", "info")
-        return redirect(url_for("apply.overview", application_id=application.id))
-    form_class = build_step_form(step, application.answers, request.form if request.method == "POST" else None)
-    form = form_class(data=form_data_for(step, applications.initial_answers(application)))
-    if form.validate_on_submit():
-        try:
-            applications.save_step(
-                application=application, step=step, answers=form.answers(), files=form.files(), actor=me()
-            )
-            return redirect(_next_page(application))
-        except InvalidUpload as refusal:  # shown beside the file field, with the other answers kept
-            getattr(form, refusal.field).errors = [refusal.message]
-    status = 400 if request.method == "POST" else 200
-    return render_template(
-        "apply/step.html", application=application, regime=regime, step=step, form=form, answers=application.answers
-    ), status
+    if not applications.is_step_unlocked(application, step):
+        flash(_("Deze aanvraag is ingediend en kan niet meer gewijzigd worden."), "info")
+        return application, None
+    return application, step
 
 
 def _next_page(application: Application) -> str:
@@ -155,17 +345,48 @@ def _next_page(application: Application) -> str:
     return url_for("apply.check_answers", application_id=application.id)
 
 
-def _check_page(application: Application, form: SubmitForm) -> str:
+# -- check answers, ready for signature, submit ----------------------------------------------------
+
+
+def _sections(application: Application, regime: Regime) -> list[tuple[Any, list[tuple[Any, str, str]], bool]]:
+    """Per step that applies: its answers (field, label, value shown) and whether it may be changed now."""
+    answers, locale = application.answers, current_locale()
+    return [
+        (
+            step,
+            [(f, text(f.label), display_value(f, answers.get(f.name), locale)) for f in step.visible_fields(answers)],
+            applications.is_step_unlocked(application, step),
+        )
+        for step in regime.visible_steps(answers)
+    ]
+
+
+def _check_page(application: Application, form: SubmitForm, refusal: str | None = None) -> str:
+    user = me()
     regime = regime_of(application)
+    draft = application.state == regime.initial_state and application.submitted_at is None
+    hand_in = next(
+        (t for t in transitions.available_transitions(application, user, None) if t.hands_in),
+        None,
+    )
     return render_template(
         "apply/check.html",
         application=application,
         regime=regime,
-        sections=zip(regime.visible_steps(application.answers), answer_sections(application, regime), strict=True),
+        sections=_sections(application, regime),
         missing=applications.incomplete_steps(application),
         editable=applications.is_editable(application),
-        can_submit=application.state == regime.initial_state,
+        can_submit=draft,
+        may_sign=applications.may_sign(user, application),
+        signatories=applications.signatories_of(application.organisation_id) if draft else [],
+        ready=applications.is_ready(application),
+        ready_by=db.session.get(User, application.ready_by_id) if application.ready_by_id else None,
+        hand_in=hand_in,
+        requested=applications.requested_items(application),
+        changed=applications.changed_fields(application),
+        refusal=refusal,
         form=form,
+        action_form=EmptyForm(),
     )
 
 
@@ -175,16 +396,77 @@ def check_answers(application_id: uuid.UUID) -> str:
     return _check_page(applications.get_for_member(me(), application_id), SubmitForm())
 
 
+@bp.post("/applications/<uuid:application_id>/ready")
+@login_required
+def mark_ready(application_id: uuid.UUID) -> Response:
+    """A preparer marks the complete draft ready for signature."""
+    application = applications.get_for_member(me(), application_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        applications.mark_ready(application=application, actor=me())
+    except StepIncomplete as refusal:
+        flash(refusal.message, "warn")
+    else:
+        flash(
+            _(
+                "De aanvraag is klaar voor ondertekening. De ondertekenaars van uw organisatie zien ze bovenaan hun overzicht."
+            ),
+            "success",
+        )
+    return redirect(url_for("apply.check_answers", application_id=application.id))
+
+
 @bp.post("/applications/<uuid:application_id>/submit")
 @login_required
 def submit(application_id: uuid.UUID) -> Response | tuple[str, int]:
+    """Submit with the declaration, only as a signatory. Submitted already (a double click, a replayed
+    request): the confirmation page, with one receipt and no error."""
     application = applications.get_for_member(me(), application_id)
+    if application.submitted_at is not None:
+        return redirect(url_for("apply.submitted", application_id=application.id))
     form = SubmitForm()
+    if not applications.may_sign(me(), application):
+        return _check_page(application, form, applications.not_signatory_message(application)), 403
     if not form.validate_on_submit():
         return _check_page(application, form), 400
-    applications.submit(application=application, actor=me(), declaration=bool(form.declaration.data))
-    flash(f"Uw aanvraag {application.reference} is ingediend. U ontvangt een ontvangstbevestiging.", "success")
-    return redirect(url_for("apply.overview", application_id=application.id))
+    try:
+        done = applications.submit(application=application, actor=me(), declaration=bool(form.declaration.data))
+    except (StepIncomplete, TransitionNotAllowed) as refusal:
+        return _check_page(application, form, refusal.message), refusal.status_code
+    if done:
+        flash(_("Uw aanvraag %(reference)s is ingediend.", reference=application.reference), "success")
+    return redirect(url_for("apply.submitted", application_id=application.id))
+
+
+@bp.get("/applications/<uuid:application_id>/submitted")
+@login_required
+def submitted(application_id: uuid.UUID) -> str | Response:
+    """The confirmation page: what was done, what happens next and when, where to follow it."""
+    application = applications.get_for_member(me(), application_id)
+    if application.submitted_at is None:
+        return redirect(url_for("apply.overview", application_id=application.id))
+    regime = regime_of(application)
+    submit_move = regime.transition(regime.submit_action)
+    first = regime.state(submit_move.target) if submit_move else None
+    parameter = regime.parameter(first.deadline) if first is not None and first.deadline else None
+    params = application.parameters or regime.parameter_values()
+    found = letters.letters_for(application.id)
+    return render_template(
+        "apply/submitted.html",
+        application=application,
+        regime=regime,
+        state=regime.state(application.state),
+        parameter=parameter,
+        days=params.get(parameter.name) if parameter else None,
+        due=applications.due_after(application.submitted_at, params.get(parameter.name)) if parameter else None,
+        receipt=next((letter for letter in found if submit_move and letter.kind == submit_move.letter), None),
+        letters=found,
+        pending_letters=any(letter.status == "pending" for letter in found),
+    )
+
+
+# -- files and letters -----------------------------------------------------------------------------
 
 
 @bp.get("/applications/<uuid:application_id>/uploads/<uuid:upload_id>")
@@ -205,5 +487,6 @@ def download_letter(application_id: uuid.UUID, letter_id: uuid.UUID) -> Response
     try:
         data = letters.letter_pdf(letter)
     except LookupError:
-        raise NotFound("Deze brief wordt nog opgemaakt. Probeer het over enkele ogenblikken opnieuw.") from None
+        raise NotFound(_("Deze brief wordt nog opgemaakt. Probeer het over enkele ogenblikken opnieuw.")) from None
+    applications.mark_opened(letter)
     return pdf_download(data, letters.download_name(application.reference, letter))
