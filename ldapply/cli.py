@@ -122,7 +122,7 @@ def register(app: Flask) -> None:
             raise click.ClickException("Refusing to create demo accounts in production.")
         click.echo("Demo accounts (e-mail / password):")
         for role, email, password in seed_demo():
-            click.echo(f"  {role:<45} {email:<40} {password}")
+            click.echo(f"  {role:<62} {email:<38} {password}")
 
     @group.command("sample-letters")
     @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))

@@ -79,7 +79,10 @@ class User(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locale: Mapped[str | None] = mapped_column(String(8))  # the language chosen last, for e-mails
 
-    memberships: Mapped[list[Membership]] = relationship(back_populates="user", lazy="selectin")
+    # Oldest first: "the first organisation" (acted for until another is chosen) is the one joined first.
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", lazy="selectin", order_by="Membership.created_at"
+    )
     role_grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", lazy="selectin")
 
     # Flask-Login's protocol.

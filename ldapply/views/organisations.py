@@ -29,7 +29,8 @@ bp = Blueprint("organisations", __name__)
 def _header_context() -> dict[str, Any]:
     """The header's organisation switch and members link read these."""
     return {
-        "acting_membership": acting_membership if current_user.is_authenticated else lambda: None,
+        # No user outside a request (a template rendered by the worker): nobody acts for anyone.
+        "acting_membership": acting_membership if getattr(current_user, "is_authenticated", False) else lambda: None,
         "enterprise_number": organisations.format_enterprise_number,
         "legal_form_label": lambda code: text(LEGAL_FORMS[code]) if code in LEGAL_FORMS else (code or ""),
     }
