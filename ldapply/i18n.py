@@ -3,21 +3,34 @@
 Messages are written in Dutch in the code and templates (the source language) and translated in
 `translations/en/LC_MESSAGES/messages.po`; a message without a translation shows in Dutch. The
 catalogue is compiled into the instance folder when the app starts, so no build step can be forgotten.
-Letters are not translated: they are the legal act, in Dutch.
+Letters are not translated: they are the legal act, in Dutch. Their context is built from the regimes'
+Dutch texts (`Text.nl`) and the clock's Dutch date (`clock.letter_date`), never from `_()`, so a letter
+issued while the decision maker reads the interface in English is still entirely Dutch.
+
+Formats on pages: dates follow the language ("27 november 2026", "27 November 2026", `format_day`);
+numbers and amounts keep the Belgian notation in both languages ("312,5", "€ 180.000,50"): the
+application is Belgian, the figures are the ones the letters and the law use, and one notation on
+every page means a number reads and is typed the same whatever the language.
+
+`make catalogue` (scripts/catalogue.py) extracts the messages and updates the catalogue;
+tests/unit/test_translations.py fails while a message lacks its English translation, and names the
+template text left outside `_()`.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from datetime import date, datetime
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, request, session
-from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
+from flask import Flask, has_request_context, session
+from flask_babel import Babel, format_date, get_locale, gettext, lazy_gettext, ngettext, refresh
 from flask_login import current_user
 
+from .clock import local
 from .workflows._spec import Text
 
 LOCALES = ("nl", "en")
@@ -29,11 +42,25 @@ babel = Babel()
 _ = gettext
 _l = lazy_gettext
 
-__all__ = ["LOCALES", "_", "_l", "babel", "current_locale", "init_app", "ngettext", "text"]
+__all__ = [
+    "LOCALES",
+    "_",
+    "_l",
+    "babel",
+    "current_locale",
+    "format_day",
+    "format_moment",
+    "init_app",
+    "ngettext",
+    "text",
+]
 
 
 def select_locale() -> str:
-    """The language chosen with the switch (kept in the session, then on the account); else Dutch."""
+    """The language chosen with the switch (kept in the session, then on the account); else Dutch.
+    Without a request (the worker, the CLI) messages are Dutch."""
+    if not has_request_context():
+        return DEFAULT_LOCALE
     chosen = session.get("locale")
     if chosen in LOCALES:
         return str(chosen)
@@ -45,7 +72,7 @@ def select_locale() -> str:
 
 def current_locale() -> str:
     """The page's language code, "nl" outside a request."""
-    if not request:
+    if not has_request_context():
         return DEFAULT_LOCALE
     locale = get_locale()
     return locale.language if locale is not None else DEFAULT_LOCALE
@@ -56,6 +83,22 @@ def text(value: Text | None) -> str:
     return value.get(current_locale()) if value is not None else ""
 
 
+def format_day(day: date | datetime | None) -> str:
+    """A date as the page's language writes it: 27 november 2026, 27 November 2026 (Brussels time)."""
+    if day is None:
+        return "—"
+    shown = local(day).date() if isinstance(day, datetime) else day
+    return str(format_date(shown, "d MMMM y", rebase=False))
+
+
+def format_moment(moment: datetime | None, with_time: bool = True) -> str:
+    """A moment in Brussels time: 27 november 2026 om 14:05, 27 November 2026 at 14:05."""
+    if moment is None or not with_time:
+        return format_day(moment)
+    hour = local(moment).strftime("%H:%M")
+    return _("%(date)s om %(time)s", date=format_day(moment), time=hour)
+
+
 def init_app(app: Flask) -> None:
     compiled = Path(app.instance_path) / "translations"
     compile_catalogues(SOURCE_CATALOGUES, compiled)
@@ -63,6 +106,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "Europe/Brussels")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
     babel.init_app(app, locale_selector=select_locale)
+    app.before_request(refresh)  # each request chooses its language afresh, also in a shared app context
     app.add_template_global(text, "t")
     app.add_template_global(current_locale, "current_locale")
     app.add_template_global(LOCALE_NAMES, "locale_names")

@@ -25,6 +25,8 @@ from wtforms.meta import DefaultMeta
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..i18n import _, _l
+
 
 def _strip(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
@@ -48,33 +50,40 @@ class LdapplyForm(FlaskForm):
 
 class LoginForm(LdapplyForm):
     email = EmailField(
-        "E-mailadres",
-        validators=[DataRequired("Vul uw e-mailadres in."), Email("Vul een geldig e-mailadres in."), Length(max=254)],
+        _l("E-mailadres"),
+        validators=[
+            DataRequired(_l("Vul uw e-mailadres in.")),
+            Email(_l("Vul een geldig e-mailadres in.")),
+            Length(max=254),
+        ],
     )
-    password = PasswordField("Wachtwoord", validators=[DataRequired("Vul uw wachtwoord in."), Length(max=200)])
+    password = PasswordField(_l("Wachtwoord"), validators=[DataRequired(_l("Vul uw wachtwoord in.")), Length(max=200)])
 
 
 class SubmitForm(LdapplyForm):
     declaration = BooleanField(
-        "Ik verklaar dat deze gegevens juist en volledig zijn en dat ik gemachtigd ben om de organisatie te vertegenwoordigen.",
-        validators=[DataRequired("Bevestig de verklaring om de aanvraag in te dienen.")],
+        _l(
+            "Ik verklaar dat deze gegevens juist en volledig zijn en dat ik gemachtigd ben om de organisatie te vertegenwoordigen."
+        ),
+        validators=[DataRequired(_l("Bevestig de verklaring om de aanvraag in te dienen."))],
     )
 
 
 class ActionForm(LdapplyForm):
     """A move on a case. `comment` is the motivation the applicant reads in letters; `note` stays internal."""
 
-    comment = TextAreaField("Motivering", validators=[Length(max=10_000, message="De motivering is te lang.")])
-    note = TextAreaField("Interne notitie", validators=[Length(max=10_000, message="De notitie is te lang.")])
+    comment = TextAreaField(_l("Motivering"), validators=[Length(max=10_000, message=_l("De motivering is te lang."))])
+    note = TextAreaField(_l("Interne notitie"), validators=[Length(max=10_000, message=_l("De notitie is te lang."))])
     hearing_answer = TextAreaField(
-        "Antwoord op de reactie van de aanvrager", validators=[Length(max=10_000, message="Het antwoord is te lang.")]
+        _l("Antwoord op de reactie van de aanvrager"),
+        validators=[Length(max=10_000, message=_l("Het antwoord is te lang."))],
     )
     advice_answer = TextAreaField(
-        "Antwoord op het advies", validators=[Length(max=10_000, message="Het antwoord is te lang.")]
+        _l("Antwoord op het advies"), validators=[Length(max=10_000, message=_l("Het antwoord is te lang."))]
     )
-    volume = StringField("Toegekend volume", validators=[Optional(), Length(max=20)])
+    volume = StringField(_l("Toegekend volume"), validators=[Optional(), Length(max=20)])
     confirmed = HiddenField()
-    files = MultipleFileField("Bijlagen (PDF)")
+    files = MultipleFileField(_l("Bijlagen (PDF)"))
 
     def considerations(self) -> dict[str, str]:
         return {"hearing": self.hearing_answer.data or "", "advice": self.advice_answer.data or ""}
@@ -94,20 +103,22 @@ CAP_LIMIT = Decimal(1_000_000)  # well inside the Numeric(10, 2) column on every
 
 
 class CallForm(LdapplyForm):
-    regime = SelectField("Regeling", validators=[DataRequired("Kies een regeling.")])
-    title = StringField("Titel van de oproep", validators=[DataRequired("Geef de oproep een titel."), Length(max=200)])
-    opens_on = DateField("Opent op", validators=[DataRequired("Geef de openingsdatum.")])
-    closes_on = DateField("Laatste dag om in te dienen", validators=[DataRequired("Geef de sluitingsdatum.")])
-    cap = StringField("Plafond (in de eenheid van de regeling)", validators=[DataRequired("Geef het plafond.")])
+    regime = SelectField(_l("Regeling"), validators=[DataRequired(_l("Kies een regeling."))])
+    title = StringField(
+        _l("Titel van de oproep"), validators=[DataRequired(_l("Geef de oproep een titel.")), Length(max=200)]
+    )
+    opens_on = DateField(_l("Opent op"), validators=[DataRequired(_l("Geef de openingsdatum."))])
+    closes_on = DateField(_l("Laatste dag om in te dienen"), validators=[DataRequired(_l("Geef de sluitingsdatum."))])
+    cap = StringField(_l("Plafond (in de eenheid van de regeling)"), validators=[DataRequired(_l("Geef het plafond."))])
     application_types = SelectMultipleField(
-        "Toegelaten soorten aanvragen (geen keuze: alle soorten)",
+        _l("Toegelaten soorten aanvragen (geen keuze: alle soorten)"),
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
     )
 
     def validate_cap(self, field: StringField) -> None:
         if not Decimal(0) < self.cap_value() < CAP_LIMIT:
-            raise ValidationError("Geef een plafond groter dan nul en kleiner dan een miljoen, bijvoorbeeld 320.")
+            raise ValidationError(_("Geef een plafond groter dan nul en kleiner dan een miljoen, bijvoorbeeld 320."))
 
     def cap_value(self) -> Decimal:
         """The cap as typed, with a decimal comma or point, to the cent; zero when it is no finite number."""
@@ -123,23 +134,23 @@ class EmptyForm(LdapplyForm):
 
 
 class SignatoryForm(LdapplyForm):
-    user = SelectField("Beslisser", validators=[DataRequired("Kies de beslisser.")])
+    user = SelectField(_l("Beslisser"), validators=[DataRequired(_l("Kies de beslisser."))])
     function = StringField(
-        "Functie", validators=[DataRequired("Geef de functie, bijvoorbeeld Afdelingshoofd."), Length(max=200)]
+        _l("Functie"), validators=[DataRequired(_l("Geef de functie, bijvoorbeeld Afdelingshoofd.")), Length(max=200)]
     )
     delegation = TextAreaField(
-        "Delegatie waaronder de beslisser tekent (komt in elke brief die de beslisser ondertekent)",
-        validators=[DataRequired("Geef het delegatiebesluit, met datum."), Length(max=2000)],
+        _l("Delegatie waaronder de beslisser tekent (komt in elke brief die de beslisser ondertekent)"),
+        validators=[DataRequired(_l("Geef het delegatiebesluit, met datum.")), Length(max=2000)],
     )
-    provenance = SelectField("Herkomst van de delegatie", validators=[DataRequired("Kies de herkomst.")])
-    source = StringField("Bron (vindplaats van het delegatiebesluit)", validators=[Length(max=500)])
-    regime = SelectField("Regeling", validators=[Optional()])
+    provenance = SelectField(_l("Herkomst van de delegatie"), validators=[DataRequired(_l("Kies de herkomst."))])
+    source = StringField(_l("Bron (vindplaats van het delegatiebesluit)"), validators=[Length(max=500)])
+    regime = SelectField(_l("Regeling"), validators=[Optional()])
 
 
 class VerifyForm(LdapplyForm):
     reference = StringField(
-        "Kenmerk van de brief", validators=[DataRequired("Geef het kenmerk van de brief."), Length(max=40)]
+        _l("Kenmerk van de brief"), validators=[DataRequired(_l("Geef het kenmerk van de brief.")), Length(max=40)]
     )
     code = StringField(
-        "Verificatiecode", validators=[DataRequired("Geef de verificatiecode van de brief."), Length(max=40)]
+        _l("Verificatiecode"), validators=[DataRequired(_l("Geef de verificatiecode van de brief.")), Length(max=40)]
     )

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ..clock import add_years, local_date
 from ..extensions import db
+from ..i18n import _, text
 from ..models import Application, ConditionVerdict, DecisionProposal, ProposalStatus, User, utcnow
 from ..workflows._spec import Condition, Facts, Finding, Regime, Role
 from .errors import TransitionNotAllowed
@@ -110,7 +111,7 @@ def record_verdicts(*, application: Application, actor: User, verdicts: Mapping[
     automatic finding without a reason.
     """
     if not may_assess(application, actor):
-        raise TransitionNotAllowed("U kunt de voorwaarden van deze aanvraag nu niet beoordelen.")
+        raise TransitionNotAllowed(_("U kunt de voorwaarden van deze aanvraag nu niet beoordelen."))
     regime = regime_of(application)
     params = parameters_of(application)
     problems = [
@@ -137,13 +138,16 @@ def record_verdicts(*, application: Application, actor: User, verdicts: Mapping[
 def _verdict_problem(condition: Condition, met: bool, reason: str | None, answers: Any, params: Any) -> str | None:
     finding = condition.check(answers, params) if condition.check else None
     if met and _blocks(condition, answers, params):
-        return (
-            f"„{condition.title.nl}” is doorslaggevend: zolang de aanvraag toont dat ze niet vervuld is, kan ze "
-            "niet als vervuld beoordeeld worden. Vraag een aanvulling of beoordeel ze als niet vervuld."
+        return _(
+            "„%(condition)s” is doorslaggevend: zolang de aanvraag toont dat ze niet vervuld is, kan ze niet als "
+            "vervuld beoordeeld worden. Vraag een aanvulling of beoordeel ze als niet vervuld.",
+            condition=text(condition.title),
         )
     if finding is not None and finding.met != met and not substantive(reason):
-        return (
-            f"Uw oordeel over „{condition.title.nl}” wijkt af van de vaststelling uit de aanvraag. Geef de reden "
-            f"(minstens {MIN_REASON_WORDS} woorden); die komt in de brief."
+        return _(
+            "Uw oordeel over „%(condition)s” wijkt af van de vaststelling uit de aanvraag. Geef de reden "
+            "(minstens %(words)s woorden); die komt in de brief.",
+            condition=text(condition.title),
+            words=MIN_REASON_WORDS,
         )
     return None

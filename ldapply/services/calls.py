@@ -12,6 +12,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..clock import local_date, utcnow
 from ..extensions import db
+from ..i18n import _, format_day, text
 from ..models import Application, Call, DecisionProposal, ProposalStatus, User
 from ..workflows import get_regime
 from ..workflows._spec import Regime, Role
@@ -72,7 +73,7 @@ def open_call(
         raise Forbidden()
     get_regime(regime_code)
     if closes_on < opens_on:
-        raise TransitionNotAllowed("De oproep kan niet sluiten voor hij opent.")
+        raise TransitionNotAllowed(_("De oproep kan niet sluiten voor hij opent."))
     call = Call(
         regime_code=regime_code,
         title=title,
@@ -93,7 +94,7 @@ def application_type_choices(regimes: list[Regime]) -> list[SelectChoice]:
     for regime in regimes:
         if regime.application_type_field:
             for choice in regime.field(regime.application_type_field).choices:
-                seen.setdefault(choice.value, choice.label.nl)
+                seen.setdefault(choice.value, text(choice.label))
     return [SelectChoice(value, label) for value, label in seen.items()]
 
 
@@ -101,9 +102,13 @@ def window_refusal(call: Call, on: date | None = None) -> str | None:
     """Why an application cannot be submitted under this call today, or None."""
     day = on or today()
     if day < call.opens_on:
-        return f"De oproep „{call.title}” opent pas op {call.opens_on:%d-%m-%Y}."
+        return _("De oproep „%(call)s” opent pas op %(date)s.", call=call.title, date=format_day(call.opens_on))
     if day > call.closes_on:
-        return f"De oproep „{call.title}” is afgesloten op {call.closes_on:%d-%m-%Y}. U kunt niet meer indienen."
+        return _(
+            "De oproep „%(call)s” is afgesloten op %(date)s. U kunt niet meer indienen.",
+            call=call.title,
+            date=format_day(call.closes_on),
+        )
     return None
 
 
@@ -111,7 +116,11 @@ def type_refusal(call: Call, application_type: str | None) -> str | None:
     """Why this kind of application is not admitted by the call, or None."""
     if application_type is None or not call.application_types or application_type in call.application_types:
         return None
-    return f"De oproep „{call.title}” staat dit soort aanvraag niet toe. Kies in de stap „Soort aanvraag” een toegelaten soort."
+    return _(
+        "De oproep „%(call)s” staat dit soort aanvraag niet toe. Kies in de stap „Soort aanvraag” een toegelaten "
+        "soort.",
+        call=call.title,
+    )
 
 
 def usage(call: Call, *, excluding: uuid.UUID | None = None) -> CapUsage:
@@ -142,9 +151,14 @@ def cap_refusal(call: Call, application_id: uuid.UUID, amount: Decimal, unit: st
     if taken + amount <= call.cap:
         return None
     left = max(call.cap - taken, Decimal(0))
-    return (
-        f"Deze erkenning brengt de oproep „{call.title}” boven zijn plafond van {nl_number(call.cap)} {unit}: er is nog "
-        f"{nl_number(left)} {unit} vrij, deze beslissing kent {nl_number(amount)} {unit} toe."
+    return _(
+        "Deze erkenning brengt de oproep „%(call)s” boven zijn plafond van %(cap)s %(unit)s: er is nog %(left)s "
+        "%(unit)s vrij, deze beslissing kent %(amount)s %(unit)s toe.",
+        call=call.title,
+        cap=nl_number(call.cap),
+        left=nl_number(left),
+        amount=nl_number(amount),
+        unit=unit,
     )
 
 

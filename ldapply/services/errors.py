@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from ..i18n import _
+
 
 class DomainError(Exception):
-    """A refusal the user can understand and act on. `message` is written for the user (Dutch)."""
+    """A refusal the user can understand and act on. `message` is written for the user, translated with
+    `_()` when raised (Dutch outside a request); it never goes into a letter."""
 
     status_code = 400
 
@@ -18,15 +21,15 @@ class NotFound(DomainError):
 
     status_code = 404
 
-    def __init__(self, message: str = "Deze pagina bestaat niet.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("Deze pagina bestaat niet."))
 
 
 class Forbidden(DomainError):
     status_code = 403
 
-    def __init__(self, message: str = "U hebt geen toegang tot deze pagina.") -> None:
-        super().__init__(message)
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or _("U hebt geen toegang tot deze pagina."))
 
 
 class TransitionNotAllowed(DomainError):
@@ -38,7 +41,7 @@ class ChangedMeanwhile(DomainError):
 
     def __init__(self) -> None:
         super().__init__(
-            "Deze aanvraag is intussen door iemand anders gewijzigd. Bekijk de nieuwe toestand en probeer opnieuw."
+            _("Deze aanvraag is intussen door iemand anders gewijzigd. Bekijk de nieuwe toestand en probeer opnieuw.")
         )
 
 

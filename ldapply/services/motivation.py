@@ -7,6 +7,7 @@ response or an advice on the case unanswered (law of 29 July 1991; domain brief 
 
 from __future__ import annotations
 
+from ..i18n import _, text
 from ..workflows._spec import Regime
 from .letter_context import ARTICLE, CaseRecord, found_articles, hearing_context
 
@@ -32,8 +33,12 @@ def motivation_problems(case: CaseRecord, regime: Regime, *, assessed: bool) -> 
 
 def _unreasoned_conditions(case: CaseRecord, regime: Regime) -> list[str]:
     return [
-        f"De voorwaarde „{c.title.nl}” is niet vervuld bevonden zonder inhoudelijke reden voor de brief "
-        f"(minstens {MIN_REASON_WORDS} woorden). Vul de reden aan in de beoordeling van de voorwaarden."
+        _(
+            "De voorwaarde „%(condition)s” is niet vervuld bevonden zonder inhoudelijke reden voor de brief "
+            "(minstens %(words)s woorden). Vul de reden aan in de beoordeling van de voorwaarden.",
+            condition=text(c.title),
+            words=MIN_REASON_WORDS,
+        )
         for c in regime.conditions
         if (verdict := case.verdicts.get(c.code)) is not None and not verdict.met and not substantive(verdict.reason)
     ]
@@ -42,8 +47,13 @@ def _unreasoned_conditions(case: CaseRecord, regime: Regime) -> list[str]:
 def _conditions_cited_as_law(regime: Regime) -> list[str]:
     """A condition whose citation names an article while it was not found would print an assumption as law."""
     return [
-        f"De brief zou „{c.basis.text}” als rechtsgrond citeren voor de voorwaarde „{c.title.nl}”, maar dat "
-        "artikel is niet in de regelgeving gevonden. Laat de regeling dit als regel van de administratie vermelden."
+        _(
+            "De brief zou „%(citation)s” als rechtsgrond citeren voor de voorwaarde „%(condition)s”, maar dat "
+            "artikel is niet in de regelgeving gevonden. Laat de regeling dit als regel van de administratie "
+            "vermelden.",
+            citation=c.basis.text,
+            condition=text(c.title),
+        )
         for c in regime.conditions
         if not c.basis.is_law and ARTICLE.search(c.basis.text)
     ]
@@ -59,8 +69,12 @@ def _articles_not_found(case: CaseRecord, regime: Regime, *, assessed: bool) -> 
         texts += [v.reason or "" for v in case.verdicts.values()]
     cited = {m.lower() for text in texts for m in ARTICLE.findall(text or "")}
     return [
-        f"De motivering citeert art. {number} als rechtsgrond, maar dat artikel staat niet in de gevonden "
-        "rechtsgronden van deze regeling. Citeer alleen gevonden artikels, of noem het een regel van de administratie."
+        _(
+            "De motivering citeert art. %(article)s als rechtsgrond, maar dat artikel staat niet in de gevonden "
+            "rechtsgronden van deze regeling. Citeer alleen gevonden artikels, of noem het een regel van de "
+            "administratie.",
+            article=number,
+        )
         for number in sorted(cited - known)
     ]
 
@@ -71,10 +85,14 @@ def _unanswered(case: CaseRecord, regime: Regime, *, assessed: bool) -> list[str
     considerations = case.proposal.considerations if case.proposal else {}
     if hearing is not None and hearing["response"] and not substantive(considerations.get("hearing")):
         problems.append(
-            "De aanvrager reageerde op de voorgenomen beslissing; de brief moet op die reactie antwoorden. "
-            "Vul het antwoord op de reactie in."
+            _(
+                "De aanvrager reageerde op de voorgenomen beslissing; de brief moet op die reactie antwoorden. "
+                "Vul het antwoord op de reactie in."
+            )
         )
     advised = any((t := regime.transition(e.action)) is not None and t.advises for e in case.events)
     if assessed and advised and not substantive(considerations.get("advice")):
-        problems.append("Over deze aanvraag werd advies uitgebracht; de brief moet op dat advies ingaan. Vul het in.")
+        problems.append(
+            _("Over deze aanvraag werd advies uitgebracht; de brief moet op dat advies ingaan. Vul het in.")
+        )
     return problems

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..i18n import _, text
 from ..models import Application
 from ..workflows import get_regime
 from ..workflows._spec import Regime, StateSpec, Step
@@ -19,7 +20,9 @@ def missing_steps(application: Application) -> list[Step]:
 
 
 def missing_steps_message(steps: list[Step]) -> str:
-    return f"Vul eerst alle stappen in. Nog niet ingevuld: {', '.join(step.title.nl for step in steps)}."
+    return _(
+        "Vul eerst alle stappen in. Nog niet ingevuld: %(steps)s.", steps=", ".join(text(step.title) for step in steps)
+    )
 
 
 def state_of(application: Application) -> StateSpec:

@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import or_, select
 
 from ..extensions import db
+from ..i18n import _
 from ..models import Application, ApplicationEvent, RoleGrant, Signatory, User
 from ..workflows._spec import Provenance, Role
 from .errors import Forbidden, TransitionNotAllowed
@@ -96,7 +97,7 @@ def add_signatory(
         raise Forbidden()
     user = db.session.get(User, user_id)
     if user is None or Role.DECISION_MAKER not in user.roles:
-        raise TransitionNotAllowed("Alleen een beslisser kan beslissingen ondertekenen.")
+        raise TransitionNotAllowed(_("Alleen een beslisser kan beslissingen ondertekenen."))
     entry = Signatory(
         user_id=user.id,
         function=function.strip(),

@@ -19,15 +19,15 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..clock import format_local
 from ..extensions import db
+from ..i18n import _, format_day, text
 from ..models import Application, ApplicationEvent, DecisionProposal, LegalReliance, ProposalStatus, User, utcnow
 from ..workflows._spec import Facts, Need, Regime, Role, Transition
 from .assessment import facts_for, parameters_of
 from .backoffice import deadline_of, end_of_day_after
 from .calls import cap_refusal, type_refusal, window_refusal
 from .errors import ChangedMeanwhile, InvalidUpload, TransitionNotAllowed
-from .letter_context import CaseRecord, ProposalRecord, build_context, prepared_in_assessment, reliances
+from .letter_context import CaseRecord, ProposalRecord, build_context, nl_number, prepared_in_assessment, reliances
 from .letters import case_record, issue_letter, proposal_record, sender
 from .motivation import motivation_problems
 from .regimes import missing_steps, missing_steps_message, regime_of
@@ -114,14 +114,14 @@ def apply_transition(
     regime = regime_of(application)
     transition = regime.transition(action)
     if transition is None:
-        raise TransitionNotAllowed("Deze actie bestaat niet voor deze aanvraag.")
+        raise TransitionNotAllowed(_("Deze actie bestaat niet voor deze aanvraag."))
     proposal = pending_proposal(application.id)
     refusal = _refusal(transition, application, actor, proposal, facts_for(application), advisor_ids(application))
     if refusal:
         raise TransitionNotAllowed(refusal)
     motivation, note = (
-        _text(transition.motivation, motivation, "Geef een motivering op."),
-        _text(transition.note, note, "Geef een interne notitie op."),
+        _text(transition.motivation, motivation, _("Geef een motivering op.")),
+        _text(transition.note, note, _("Geef een interne notitie op.")),
     )
     _check_volume(regime, transition, application, volume)
     _check_signatory(regime, transition, actor)
@@ -203,10 +203,13 @@ def _check_heard_on(application: Application, regime: Regime, transition: Transi
         return  # the hearing was on grounds other than the conditions (a suspension, a revocation)
     new = sorted(code for code, met in facts_for(application).verdicts.items() if not met and code not in announced)
     if new:
-        titles = ", ".join(f"„{regime.condition(code).title.nl}”" for code in new)
+        titles = ", ".join(f"„{text(regime.condition(code).title)}”" for code in new)
         raise TransitionNotAllowed(
-            f"De aanvrager werd niet gehoord over {titles}. Kondig een nieuwe voorgenomen weigering aan, of "
-            "beoordeel die voorwaarde zoals bij de aankondiging."
+            _(
+                "De aanvrager werd niet gehoord over %(conditions)s. Kondig een nieuwe voorgenomen weigering aan, "
+                "of beoordeel die voorwaarde zoals bij de aankondiging.",
+                conditions=titles,
+            )
         )
 
 
@@ -220,11 +223,11 @@ def _refusal(
 ) -> str | None:
     """Why `actor` may not make `transition` now, or None when they may."""
     if application.state not in transition.sources:
-        return "Deze actie is niet mogelijk in de huidige toestand van de aanvraag."
+        return _("Deze actie is niet mogelijk in de huidige toestand van de aanvraag.")
     if not transition.roles & acting_roles(actor, application):
-        return "U mag deze actie niet uitvoeren."
+        return _("U mag deze actie niet uitvoeren.")
     if transition.guard is not None and (message := transition.guard(facts)) is not None:
-        return message.nl
+        return text(message)
     if (refusal := _handing_in_refusal(transition, application)) is not None:
         return refusal
     if transition.responds and (refusal := _period_over(application)) is not None:
@@ -241,7 +244,7 @@ def _period_over(application: Application) -> str | None:
     deadline = deadline_of(application)
     if deadline is None or deadline.due is None or utcnow() < deadline.due:
         return None
-    return f"De termijn om te reageren liep af op {format_local(deadline.due - timedelta(seconds=1), False)}."
+    return _("De termijn om te reageren liep af op %(date)s.", date=format_day(deadline.due - timedelta(seconds=1)))
 
 
 def objection_due(application: Application) -> datetime | None:
@@ -272,7 +275,7 @@ def _objection_period_over(application: Application) -> str | None:
     due = objection_due(application)
     if due is None or utcnow() < due:
         return None
-    return f"De termijn om bezwaar in te dienen liep af op {format_local(due - timedelta(seconds=1), False)}."
+    return _("De termijn om bezwaar in te dienen liep af op %(date)s.", date=format_day(due - timedelta(seconds=1)))
 
 
 def _record_items(
@@ -290,11 +293,11 @@ def _four_eyes_refusal(
     transition: Transition, actor: User | None, proposal: DecisionProposal | None, advisors: frozenset[uuid.UUID]
 ) -> str | None:
     if proposal is None or proposal.outcome != transition.confirms:
-        return "Er ligt geen voorstel voor deze beslissing voor."
+        return _("Er ligt geen voorstel voor deze beslissing voor.")
     if actor is None or proposal.proposed_by_id == actor.id:
-        return "Wie een beslissing voorstelt, kan ze niet zelf bevestigen (vier-ogenprincipe)."
+        return _("Wie een beslissing voorstelt, kan ze niet zelf bevestigen (vier-ogenprincipe).")
     if actor.id in advisors:
-        return "Wie over deze aanvraag advies gaf, kan er niet over beslissen (vier-ogenprincipe)."
+        return _("Wie over deze aanvraag advies gaf, kan er niet over beslissen (vier-ogenprincipe).")
     return None
 
 
@@ -363,17 +366,27 @@ def _check_volume(regime: Regime, transition: Transition, application: Applicati
     if valid and regime.volume_whole:
         valid = volume == volume.to_integral_value()  # type: ignore[union-attr]
     if not valid or volume <= 0 or (requested is not None and volume >= requested):  # type: ignore[operator]
-        limit = f" (gevraagd: {str(requested).replace('.', ',')} {regime.volume_unit.nl})" if requested else ""
-        whole = " in gehele eenheden" if regime.volume_whole else " met hoogstens twee decimalen"
-        raise TransitionNotAllowed(f"Geef het toegekende volume op{whole}: meer dan nul en minder dan gevraagd{limit}.")
+        raise TransitionNotAllowed(_volume_message(regime, requested))
+
+
+def _volume_message(regime: Regime, requested: Decimal | None) -> str:
+    if regime.volume_whole:
+        message = _("Geef het toegekende volume op in gehele eenheden: meer dan nul en minder dan gevraagd.")
+    else:
+        message = _("Geef het toegekende volume op met hoogstens twee decimalen: meer dan nul en minder dan gevraagd.")
+    if requested:
+        message += " " + _("Gevraagd: %(volume)s %(unit)s.", volume=nl_number(requested), unit=text(regime.volume_unit))
+    return message
 
 
 def _check_signatory(regime: Regime, transition: Transition, actor: User | None) -> None:
     """The decision maker who confirms is the signatory: they need a function and a delegation on record."""
     if transition.decides and (actor is None or signatory_for(actor, regime.code) is None):
         raise TransitionNotAllowed(
-            "U kunt deze beslissing niet ondertekenen: voor u is geen functie en delegatie geregistreerd voor deze "
-            "regeling. Vraag een beheerder ze in te voeren onder „Ondertekenaars”."
+            _(
+                "U kunt deze beslissing niet ondertekenen: voor u is geen functie en delegatie geregistreerd voor "
+                "deze regeling. Vraag een beheerder ze in te voeren onder „Ondertekenaars”."
+            )
         )
 
 
@@ -396,7 +409,7 @@ def _check_cap(
         amount = volume
     else:
         amount = regime.volume(application.answers) if regime.volume else Decimal(0)
-    refusal = cap_refusal(application.call, application.id, amount, regime.volume_unit.nl)
+    refusal = cap_refusal(application.call, application.id, amount, text(regime.volume_unit))
     if refusal:
         raise TransitionNotAllowed(refusal)
     if transition.decides and bump:
@@ -461,9 +474,9 @@ def _attach_files(
     if not files:
         return []
     if not (transition.responds or transition.objects) or actor is None:
-        raise TransitionNotAllowed("Bij deze actie kunt u geen bijlagen voegen.")
+        raise TransitionNotAllowed(_("Bij deze actie kunt u geen bijlagen voegen."))
     if len(files) > MAX_RESPONSE_FILES:
-        raise TransitionNotAllowed(f"Voeg hoogstens {MAX_RESPONSE_FILES} bijlagen toe.")
+        raise TransitionNotAllowed(_("Voeg hoogstens %(count)s bijlagen toe.", count=MAX_RESPONSE_FILES))
     written: list[str] = []
     try:
         for stream, filename in files:
@@ -543,7 +556,7 @@ def preview(
     regime = regime_of(application)
     transition = regime.transition(action)
     if transition is None:
-        raise TransitionNotAllowed("Deze actie bestaat niet voor deze aanvraag.")
+        raise TransitionNotAllowed(_("Deze actie bestaat niet voor deze aanvraag."))
     proposal = pending_proposal(application.id)
     refusal = _refusal(transition, application, actor, proposal, facts_for(application), advisor_ids(application))
     if refusal:

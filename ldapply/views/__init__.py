@@ -10,8 +10,9 @@ from flask_login import current_user, logout_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from ..clock import format_local, local_date
+from ..clock import local_date
 from ..extensions import login_manager
+from ..i18n import _, _l, format_day, format_moment, text
 from ..models import Application, User
 from ..services import accounts
 from ..services.errors import DomainError
@@ -30,11 +31,13 @@ def register_views(app: Flask) -> None:
     for blueprint in (auth.bp, apply.bp, backoffice.bp, health.bp, organisations.bp, pages.bp, verify.bp):
         app.register_blueprint(blueprint)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Meld u aan om verder te gaan."
+    login_manager.login_message = _l("Meld u aan om verder te gaan.")
+    login_manager.localize_callback = str  # the lazy message, in the language of the request
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
-    app.add_template_filter(format_local, "local")
+    app.add_template_filter(format_moment, "local")
+    app.add_template_filter(format_day, "day")
     app.add_template_filter(format_filesize, "filesize")
     app.add_template_filter(format_number, "number")
     app.add_template_global(outside_period, "outside_period")
@@ -56,9 +59,15 @@ def outside_period(application: Application) -> bool:
 
 
 def period_text(regime: Regime) -> str:
-    period = regime.in_force
-    until = f" tot en met {period.ends:%d-%m-%Y}" if period.ends else ""
-    return f"van {period.starts:%d-%m-%Y}{until} ({period.provenance.label.nl})"
+    period, provenance = regime.in_force, text(regime.in_force.provenance.label)
+    if period.ends is None:
+        return _("vanaf %(start)s (%(provenance)s)", start=format_day(period.starts), provenance=provenance)
+    return _(
+        "van %(start)s tot en met %(end)s (%(provenance)s)",
+        start=format_day(period.starts),
+        end=format_day(period.ends),
+        provenance=provenance,
+    )
 
 
 def format_filesize(size: int) -> str:
@@ -76,8 +85,11 @@ def _end_expired_session() -> WerkzeugResponse | None:
         login_at is None or time.time() - login_at > current_app.config["SESSION_ABSOLUTE_SECONDS"]
     ):
         logout_user()
+        locale = session.get("locale")
         session.clear()
-        flash("Uw sessie is verlopen. Meld u opnieuw aan.", "info")
+        if locale:
+            session["locale"] = locale  # the language outlives the session it was chosen in
+        flash(_("Uw sessie is verlopen. Meld u opnieuw aan."), "info")
         return redirect(url_for("auth.login"))
     return None
 
@@ -91,12 +103,12 @@ def _domain_error(error: DomainError) -> tuple[str, int]:
 
 
 ERROR_MESSAGES = {
-    400: "Het verzoek kon niet verwerkt worden. Laad de pagina opnieuw en probeer nog eens.",
-    403: "U hebt geen toegang tot deze pagina.",
-    404: "Deze pagina bestaat niet.",
-    405: "Deze actie is hier niet mogelijk.",
-    413: "Het bestand is te groot. Een aanvraag mag samen hoogstens 25 MB bevatten.",
-    429: "U hebt dit te vaak geprobeerd. Wacht een minuut en probeer het dan opnieuw.",
+    400: _l("Het verzoek kon niet verwerkt worden. Laad de pagina opnieuw en probeer nog eens."),
+    403: _l("U hebt geen toegang tot deze pagina."),
+    404: _l("Deze pagina bestaat niet."),
+    405: _l("Deze actie is hier niet mogelijk."),
+    413: _l("Het bestand is te groot. Een aanvraag mag samen hoogstens 25 MB bevatten."),
+    429: _l("U hebt dit te vaak geprobeerd. Wacht een minuut en probeer het dan opnieuw."),
 }
 
 
@@ -104,9 +116,9 @@ def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
     status = error.code or 500
     if status in (301, 302, 303, 307, 308):
         return error
-    message = ERROR_MESSAGES.get(status, "Er ging iets mis. Probeer het later opnieuw.")
+    message = str(ERROR_MESSAGES.get(status) or _("Er ging iets mis. Probeer het later opnieuw."))
     if getattr(error, "description", "") and "CSRF" in str(error.description):
-        message = "Uw sessie is verlopen of het formulier is ongeldig. Laad de pagina opnieuw en probeer nog eens."
+        message = _("Uw sessie is verlopen of het formulier is ongeldig. Laad de pagina opnieuw en probeer nog eens.")
     return render_template("errors/error.html", status=status, message=message), status
 
 
