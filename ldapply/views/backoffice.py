@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ..forms.base import ActionForm, CallForm, EmptyForm, SignatoryForm
+from ..i18n import _, current_locale, text
 from ..models import Application
 from ..services import (
     applications,
@@ -57,7 +58,7 @@ def case(application_id: uuid.UUID, form: ActionForm | None = None, status: int 
         application=application,
         regime=regime,
         state=regime.state(application.state),
-        sections=answer_sections(application, regime),
+        sections=answer_sections(application, regime, current_locale()),
         letters=letters.letters_for(application.id),
         history=history,
         needs=transitions.considerations_needed(application, history),
@@ -100,7 +101,7 @@ def apply_action(application_id: uuid.UUID, action: str) -> Response | tuple[str
         if asks_confirmation and transitions.may_make(application, action, me()):
             return confirm_action(application_id, action, form=form, status=refusal.status_code)
         return case(application_id, form=form, status=refusal.status_code)
-    flash(f"Uitgevoerd: {transition.label.nl if transition else action}.", "success")
+    flash(_("Uitgevoerd: %(action)s.", action=text(transition.label) if transition else action), "success")
     return redirect(url_for("backoffice.case", application_id=application.id))
 
 
@@ -158,7 +159,7 @@ def preview_letter(application_id: uuid.UUID, action: str) -> Response:
         raise NotFound()
     document = _letter_document(application, shown)
     if request.args.get("format") == "pdf":
-        name = f"{application.reference}-ontwerp-{shown.transition.letter}.pdf"
+        name = f"{application.reference}-{_('ontwerp')}-{shown.transition.letter}.pdf"
         return pdf_download(letters.render_pdf(document), name)
     return letter_html_response(document)
 
@@ -186,9 +187,9 @@ def assess(application_id: uuid.UUID) -> Response | tuple[str, int]:
     try:
         changed = assessment.record_verdicts(application=application, actor=me(), verdicts=verdicts)
     except TransitionNotAllowed as refusal:
-        flash(f"Beoordeling niet bewaard. {refusal.message}", "warn")
+        flash(_("Beoordeling niet bewaard. %(reason)s", reason=refusal.message), "warn")
         return redirect(url_for("backoffice.case", application_id=application.id, _anchor="assessment"))
-    flash(f"Beoordeling bewaard ({changed} voorwaarde(n) gewijzigd).", "success")
+    flash(_("Beoordeling bewaard (%(count)s voorwaarde(n) gewijzigd).", count=changed), "success")
     return redirect(url_for("backoffice.case", application_id=application.id, _anchor="assessment"))
 
 
@@ -197,7 +198,7 @@ def manage_calls() -> str | Response:
     """Admins open calls for applications; staff see them and how much of each cap is taken."""
     form = CallForm()
     with_calls = [r for r in REGIMES.values() if r.uses_calls]
-    form.regime.choices = [SelectChoice(r.code, r.title.nl) for r in with_calls]
+    form.regime.choices = [SelectChoice(r.code, text(r.title)) for r in with_calls]
     form.application_types.choices = calls.application_type_choices(with_calls)
     if form.validate_on_submit():
         try:
@@ -213,10 +214,12 @@ def manage_calls() -> str | Response:
         except TransitionNotAllowed as refusal:
             form.closes_on.errors = [refusal.message]
         else:
-            flash(f"Oproep „{form.title.data}” geopend.", "success")
+            flash(_("Oproep „%(title)s” geopend.", title=form.title.data), "success")
             return redirect(url_for("backoffice.manage_calls"))
     rows = [(call, calls.usage(call)) for call in calls.all_calls()]
-    return render_template("backoffice/calls.html", rows=rows, form=form, is_admin=Role.ADMIN in me().roles)
+    return render_template(
+        "backoffice/calls.html", rows=rows, form=form, is_admin=Role.ADMIN in me().roles, regimes=REGIMES
+    )
 
 
 @bp.get("/parameters")
@@ -241,7 +244,7 @@ def download_letter(application_id: uuid.UUID, letter_id: uuid.UUID) -> Response
     try:
         return pdf_download(letters.letter_pdf(letter), letters.download_name(application.reference, letter))
     except LookupError:
-        raise NotFound("Deze brief wordt nog opgemaakt.") from None
+        raise NotFound(_("Deze brief wordt nog opgemaakt.")) from None
 
 
 @bp.route("/signatories", methods=["GET", "POST"])
@@ -249,9 +252,9 @@ def manage_signatories() -> str | Response:
     """Who signs decisions, in what function and under which delegation: admins keep it, staff see it."""
     form = SignatoryForm()
     form.user.choices = [SelectChoice(str(u.id), f"{u.name} ({u.email})") for u in signatories.decision_makers()]
-    form.provenance.choices = [SelectChoice(p.value, p.label.nl) for p in Provenance]
-    form.regime.choices = [SelectChoice("", "Alle regelingen")] + [
-        SelectChoice(c, r.title.nl) for c, r in REGIMES.items()
+    form.provenance.choices = [SelectChoice(p.value, text(p.label)) for p in Provenance]
+    form.regime.choices = [SelectChoice("", _("Alle regelingen"))] + [
+        SelectChoice(c, text(r.title)) for c, r in REGIMES.items()
     ]
     if form.validate_on_submit():
         try:
@@ -267,7 +270,7 @@ def manage_signatories() -> str | Response:
         except TransitionNotAllowed as refusal:
             form.user.errors = [refusal.message]
         else:
-            flash("Ondertekenaar toegevoegd.", "success")
+            flash(_("Ondertekenaar toegevoegd."), "success")
             return redirect(url_for("backoffice.manage_signatories"))
     return render_template(
         "backoffice/signatories.html",
@@ -283,7 +286,7 @@ def toggle_signatory(signatory_id: uuid.UUID) -> Response:
     if not EmptyForm().validate_on_submit():
         raise NotFound()
     signatories.set_active(actor=me(), signatory_id=signatory_id, active=request.form.get("active") == "yes")
-    flash("Ondertekenaar bijgewerkt.", "success")
+    flash(_("Ondertekenaar bijgewerkt."), "success")
     return redirect(url_for("backoffice.manage_signatories"))
 
 
@@ -311,5 +314,5 @@ def sample_letter(regime_code: str, kind: str) -> Response:
     shown = samples.sample(regime, kind)
     document = letters.render_html(regime.code, kind, shown.context)
     if request.args.get("format") == "pdf":
-        return pdf_download(letters.render_pdf(document), f"voorbeeld-{regime.code}-{kind}.pdf")
+        return pdf_download(letters.render_pdf(document), f"{_('voorbeeld')}-{regime.code}-{kind}.pdf")
     return letter_html_response(document)
