@@ -1010,8 +1010,36 @@ def example_context(
         "verification": dict(VERIFICATION),
         "answers": answers,
         "sections": _sections(spec, answers),
+        "submitted_at": SUBMITTED_AT if kind == "receipt" else None,
+        "attachments": _attachments(answers) if kind == "receipt" else [],
         "parameters": copy.deepcopy(PARAMETERS),
     }
+
+
+SUBMITTED_AT = "3 november 2026 om 14.05 uur"
+# Realistic SHA-256 fingerprints of the example files (the receipt prints them in full).
+EXAMPLE_SHA256 = (
+    "9f2c4e7a1b0d3f58c6e2a9b4d7f1036e5a8c2b9d4e7f0a3c6b9e2d5f8a1c4b7e",
+    "3b8e1f4a7c0d2e5b8f1a4c7e0b3d6f9a2c5e8b1d4f7a0c3e6b9d2f5a8c1e4b70",
+    "c4a7e0b3d6f9a2c5e8b1d4f7a0c3e6b9d2f5a8c1e4b7e0a3d6f9c2b5e8a1d4f7",
+)
+ATTACHMENT_LABELS = {
+    "commission_decision": "Beslissing van de overheid (PDF)",
+    "kg_authorisation": "Vergunning van Kind en Gezin (PDF)",
+    "lok_advice": "Advies van het Lokaal Overleg Kinderopvang (PDF)",
+    "fire_safety_certificate": "Brandveiligheidsattest (PDF)",
+}
+
+
+def _attachments(answers: dict[str, Any]) -> list[dict[str, str]]:
+    """The receipt's list of files as submitted, in the order of the steps, one per upload."""
+    found = []
+    for name, label in ATTACHMENT_LABELS.items():
+        reference = answers.get(name)
+        if isinstance(reference, dict) and reference.get("filename"):
+            sha256 = EXAMPLE_SHA256[len(found) % len(EXAMPLE_SHA256)]
+            found.append({"label": label, "filename": reference["filename"], "sha256": sha256, "size": "212,4 kB"})
+    return found
 
 
 # Variations worth rendering besides the defaults: (regime, kind, keyword arguments).

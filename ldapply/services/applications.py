@@ -312,6 +312,39 @@ def is_step_unlocked(application: Application, step: Step) -> bool:
     return step.slug in items or any(f.name in items for f in step.fields)
 
 
+def unlocked_fields(application: Application) -> set[str] | None:
+    """The field names the applicant may change during a request for additions: every field of a step
+    asked, and each field asked on its own; None when everything may change."""
+    if application.submitted_at is None or application.unlocked is None:
+        return None
+    items = set(application.unlocked)
+    return {
+        f.name for step in regime_of(application).steps for f in step.fields if step.slug in items or f.name in items
+    }
+
+
+def locked_fields(application: Application, step: Step) -> set[str]:
+    """The fields of an unlocked step that stay as submitted (a request that named only some of its fields)."""
+    allowed = unlocked_fields(application)
+    return set() if allowed is None else {f.name for f in step.fields if f.name not in allowed}
+
+
+def _keep_locked_as_submitted(application: Application) -> None:
+    """What was not asked stays as handed in, whatever was sent for it."""
+    allowed, before = unlocked_fields(application), application.submitted_answers
+    if allowed is None or before is None:
+        return
+    answers = dict(application.answers)
+    for field in regime_of(application).all_fields():
+        if field.name in allowed:
+            continue
+        if field.name in before:
+            answers[field.name] = before[field.name]
+        else:
+            answers.pop(field.name, None)
+    application.answers = answers
+
+
 @dataclass(frozen=True)
 class RequestedItem:
     step: Step
@@ -347,6 +380,7 @@ def hand_in_additions(*, application: Application, actor: User) -> None:
     the answers become the new 'as handed in'."""
     regime = regime_of(application)
     action = next(t.action for t in regime.transitions if t.hands_in)
+    _keep_locked_as_submitted(application)
     changed = sorted(changed_fields(application))
     application.submitted_answers = copy.deepcopy(application.answers)
     application.unlocked = None  # with the move: a refused hand-in rolls both back
@@ -640,3 +674,31 @@ def letter_statuses(application: Application, letters: Sequence[Letter]) -> list
         }
         for letter in letters
     ]
+
+
+# -- additions in the back office --------------------------------------------------------------------
+
+
+def asks_items(regime: Regime, action: str) -> bool:
+    """Whether the move asks the applicant for additions (its target is where the applicant edits again)."""
+    transition = regime.transition(action)
+    return transition is not None and regime.state(transition.target).applicant_edits
+
+
+def asked_items(regime: Regime, chosen: Sequence[str]) -> list[str]:
+    """The steps and fields a reviewer ticked, known to the regime, in the regime's order."""
+    wanted = set(chosen)
+    order = [name for step in regime.steps for name in (step.slug, *(f.name for f in step.fields))]
+    return [name for name in order if name in wanted]
+
+
+def changed_rows(application: Application, events: Sequence[ApplicationEvent], locale: str) -> set[tuple[str, str]]:
+    """(step title, field label) of every answer the latest hand-in of additions changed, for the case page."""
+    changed = changes_handed_in(application, events)
+    regime = regime_of(application)
+    return {
+        (step.title.get(locale), f.label.get(locale))
+        for step in regime.visible_steps(application.answers)
+        for f in step.visible_fields(application.answers)
+        if f.name in changed
+    }

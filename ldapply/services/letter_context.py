@@ -13,8 +13,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from ..clock import LOCAL_ZONE, add_years, letter_date, local_date
-from ..workflows._spec import Answers, Citation, Condition, Parameter, Provenance, Regime, Transition
+from ..clock import LOCAL_ZONE, add_years, letter_date, local, local_date
+from ..workflows._spec import Answers, Citation, Condition, FieldKind, Parameter, Provenance, Regime, Transition
 from .answers import step_rows
 
 SCHEMA = 2
@@ -377,6 +377,52 @@ def sections_context(case: CaseRecord, regime: Regime) -> list[dict[str, Any]]:
     ]
 
 
+def attachments_context(case: CaseRecord, regime: Regime) -> list[dict[str, Any]]:
+    """Every file among the answers, in the order of the steps and their fields (a field may hold several,
+    a repeating group one per row), as submitted: label, name, SHA-256 and size."""
+    answers, found = case.answers, []
+    for step in regime.visible_steps(answers):
+        for field in step.visible_fields(answers):
+            value = answers.get(field.name)
+            if field.kind == FieldKind.GROUP:
+                for number, row in enumerate(value if isinstance(value, list) else [], start=1):
+                    for column in field.fields:
+                        if column.kind == FieldKind.FILE and isinstance(row, Mapping):
+                            label = f"{field.label.nl}, rij {number}: {column.label.nl}"
+                            found += [_attachment(label, ref) for ref in _file_references(row.get(column.name))]
+            elif field.kind == FieldKind.FILE:
+                found += [_attachment(field.label.nl, ref) for ref in _file_references(value)]
+    return found
+
+
+def _file_references(value: Any) -> list[Mapping[str, Any]]:
+    """The upload references an answer holds: one, several (a list), or none."""
+    values = value if isinstance(value, list | tuple) else [value]
+    return [v for v in values if isinstance(v, Mapping) and v.get("filename")]
+
+
+def _attachment(label: str, reference: Mapping[str, Any]) -> dict[str, Any]:
+    size = reference.get("size")
+    return {
+        "label": label,
+        "filename": str(reference["filename"]),
+        "sha256": str(reference.get("sha256") or ""),
+        "size": _size_text(size) if isinstance(size, int) else "",
+    }
+
+
+def _size_text(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    value, unit = (size / 1024, "kB") if size < 1024 * 1024 else (size / 1024 / 1024, "MB")
+    return f"{value:.1f} {unit}".replace(".", ",")
+
+
+def letter_moment(moment: datetime) -> str:
+    """A date and time as a letter writes them, Brussels time: 3 november 2026 om 14.05 uur."""
+    return f"{letter_date(moment)} om {local(moment):%H.%M} uur"
+
+
 def formatted_code(code: str) -> str:
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
@@ -431,6 +477,9 @@ def build_context(case: CaseRecord, regime: Regime, kind: str, sender: Sender) -
         "verification": {"code": formatted_code(case.verification_code), "url": sender.verify_url},
         "answers": _plain(dict(case.answers)),
         "sections": sections_context(case, regime) if kind == "receipt" else [],
+        # A receipt is issued by the submission itself: its moment is the time of submission.
+        "submitted_at": letter_moment(case.issued_at) if kind == "receipt" else None,
+        "attachments": attachments_context(case, regime) if kind == "receipt" else [],
         "parameters": {
             p.name: {"value": _plain(pinned(case, regime, p.name)), "unit": p.unit, "provenance": str(p.provenance)}
             for p in regime.parameters

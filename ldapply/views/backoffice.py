@@ -59,6 +59,7 @@ def case(application_id: uuid.UUID, form: ActionForm | None = None, status: int 
         regime=regime,
         state=regime.state(application.state),
         sections=answer_sections(application, regime, current_locale()),
+        changed_rows=applications.changed_rows(application, history, current_locale()),
         letters=letters.letters_for(application.id),
         history=history,
         needs=transitions.considerations_needed(application, history),
@@ -95,6 +96,7 @@ def apply_action(application_id: uuid.UUID, action: str) -> Response | tuple[str
             note=form.note.data,
             volume=form.volume_value(),
             considerations=form.considerations(),
+            items=_items_asked(application, action),
         )
     except TransitionNotAllowed as refusal:
         form.comment.errors = [refusal.message]
@@ -103,6 +105,14 @@ def apply_action(application_id: uuid.UUID, action: str) -> Response | tuple[str
         return case(application_id, form=form, status=refusal.status_code)
     flash(_("Uitgevoerd: %(action)s.", action=text(transition.label) if transition else action), "success")
     return redirect(url_for("backoffice.case", application_id=application.id))
+
+
+def _items_asked(application: Application, action: str) -> list[str] | None:
+    """The steps and fields a request for additions asks for (ticked on the case page); None for other moves."""
+    regime = regime_of(application)
+    if not applications.asks_items(regime, action):
+        return None
+    return applications.asked_items(regime, request.form.getlist("items"))
 
 
 @bp.get("/applications/<uuid:application_id>/actions/<action>/confirm")

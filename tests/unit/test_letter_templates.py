@@ -30,3 +30,23 @@ def test_a_text_typed_by_people_is_escaped_in_every_letter():
     html = letters.render_html("general", "decision_refused", context)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize("code", ["general", "childcare"])  # the caretakers example holds no files
+def test_the_receipt_lists_each_attachment_with_its_sha256_and_the_time_of_submission(code):
+    context = example_context(code, "receipt")
+    assert context["attachments"], "the example receipt has files"
+    html = letters.render_html(code, "receipt", context)
+    assert context["submitted_at"] in html
+    for attachment in context["attachments"]:
+        assert attachment["filename"] in html
+        assert attachment["sha256"] in html
+
+
+def test_a_receipt_without_files_says_so_and_an_older_frozen_receipt_still_renders():
+    context = example_context("caretakers", "receipt")
+    context["attachments"] = []
+    assert "U diende geen bijlagen in." in letters.render_html("caretakers", "receipt", context)
+    for key in ("attachments", "submitted_at"):  # frozen before these keys existed
+        del context[key]
+    assert context["verification"]["code"] in letters.render_html("caretakers", "receipt", context)
