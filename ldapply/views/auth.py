@@ -22,8 +22,9 @@ bp = Blueprint("auth", __name__)
 
 RESEND_LIMIT = parse("1 per minute")  # per account, on the limiter's storage (Redis where the broker is)
 UNCONFIRMED_KEY = "unconfirmed_user_id"  # set only after the password was checked
-# What a visitor did before logging in that the session keeps: the eligibility pre-check's answers.
-CARRIED_OVER_LOGIN = ("precheck",)
+# What a visitor did before logging in that the session keeps: the eligibility pre-check's answers
+# and the language chosen with the switch.
+CARRIED_OVER_LOGIN = ("precheck", "locale")
 
 
 @bp.route("/login", methods=["GET", "POST"])
