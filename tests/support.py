@@ -376,3 +376,24 @@ def worker_process(backend: Any, log_name: str) -> Iterator[subprocess.Popen[byt
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@contextlib.contextmanager
+def count_statements(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements sent while the block runs (the list fills as they are sent): pages assert a bound."""
+    from sqlalchemy import event
+
+    from ldapply.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
