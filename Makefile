@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := LDAPPLY_ENV=development $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format migrate bench up down system-deps
+.PHONY: run test lint format migrate bench catalogue up down system-deps
 
 run: $(VENV)/.installed-run system-deps
 	$(FLASK) db upgrade
@@ -28,6 +28,9 @@ format: $(VENV)/.installed-dev
 
 migrate: $(VENV)/.installed-run
 	$(FLASK) db migrate -m "$(or $(m),change)"
+
+catalogue: $(VENV)/.installed-dev
+	$(BIN)/python scripts/catalogue.py
 
 bench: $(VENV)/.installed-dev
 	@scripts/system-deps.sh
