@@ -109,7 +109,7 @@ def init_app(app: Flask) -> None:
     app.before_request(refresh)  # each request chooses its language afresh, also in a shared app context
     app.add_template_global(text, "t")
     app.add_template_global(current_locale, "current_locale")
-    app.add_template_global(LOCALE_NAMES, "locale_names")
+    app.jinja_env.globals["locale_names"] = LOCALE_NAMES
 
 
 def compile_catalogues(source: Path, target: Path) -> None:
