@@ -17,6 +17,7 @@ from flask import Flask
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
+from tests.browser.a11y import Checker, checker_for
 from tests.support import worker_process
 
 if TYPE_CHECKING:
@@ -80,3 +81,10 @@ def worker(app: Flask, backend: Backend) -> Iterator[subprocess.Popen[bytes]]:
     """`celery worker` as its own process, on the run's database and broker."""
     with worker_process(backend, "browser-worker.log") as process:
         yield process
+
+
+@pytest.fixture
+def check_accessibility(request: pytest.FixtureRequest) -> Checker:
+    """`check_accessibility(page, name)`: axe-core (WCAG 2.1 A/AA) finds nothing serious or critical, the page
+    fits 375 px, and full-page screenshots land in the run's output folder under this test's name."""
+    return checker_for(request.node.name)
