@@ -1,4 +1,9 @@
-"""Uploaded files: checked by extension, content and size, stored under server-generated names."""
+"""Uploaded files: checked by extension, content and size, stored under server-generated names.
+
+A file chosen on a step is stored at once, as an upload *staged* for its field: not yet in the
+answers. The page then shows it as chosen, so a file is never lost when another answer on the step
+needs fixing; saving the step attaches it. Staged uploads that are never attached are cleaned up.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +11,20 @@ import io
 import unicodedata
 import uuid
 import warnings
-from collections.abc import Callable
+import zipfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import IO, Any
+from xml.etree import ElementTree
 
 from flask import current_app
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from ..extensions import db
+from ..forms.kinds import file_references, kind_names
+from ..i18n import _
 from ..models import Application, Upload, User
 from .errors import InvalidUpload, NotFound
 from .storage import StoredFile, get_storage
@@ -22,15 +32,17 @@ from .storage import StoredFile, get_storage
 
 @dataclass(frozen=True)
 class FileKind:
-    extension: str
-    magic: bytes
+    code: str
+    extensions: tuple[str, ...]
     content_type: str
     label: str
-    parses: Callable[[bytes], bool]
+    parses: Callable[[bytes], bool]  # whether the content is really a file of this kind
 
 
 def _pdf_has_pages(data: bytes) -> bool:
     """A PDF that a reader can open and that has at least one page, not just a PDF header."""
+    if not data.startswith(b"%PDF-"):
+        return False
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a quirky but readable PDF is still a PDF
         try:
@@ -39,8 +51,114 @@ def _pdf_has_pages(data: bytes) -> bool:
             return False
 
 
+MAX_UNPACKED = 500 * 1024 * 1024  # a document that unpacks to more than this is refused (a zip bomb)
+
+
+def _zip(data: bytes) -> zipfile.ZipFile | None:
+    if not data.startswith(b"PK\x03\x04"):
+        return None
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None
+    if not infos or sum(i.file_size for i in infos) > MAX_UNPACKED:
+        return None
+    return archive
+
+
+def _read(archive: zipfile.ZipFile, name: str, limit: int = 1024 * 1024) -> bytes | None:
+    try:
+        with archive.open(name) as member:
+            return member.read(limit)
+    except (KeyError, zipfile.BadZipFile, ValueError, OSError, RuntimeError):
+        return None
+
+
+def _opendocument(media_type: str) -> Callable[[bytes], bool]:
+    """ODF: a zip whose first member is `mimetype`, holding the document's media type, with its content."""
+
+    def parses(data: bytes) -> bool:
+        archive = _zip(data)
+        if archive is None or archive.infolist()[0].filename != "mimetype":
+            return False
+        return _read(archive, "mimetype", 200) == media_type.encode() and "content.xml" in archive.namelist()
+
+    return parses
+
+
+def _ooxml(main_part: str, content_type: str) -> Callable[[bytes], bool]:
+    """OOXML: a zip with [Content_Types].xml that declares `main_part` as the document's main part
+    (a macro-enabled document declares another type and is refused)."""
+
+    def parses(data: bytes) -> bool:
+        archive = _zip(data)
+        if archive is None or main_part.lstrip("/") not in archive.namelist():
+            return False
+        types = _read(archive, "[Content_Types].xml")
+        if types is None or b"<!DOCTYPE" in types or b"<!ENTITY" in types:
+            return False
+        try:
+            root = ElementTree.fromstring(types)  # noqa: S314 (no DTD or entities, checked above)
+        except ElementTree.ParseError:
+            return False
+        return any(
+            element.get("PartName") == main_part and element.get("ContentType") == content_type
+            for element in root.iter()
+            if element.tag.endswith("Override")
+        )
+
+    return parses
+
+
+def _image(signature: bytes, pil_format: str) -> Callable[[bytes], bool]:
+    """An image with the format's signature that Pillow can read to the end."""
+
+    def parses(data: bytes) -> bool:
+        if not data.startswith(signature):
+            return False
+        try:
+            from PIL import Image
+        except ImportError:  # pragma: no cover - WeasyPrint brings Pillow; the signature must do without it
+            return True
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # a decompression-bomb warning refuses the image
+            try:
+                with Image.open(io.BytesIO(data)) as image:
+                    if image.format != pil_format:
+                        return False
+                    image.verify()
+                with Image.open(io.BytesIO(data)) as image:
+                    image.load()  # verify() checks the structure; load() decodes the pixels
+            except Exception:  # any decoding failure means: not a usable image
+                return False
+        return True
+
+    return parses
+
+
+ODF = "application/vnd.oasis.opendocument"
+OOXML = "application/vnd.openxmlformats-officedocument"
 FILE_KINDS = {
-    "pdf": FileKind(".pdf", b"%PDF-", "application/pdf", "PDF", _pdf_has_pages),
+    "pdf": FileKind("pdf", (".pdf",), "application/pdf", "PDF", _pdf_has_pages),
+    "odt": FileKind("odt", (".odt",), f"{ODF}.text", "ODT", _opendocument(f"{ODF}.text")),
+    "ods": FileKind("ods", (".ods",), f"{ODF}.spreadsheet", "ODS", _opendocument(f"{ODF}.spreadsheet")),
+    "docx": FileKind(
+        "docx",
+        (".docx",),
+        f"{OOXML}.wordprocessingml.document",
+        "DOCX",
+        _ooxml("/word/document.xml", f"{OOXML}.wordprocessingml.document.main+xml"),
+    ),
+    "xlsx": FileKind(
+        "xlsx",
+        (".xlsx",),
+        f"{OOXML}.spreadsheetml.sheet",
+        "XLSX",
+        _ooxml("/xl/workbook.xml", f"{OOXML}.spreadsheetml.sheet.main+xml"),
+    ),
+    "png": FileKind("png", (".png",), "image/png", "PNG", _image(b"\x89PNG\r\n\x1a\n", "PNG")),
+    "jpeg": FileKind("jpeg", (".jpg", ".jpeg"), "image/jpeg", "JPEG", _image(b"\xff\xd8\xff", "JPEG")),
 }
 
 
@@ -56,18 +174,31 @@ def read_checked(stream: IO[bytes], filename: str, kinds: tuple[str, ...]) -> tu
     """Read an upload and check it; raise InvalidUpload with a message for the applicant."""
     limit = int(current_app.config["MAX_UPLOAD_BYTES"])
     data = stream.read(limit + 1)
-    allowed = [FILE_KINDS[k] for k in kinds]
-    names = " of ".join(k.label for k in allowed)
-    if not data:
-        raise InvalidUpload("Het gekozen bestand is leeg.")
-    if len(data) > limit:
-        raise InvalidUpload(f"Het bestand is groter dan {limit // (1024 * 1024)} MB.")
     name = safe_filename(filename, "bijlage")
-    kind = next((k for k in allowed if name.lower().endswith(k.extension)), None)
+    if not data:
+        raise InvalidUpload(_("Het gekozen bestand is leeg."))
+    if len(data) > limit:
+        raise InvalidUpload(
+            _(
+                "Het bestand is groter dan %(limit)s MB. Maak het kleiner of kies een ander bestand.",
+                limit=limit // 2**20,
+            )
+        )
+    allowed = [FILE_KINDS[k] for k in kinds]
+    kind = next((k for k in allowed if name.lower().endswith(k.extensions)), None)
     if kind is None:
-        raise InvalidUpload(f"Het bestand moet een {names}-bestand zijn.")
-    if not data.startswith(kind.magic) or not kind.parses(data):
-        raise InvalidUpload(f"De inhoud van het bestand is geen {kind.label}. Kies een echt {kind.label}-bestand.")
+        raise InvalidUpload(
+            _("Dit soort bestand kan hier niet. Kies een bestand van het soort %(kinds)s.", kinds=kind_names(kinds))
+        )
+    if not kind.parses(data):
+        raise InvalidUpload(
+            _(
+                "De inhoud van het bestand is geen %(kind)s, hoewel de naam op %(extension)s eindigt. "
+                "Kies een echt %(kind)s-bestand.",
+                kind=kind.label,
+                extension=kind.extensions[0],
+            )
+        )
     return data, kind, name
 
 
@@ -99,6 +230,149 @@ def store_upload(
 def upload_reference(upload: Upload) -> dict[str, Any]:
     """What the answers keep of an upload: enough to show and verify it without a query."""
     return {"upload_id": str(upload.id), "filename": upload.filename, "size": upload.size, "sha256": upload.sha256}
+
+
+def referenced_ids(*answer_sets: Mapping[str, Any] | None) -> set[str]:
+    """The upload ids the answers refer to (an upload field holds one reference or a list of them)."""
+    return {
+        str(ref["upload_id"])
+        for answers in answer_sets
+        if answers
+        for value in answers.values()
+        for ref in file_references(value)
+        if "upload_id" in ref
+    }
+
+
+# -- staged uploads: chosen on a step, kept until the step is saved --------------------------------
+
+
+@dataclass
+class Staged:
+    """The outcome of storing the files chosen for one field: those kept, and why others were refused."""
+
+    uploads: list[Upload]
+    refusals: list[str]
+
+
+def stage_files(
+    *,
+    application: Application,
+    field_name: str,
+    kinds: tuple[str, ...],
+    files: Sequence[tuple[IO[bytes], str]],
+    room: int,
+    max_files: int,
+    actor: User,
+) -> Staged:
+    """Check and store the files chosen for a field, as staged uploads (the caller commits). `room` is how
+    many more files the field takes; the files beyond it are refused."""
+    staged = Staged([], [])
+    for stream, filename in files:
+        if len(staged.uploads) >= room:
+            staged.refusals.append(_too_many(filename, max_files))
+            continue
+        try:
+            upload, _stored = store_upload(
+                application=application,
+                field_name=field_name,
+                stream=stream,
+                filename=filename,
+                kinds=kinds,
+                actor=actor,
+            )
+        except InvalidUpload as refusal:
+            staged.refusals.append(_named(filename, refusal.message))
+            continue
+        staged.uploads.append(upload)
+    return staged
+
+
+def _named(filename: str, message: str) -> str:
+    return f"{safe_filename(filename, _('bijlage'))}: {message}"
+
+
+def _too_many(filename: str, max_files: int) -> str:
+    if max_files == 1:
+        message = _("U kunt hier maar één bestand toevoegen.")
+    else:
+        message = _(
+            "U kunt hier hoogstens %(count)s bestanden toevoegen. Verwijder eerst een bestand om er een te vervangen.",
+            count=max_files,
+        )
+    return _named(filename, message)
+
+
+def staged_uploads(application: Application, actor: User, ids: Iterable[str]) -> list[Upload]:
+    """The staged uploads among `ids` that this person chose on this application and that are not in its
+    answers yet; any other id (another application's, another person's, an attached one) is ignored."""
+    wanted = set()
+    for raw in ids:
+        try:
+            wanted.add(uuid.UUID(str(raw)))
+        except ValueError:
+            continue
+    if not wanted:
+        return []
+    attached = referenced_ids(application.answers, application.submitted_answers)
+    found = db.session.scalars(
+        select(Upload)
+        .where(
+            Upload.id.in_(wanted),
+            Upload.application_id == application.id,
+            Upload.uploaded_by_id == actor.id,
+            Upload.event_id.is_(None),
+        )
+        .order_by(Upload.created_at, Upload.id)
+    )
+    return [u for u in found if str(u.id) not in attached]
+
+
+def forget(uploads: Sequence[Upload]) -> list[str]:
+    """Delete the rows of uploads no answer keeps (in the session's transaction); return their storage keys,
+    for `remove_files` once the transaction is committed."""
+    if not uploads:
+        return []
+    db.session.execute(
+        delete(Upload).where(Upload.id.in_([u.id for u in uploads])), execution_options={"synchronize_session": False}
+    )
+    for upload in uploads:
+        if upload in db.session:
+            db.session.expunge(upload)
+    return [u.storage_key for u in uploads]
+
+
+def remove_files(keys: Iterable[str]) -> None:
+    storage = get_storage()
+    for key in keys:
+        storage.delete(key)
+
+
+def uploads_by_id(application: Application, ids: Iterable[str]) -> list[Upload]:
+    """The application's uploads among `ids`, in one query."""
+    wanted = [uuid.UUID(str(i)) for i in ids]
+    if not wanted:
+        return []
+    return list(
+        db.session.scalars(select(Upload).where(Upload.id.in_(wanted), Upload.application_id == application.id))
+    )
+
+
+def clean_staged_uploads(before: datetime) -> int:
+    """Remove uploads staged before `before` that no answer of their application took up (the person
+    left the step without saving it); returns how many. Files that came with moves are never touched."""
+    candidates = db.session.execute(
+        select(Upload, Application.answers, Application.submitted_answers)
+        .join(Application, Upload.application_id == Application.id)
+        .where(Upload.event_id.is_(None), Upload.created_at < before)
+    ).all()
+    lost = [
+        upload for upload, answers, submitted in candidates if str(upload.id) not in referenced_ids(answers, submitted)
+    ]
+    keys = forget(lost)
+    db.session.commit()
+    remove_files(keys)
+    return len(keys)
 
 
 def get_upload(application: Application, upload_id: uuid.UUID) -> Upload:

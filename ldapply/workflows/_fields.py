@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
-from ._spec import Answers, Choice, Field, FieldKind, Rule, Text
+from ._spec import Answers, Choice, Field, FieldKind, Rule, ShownWhen, Text
 
 Hint = tuple[str, str] | None  # (Dutch, English)
 ShowIf = Callable[[Answers], bool] | None
@@ -76,6 +76,30 @@ def decimal(
     )
 
 
+def money(
+    name: str,
+    nl: str,
+    en: str,
+    *,
+    min_value: str | None = "0",
+    max_value: str | None = None,
+    required: bool = True,
+    hint: Hint = None,
+    show_if: ShowIf = None,
+) -> Field:
+    """An amount in euro, to the cent; typed and shown in Belgian notation ("€ 180.000,50")."""
+    return Field(
+        name,
+        Text(nl, en),
+        FieldKind.MONEY,
+        required,
+        _hint(hint),
+        min_value=_bound(min_value),
+        max_value=_bound(max_value),
+        show_if=show_if,
+    )
+
+
 def integer(
     name: str,
     nl: str,
@@ -131,11 +155,23 @@ def file(
     en: str,
     *,
     kinds: tuple[str, ...] = ("pdf",),
+    max_files: int = 1,
     required: bool = True,
     hint: Hint = None,
     show_if: ShowIf = None,
 ) -> Field:
-    return Field(name, Text(nl, en), FieldKind.FILE, required, _hint(hint), file_kinds=kinds, show_if=show_if)
+    """An upload of one of `kinds` ("pdf", "odt", "docx", "xlsx", "ods", "png", "jpeg"); with `max_files`
+    above 1 the applicant may add several files, and the answer is a list."""
+    return Field(
+        name,
+        Text(nl, en),
+        FieldKind.FILE,
+        required,
+        _hint(hint),
+        file_kinds=kinds,
+        show_if=show_if,
+        max_files=max_files,
+    )
 
 
 def group(
@@ -163,14 +199,15 @@ def group(
     )
 
 
-def answer_is(name: str, value: object) -> Callable[[Answers], bool]:
+def when(name: str, *values: object) -> ShownWhen:
+    """A declarative `show_if`: the earlier answer `name` is one of `values` (for a multiple choice: one of
+    `values` was chosen). Pages reveal such a question in the browser as soon as it applies."""
+    return ShownWhen(name, values)
+
+
+def answer_is(name: str, value: object) -> ShownWhen:
     """A `show_if` predicate: the earlier answer `name` equals `value`."""
-
-    def predicate(answers: Answers) -> bool:
-        return answers.get(name) == value
-
-    predicate.__name__ = f"answer_{name}_is_{value}"
-    return predicate
+    return when(name, value)
 
 
 def rule(check: Callable[[Answers], bool], nl: str, en: str, *, field: str) -> Rule:

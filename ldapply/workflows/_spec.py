@@ -122,6 +122,7 @@ class FieldKind(StrEnum):
     TEXTAREA = "textarea"
     INTEGER = "integer"
     DECIMAL = "decimal"
+    MONEY = "money"  # an amount in euro, typed and shown in Belgian notation ("€ 180.000,50")
     DATE = "date"
     YES_NO = "yes_no"
     CHOICE = "choice"
@@ -135,6 +136,22 @@ class FieldKind(StrEnum):
 class Choice:
     value: str
     label: Text
+
+
+@dataclass(frozen=True)
+class ShownWhen:
+    """A declarative condition for a question: shown when the answer `field` is one of `values`
+    (for a multiple choice: when one of `values` was chosen). Unlike a `show_if` callable, pages can
+    state it to the browser, which reveals the question as soon as it applies."""
+
+    field: str
+    values: tuple[object, ...]
+
+    def __call__(self, answers: Answers) -> bool:
+        answer = answers.get(self.field)
+        if isinstance(answer, list | tuple):
+            return any(value in answer for value in self.values)
+        return answer in self.values
 
 
 @dataclass(frozen=True)
@@ -153,6 +170,15 @@ class Field:
     fields: tuple[Field, ...] = ()  # the columns of a GROUP
     min_items: int = 0  # rows a GROUP needs
     max_items: int = 20
+    max_files: int = 1  # files a FILE field takes; above 1 its answer is a list of upload references
+    # The declarative form of `show_if`, when it has one; set from either (frozen: once, at construction).
+    shown_when: ShownWhen | None = None
+
+    def __post_init__(self) -> None:
+        if self.shown_when is None and isinstance(self.show_if, ShownWhen):
+            object.__setattr__(self, "shown_when", self.show_if)
+        if self.show_if is None and self.shown_when is not None:
+            object.__setattr__(self, "show_if", self.shown_when)
 
     def choice_label(self, value: object, locale: str = "nl") -> str | None:
         for choice in self.choices:

@@ -14,7 +14,6 @@ inferences of domain brief 4.3 and 8.1; every unknown number is a parameter with
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
 from datetime import date as Date  # noqa: N812
 from decimal import Decimal
 
@@ -38,17 +37,6 @@ DECREE_2006 = dataclasses.replace(lde.DECREE_2006, articles="art. 2, art. 3, § 
 
 
 # -- answers ---------------------------------------------------------------------------------------
-
-
-def answer_contains(name: str, value: str) -> Callable[[Answers], bool]:
-    """A `show_if` predicate for a MULTI_CHOICE answer (a list of strings): `value` was chosen."""
-
-    def predicate(answers: Answers) -> bool:
-        chosen = answers.get(name)
-        return isinstance(chosen, list | tuple) and value in chosen
-
-    predicate.__name__ = f"answer_{name}_contains_{value}"
-    return predicate
 
 
 def total_units(answers: Answers) -> int:
@@ -112,8 +100,9 @@ HOUSING_COMPANY_STEP = Step(
         ),
         f.file(
             "partnership_agreement",
-            "Samenwerkingsovereenkomst met de SHM (PDF)",
-            "Partnership agreement with the social housing company (PDF)",
+            "Samenwerkingsovereenkomst met de SHM",
+            "Partnership agreement with the social housing company",
+            kinds=lde.TEXT_DOCUMENT,
             show_if=f.answer_is("applicant_type", "partner"),
         ),
     ),
@@ -141,6 +130,7 @@ COMPLEXES_STEP = Step(
                 max_value=10000,
             ),
             min_items=1,
+            max_items=200,
         ),
         # The common conditions local_need and supplementary read this answer.
         f.textarea(
@@ -173,7 +163,7 @@ CARETAKER_TASKS_STEP = Step(
             "caretaker_tasks_other",
             "Welke andere taken?",
             "Which other tasks?",
-            show_if=answer_contains("caretaker_tasks", "other"),
+            show_if=f.when("caretaker_tasks", "other"),
         ),
         f.decimal(
             "caretaker_fte",
@@ -208,8 +198,9 @@ SHM_DECISION_STEP = Step(
     fields=(
         f.file(
             "shm_decision",
-            "Beslissing van de raad van bestuur van de SHM of de samenwerkingsovereenkomst (PDF)",
-            "Board decision of the social housing company or the partnership agreement (PDF)",
+            "Beslissing van de raad van bestuur van de SHM of de samenwerkingsovereenkomst",
+            "Board decision of the social housing company or the partnership agreement",
+            kinds=lde.DOCUMENT_OR_SCAN,
             hint=(
                 "De beslissing waarmee de SHM het initiatief aanvraagt of goedkeurt.",
                 "The decision by which the housing company applies for or approves the initiative.",

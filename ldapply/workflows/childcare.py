@@ -103,6 +103,7 @@ LOCATIONS_STEP = Step(
             f.integer("places", "Aantal opvangplaatsen", "Number of childcare places", min_value=1, max_value=500),
             f.choice("age_group", "Leeftijdsgroep", "Age group", AGE_GROUPS),
             min_items=1,
+            max_items=200,
         ),
         # The common conditions local_need and supplementary read this answer.
         f.textarea(
@@ -162,8 +163,9 @@ KIND_EN_GEZIN_STEP = Step(
         f.date("kg_date", "Datum van de vergunning of van de aanvraag", "Date of the authorisation or the request"),
         f.file(
             "kg_authorisation",
-            "Vergunning van Kind en Gezin (PDF)",
-            "Kind en Gezin authorisation (PDF)",
+            "Vergunning van Kind en Gezin",
+            "Kind en Gezin authorisation",
+            kinds=lde.DOCUMENT_OR_SCAN,
             show_if=f.answer_is("kg_status", "granted"),
         ),
     ),
@@ -183,8 +185,9 @@ LOK_ADVICE_STEP = Step(
     fields=(
         f.file(
             "lok_advice",
-            "Advies van het Lokaal Overleg Kinderopvang (PDF)",
-            "Advice of the Lokaal Overleg Kinderopvang (PDF)",
+            "Advies van het Lokaal Overleg Kinderopvang",
+            "Advice of the Lokaal Overleg Kinderopvang",
+            kinds=lde.TEXT_DOCUMENT,
         ),
         f.date("lok_advice_date", "Datum van het advies", "Date of the advice"),
     ),
@@ -194,7 +197,14 @@ SAFETY_STEP = Step(
     "safety",
     Text("Brandveiligheid en kwaliteit", "Fire safety and quality"),
     fields=(
-        f.file("fire_safety_certificate", "Brandveiligheidsattest (PDF)", "Fire-safety certificate (PDF)"),
+        f.file(
+            "fire_safety_certificate",
+            "Brandveiligheidsattest",
+            "Fire-safety certificate",
+            kinds=lde.DOCUMENT_OR_SCAN,
+            max_files=10,
+            hint=("Eén attest per opvanglocatie.", "One certificate per childcare location."),
+        ),
         f.yes_no("quality_handbook", "Heeft u een kwaliteitshandboek?", "Do you have a quality handbook?"),
     ),
 )

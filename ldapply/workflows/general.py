@@ -33,9 +33,14 @@ ATTACHMENTS_STEP = Step(
     fields=(
         f.file(
             "business_plan",
-            "Ondernemingsplan (PDF)",
-            "Business plan (PDF)",
-            hint=("Een PDF-bestand van hoogstens 10 MB.", "A PDF file of at most 10 MB."),
+            "Ondernemingsplan",
+            "Business plan",
+            kinds=lde.PLAN_DOCUMENTS,
+            max_files=5,
+            hint=(
+                "Het plan zelf, en eventueel de financiële planning als rekenblad.",
+                "The plan itself, and the financial planning as a spreadsheet if you have one.",
+            ),
         ),
     ),
 )

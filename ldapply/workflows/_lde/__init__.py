@@ -33,11 +33,14 @@ from .steps import (
     APPLICATION_TYPES,
     BUDGET_STEP,
     DECLARATIONS_STEP,
+    DOCUMENT_OR_SCAN,
     LEGAL_FORMS,
     ORGANISATION_STEP,
+    PLAN_DOCUMENTS,
     PUBLIC_COMMISSION_STEP,
     SERVICE_FIELDS,
     STAFFING_STEP,
+    TEXT_DOCUMENT,
 )
 
 __all__ = [
@@ -48,6 +51,7 @@ __all__ = [
     "CONDITIONS",
     "DECLARATIONS_STEP",
     "DECREE_2006",
+    "DOCUMENT_OR_SCAN",
     "EXAMPLE_CASE",
     "GRANT",
     "LEGAL_FORMS",
@@ -58,6 +62,7 @@ __all__ = [
     "PARAMETERS",
     "PARTIAL_GRANT",
     "PARTICIPATION",
+    "PLAN_DOCUMENTS",
     "PUBLIC_COMMISSION",
     "PUBLIC_COMMISSION_STEP",
     "REFUSE",
@@ -67,6 +72,7 @@ __all__ = [
     "SUI_GENERIS",
     "SUPPLEMENTARY",
     "TARGET_GROUP",
+    "TEXT_DOCUMENT",
     "TRANSITIONS",
     "State",
     "attachment_check",

@@ -27,6 +27,11 @@ LEGAL_FORMS = (
     ("intermunicipal", "Intergemeentelijk samenwerkingsverband", "Intermunicipal partnership"),
 )
 
+# Upload kinds the regimes allow: a signed decision may be a scan; a plan may come from a word processor.
+DOCUMENT_OR_SCAN = ("pdf", "png", "jpeg")
+TEXT_DOCUMENT = ("pdf", "odt", "docx")
+PLAN_DOCUMENTS = ("pdf", "odt", "docx", "xlsx", "ods")
+
 APPLICATION_TYPES = (
     ("new", "Een nieuw initiatief", "A new initiative"),
     ("extension", "Uitbreiding van een erkend initiatief", "Extension of a recognised initiative"),
@@ -97,8 +102,10 @@ PUBLIC_COMMISSION_STEP = Step(
         ),
         f.file(
             "commission_decision",
-            "Beslissing van de overheid (PDF)",
-            "Decision of the authority (PDF)",
+            "Beslissing van de overheid",
+            "Decision of the authority",
+            kinds=DOCUMENT_OR_SCAN,
+            max_files=3,
             required=False,
             hint=(
                 "Beslissing van het college, de gemeenteraad of de OCMW-raad.",
@@ -155,28 +162,28 @@ BUDGET_STEP = Step(
         "Give the yearly amount in euro per financing party.",
     ),
     fields=(
-        f.decimal(
+        f.money(
             "budget_flemish",
             "Vlaamse overheid (sociale economie)",
             "Flemish government (social economy)",
             min_value="0",
             max_value="100000000",
         ),
-        f.decimal(
+        f.money(
             "budget_federal",
             "Federale overheid (SINE)",
             "Federal government (SINE)",
             min_value="0",
             max_value="100000000",
         ),
-        f.decimal(
+        f.money(
             "budget_commissioning",
             "Opdrachtgevende of sectorale overheid",
             "Commissioning or sector authority",
             min_value="0",
             max_value="100000000",
         ),
-        f.decimal("budget_users", "Gebruikers", "Users", min_value="0", max_value="100000000"),
+        f.money("budget_users", "Gebruikers", "Users", min_value="0", max_value="100000000"),
     ),
 )
 

@@ -1,0 +1,90 @@
+"""Numbers and amounts in Belgian notation, both ways, with Babel.
+
+The amounts in an application are Belgian, so they are read in Belgian notation whatever the page's
+language: a point groups thousands ("12.500" is twelve thousand five hundred), a comma starts the
+decimals ("12,5"), spaces may group thousands too ("12 500"), and an amount may carry "€" or "EUR".
+A plain decimal point is accepted only where it cannot be read as a thousands separator ("95000.50",
+"0.5"); a point before exactly three digits always groups thousands. Anything else is refused rather
+than guessed at.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from babel.numbers import NumberFormatError, format_currency, format_decimal, parse_decimal
+
+READ_LOCALE = "nl_BE"
+# The page's language -> the Babel locale numbers are shown in: Belgian notation in both languages.
+SHOW_LOCALES = {"nl": "nl_BE", "en": "en_BE"}
+
+CURRENCY = re.compile(r"^(?:€|eur(?:o)?)\s*|\s*(?:€|eur(?:o)?)$", re.IGNORECASE)
+# A space (normal, no-break or narrow no-break) between digits that groups thousands: "12 500".
+GROUPING_SPACE = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?:\D|$))")
+PLAIN = re.compile(r"-?[\d.,]+")
+THOUSANDS_POINT = re.compile(r"-?[1-9]\d{0,2}\.\d{3}")  # "12.500": the point groups thousands
+
+
+class NotANumber(ValueError):
+    """The text is no number in Belgian notation."""
+
+
+def parse_number(text: str, *, money: bool = False) -> Decimal:
+    """The number `text` stands for in Belgian notation; raises NotANumber for anything else."""
+    compact = text.strip()
+    if money:
+        compact = CURRENCY.sub("", compact, count=2).strip()
+    compact = GROUPING_SPACE.sub(".", compact)
+    if not PLAIN.fullmatch(compact) or not any(ch.isdigit() for ch in compact):
+        raise NotANumber(text)
+    if "," not in compact and compact.count(".") == 1 and not THOUSANDS_POINT.fullmatch(compact):
+        compact = compact.replace(".", ",")  # a plain decimal point, as in 95000.50 or 0.5
+    try:
+        value = parse_decimal(compact, locale=READ_LOCALE, strict=True)
+    except NumberFormatError:
+        raise NotANumber(text) from None
+    if not value.is_finite():
+        raise NotANumber(text)
+    return value
+
+
+def stored(value: Decimal) -> str:
+    """The JSON form of a number: a plain decimal string with a point and no exponent ("180000.5")."""
+    text = f"{value.normalize():f}"
+    return "0" if text in ("-0", "0") else text
+
+
+def stored_money(value: Decimal) -> str:
+    """An amount as JSON keeps it: whole euros without decimals, else to the cent ("180000.50")."""
+    if value == value.to_integral_value():
+        return stored(value)
+    return f"{value.quantize(Decimal('0.01')):f}"
+
+
+def _show_locale(locale: str) -> str:
+    return SHOW_LOCALES.get(locale[:2], READ_LOCALE)
+
+
+def show_number(value: Decimal | int | str, locale: str = "nl") -> str:
+    """A number as people read it: "12.500", "5,5"."""
+    number = Decimal(str(value))
+    return format_decimal(number, format="#,##0.###############", locale=_show_locale(locale))
+
+
+def show_money(value: Decimal | int | str, locale: str = "nl") -> str:
+    """An amount in euro: "€ 180.000,50" (in English "180.000,50 €", still Belgian notation)."""
+    return format_currency(Decimal(str(value)), "EUR", locale=_show_locale(locale))
+
+
+def typed_number(value: Decimal | int | str) -> str:
+    """A stored number written back into a form as an applicant types it: "12.500", "6,5"."""
+    return show_number(value, "nl")
+
+
+def typed_money(value: Decimal | int | str) -> str:
+    """A stored amount written back into a form: "180.000,50", "95.000" (no currency sign to retype)."""
+    number = Decimal(str(value))
+    if number == number.to_integral_value():
+        return show_number(number, "nl")
+    return format_decimal(number, format="#,##0.00", locale=READ_LOCALE)

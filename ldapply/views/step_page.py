@@ -1,0 +1,184 @@
+"""The generic step page, shown and saved: the part of the `apply` blueprint that runs a regime's step.
+
+On a POST nothing typed or chosen is lost: chosen files are stored at once (staged) and shown as chosen
+when another answer needs fixing; the buttons that add or remove a row of a repeating group, or remove a
+file, show the page again with every answer kept; when someone else saved the step meanwhile, nothing is
+saved and the page shows their answers beside the ones typed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from flask import redirect, render_template, request, url_for
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
+from werkzeug.wrappers import Response
+
+from ..forms.builder import FINGERPRINT, RowAction, StepForm, build_step_form, form_data_for, row_action, without_row
+from ..forms.kinds import browser_values, file_references
+from ..i18n import _, current_locale, format_moment
+from ..models import Application
+from ..services import applications, steps
+from ..services.answers import display_value
+from ..services.regimes import regime_of
+from ..services.steps import StepChangedMeanwhile, StepFiles
+from ..workflows._spec import ShownWhen, Step
+from ._helpers import me
+
+Page = tuple[str, int]
+STAGED_PREFIX = "staged-"  # hidden fields "staged-<field>" hold the ids of files chosen earlier
+
+
+def staged_ids(step: Step, formdata: MultiDict[str, Any]) -> dict[str, list[str]]:
+    return {f.name: formdata.getlist(STAGED_PREFIX + f.name) for f in steps.file_fields(step)}
+
+
+def _form(application: Application, step: Step, formdata: MultiDict[str, Any] | None, files: StepFiles) -> StepForm:
+    present = {f.name: files.count(application.answers, f) for f in steps.file_fields(step)}
+    form_class = build_step_form(step, application.answers, formdata, files_present=present, fingerprint=True)
+    data = form_data_for(step, applications.initial_answers(application))
+    if formdata is None:
+        form = form_class(data=data)
+        getattr(form, FINGERPRINT).data = steps.fingerprint(step, application.answers)
+        return form
+    return form_class(formdata=CombinedMultiDict([formdata, request.files]), data=data)
+
+
+def show(application: Application, step: Step) -> Page:
+    """The step as stored (GET)."""
+    return _page(application, step, _form(application, step, None, StepFiles()), StepFiles()), 200
+
+
+def save(
+    application: Application, step: Step, next_page: Callable[[], str], removed: uuid.UUID | None = None
+) -> Response | Page:
+    """A POST of the step: save it, or show it again with what was typed and chosen (and why not saved).
+    With `removed`, the applicant pressed "remove" beside that file: it goes, nothing else is saved."""
+    user, posted = me(), request.form
+    notice = None
+    action = row_action(step, posted)
+    if action is not None and action.removed is not None:
+        posted = without_row(posted, action.group, action.removed)
+    before = steps.fingerprint(step, application.answers)
+    if removed is not None:
+        notice = _("%(name)s is verwijderd.", name=steps.remove_file(application, step, removed, user))
+    files = steps.kept_files(application, step, user, staged_ids(step, posted))
+    form = _form(application, step, posted, files)
+    chosen = {name: [(f.stream, f.filename or "") for f in found] for name, found in form.files().items()}
+    if chosen:
+        files = steps.stage_chosen(application, step, chosen, files, user)
+    form.files_present = {f.name: files.count(application.answers, f) for f in steps.file_fields(step)}
+    if removed is not None and getattr(form, FINGERPRINT).data == before:
+        getattr(form, FINGERPRINT).data = steps.fingerprint(step, application.answers)  # our own change
+    if action is not None or removed is not None:
+        _show_refusals(form, files)
+        if action is not None:
+            notice = action.notice(step)
+        return _page(application, step, form, files, notice=notice, added=action), 200
+    valid = form.validate()
+    if _show_refusals(form, files) or not valid:
+        return _page(application, step, form, files), 400
+    try:
+        applications.save_step(
+            application=application,
+            step=step,
+            answers=form.answers(),
+            actor=user,
+            staged=files.staged,
+            loaded=getattr(form, FINGERPRINT).data or None,
+        )
+    except StepChangedMeanwhile as conflict:
+        getattr(form, FINGERPRINT).data = conflict.fingerprint  # saving again overwrites, knowingly
+        return _page(application, step, form, files, conflict=conflict), 409
+    return redirect(next_page())  # the answers just saved decide the next step
+
+
+def _show_refusals(form: StepForm, files: StepFiles) -> bool:
+    """Put the reasons files were refused beside their fields; whether there were any."""
+    for name, reasons in files.refusals.items():
+        getattr(form, name).errors = [*getattr(form, name).errors, *reasons]
+    return bool(files.refusals)
+
+
+def _reveal(step: Step) -> dict[str, dict[str, Any]]:
+    """Per question with a declarative condition on another question of this step: that question's name
+    and the browser values that show it, so the page can reveal it as soon as it applies."""
+    own = {f.name: f for f in step.fields}
+    found = {}
+    for spec in step.fields:
+        condition: ShownWhen | None = spec.shown_when
+        if condition is not None and condition.field in own:
+            found[spec.name] = {
+                "field": condition.field,
+                "values": browser_values(own[condition.field], condition.values),
+            }
+    return found
+
+
+def _file_urls(application: Application, step: Step, files: StepFiles) -> dict[str, dict[str, str]]:
+    """Per upload on the page (stored or chosen), where to download it and where its remove button posts."""
+    ids = [
+        str(ref["upload_id"])
+        for f in steps.file_fields(step)
+        for ref in file_references(application.answers.get(f.name))
+        if "upload_id" in ref
+    ]
+    ids += [str(u.id) for found in files.staged.values() for u in found]
+    return {
+        upload_id: {
+            "download": url_for("apply.download_upload", application_id=application.id, upload_id=upload_id),
+            "remove": url_for(
+                "apply.remove_upload", application_id=application.id, slug=step.slug, upload_id=upload_id
+            ),
+        }
+        for upload_id in ids
+    }
+
+
+def _their_answers(step: Step, conflict: StepChangedMeanwhile | None) -> dict[str, str]:
+    if conflict is None:
+        return {}
+    locale = current_locale()
+    return {f.name: display_value(f, conflict.theirs.get(f.name), locale) for f in step.fields}
+
+
+def _changed_at(conflict: StepChangedMeanwhile | None) -> str:
+    at = conflict.change.get("at") if conflict and conflict.change else None
+    try:
+        return format_moment(datetime.fromisoformat(str(at))) if at else ""
+    except ValueError:
+        return ""
+
+
+def _page(
+    application: Application,
+    step: Step,
+    form: StepForm,
+    files: StepFiles,
+    *,
+    notice: str | None = None,
+    conflict: StepChangedMeanwhile | None = None,
+    added: RowAction | None = None,
+) -> str:
+    return render_template(
+        "apply/step.html",
+        application=application,
+        regime=regime_of(application),
+        step=step,
+        form=form,
+        answers=application.answers,
+        visible=form.visible(),
+        attached={f.name: file_references(application.answers.get(f.name)) for f in steps.file_fields(step)},
+        staged=files.staged,
+        file_urls=_file_urls(application, step, files),
+        reveal=_reveal(step),
+        notice=notice,
+        added_row=added.group if added is not None and added.removed is None else None,
+        conflict=conflict,
+        their_answers=_their_answers(step, conflict),
+        changed_at=_changed_at(conflict),
+        step_action=url_for("apply.edit_step", application_id=application.id, slug=step.slug),
+    )
