@@ -20,7 +20,7 @@ from ldapply.models import Application, Letter, User
 from ldapply.workflows import get_regime
 from ldapply.workflows._spec import Text
 from scripts.catalogue import read_catalogue
-from tests.support import login, refuse_after_hearing, submitted_application, to_review
+from tests.support import act, login, submitted_application, through_hearing, to_review
 
 # What each page shows in each language (from the catalogue; the regime's own labels are checked apart).
 PUBLIC_PAGES = {
@@ -122,6 +122,29 @@ def test_back_office_pages_speak_the_chosen_language_with_the_regimes_own_labels
     assert {"nl": "Answers", "en": "Antwoorden"}[code] not in case_page
 
 
+STAFF_PAGES = {
+    "/backoffice/calls": ("Oproepen", "Calls for applications"),
+    "/backoffice/parameters": ("Parameters van de regelingen", "Parameters of the regimes"),
+    "/backoffice/signatories": ("Ondertekenaar toevoegen", "Add a signatory"),
+    "/backoffice/uncertainty": (
+        "Beslissingen op regels die niet gevonden zijn",
+        "Decisions on rules that were not found",
+    ),
+    "/backoffice/sample-letters": ("Voorbeeldbrieven", "Sample letters"),
+}
+
+
+@pytest.mark.parametrize("code", ["nl", "en"])
+@pytest.mark.parametrize("path", list(STAFF_PAGES))
+def test_the_admins_pages_speak_the_chosen_language_with_the_regimes_own_titles(client, people, path, code):
+    login(client, people.admin)
+    choose(client, code)
+    text = page(client, path)
+    dutch, english = STAFF_PAGES[path]
+    assert_in_language(text, code, {"nl": dutch, "en": english}[code])
+    assert get_regime("general").title.get(code) in text
+
+
 # -- letters stay Dutch ---------------------------------------------------------------------------------
 
 
@@ -172,10 +195,17 @@ def test_a_decision_taken_in_english_issues_a_letter_entirely_in_dutch(app, clie
     application_id = submitted_application(client, people)
     login(client, people.reviewer)
     to_review(client, application_id, met=False)
-    response = refuse_after_hearing(client, people, application_id, respond=False)
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    assert "Done: " in page(client, response.headers["Location"])  # the decision was taken in English
+    through_hearing(client, people, application_id, respond=False)
+    proposed = act(client, application_id, "propose_refusal", "Onvoldoende doelgroepwerknemers in de begroting.")
+    assert proposed.status_code == 302, proposed.get_data(as_text=True)[:2000]
+    login(client, people.decision_maker)
     regime = get_regime("general")
+    confirm = page(client, f"/backoffice/applications/{application_id}/actions/confirm_refusal/confirm")
+    label = regime.transition("confirm_refusal").label
+    assert_in_language(confirm, "en", f"Confirm: {label.en}", "The letter this step issues")
+    response = act(client, application_id, "confirm_refusal")
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    assert f"Done: {label.en}." in page(client, response.headers["Location"])  # decided in English
     with app.app_context():
         letter = db.session.scalars(
             select(Letter).where(Letter.application_id == application_id).order_by(Letter.created_at.desc()).limit(1)
