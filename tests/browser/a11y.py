@@ -79,9 +79,17 @@ class Checker:
     findings: list[dict[str, Any]] = field(default_factory=list)
 
     def __call__(self, page: Page, name: str) -> None:
+        self.check(page, name, with_axe=True)
+
+    def layout_only(self, page: Page, name: str) -> None:
+        """Screenshots and the 375 px check without axe, for a context without JavaScript (where axe
+        cannot run; the same pages are checked with axe in the other tests)."""
+        self.check(page, name, with_axe=False)
+
+    def check(self, page: Page, name: str, *, with_axe: bool) -> None:
         self.count += 1
         stem = f"{self.count:02d}-{slug(name)}"
-        violations = run_axe(page)
+        violations = run_axe(page) if with_axe else []
         page.screenshot(path=self.folder / f"{stem}.png", full_page=True)
         width = self.narrow_width(page, stem)
         if violations:
