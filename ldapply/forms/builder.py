@@ -81,7 +81,7 @@ def row_action(step: Step, formdata: MultiDict[str, Any]) -> RowAction | None:
 
 def without_row(formdata: MultiDict[str, Any], group: str, index: int) -> MultiDict[str, Any]:
     """The form data with row `index` of `group` taken out and the rows after it moved up."""
-    prefix, kept = f"{group}-", MultiDict()
+    prefix, kept = f"{group}-", MultiDict[str, Any]()
     for key, value in formdata.items(multi=True):
         head, sep, rest = key[len(prefix) :].partition("-") if key.startswith(prefix) else ("", "", "")
         if not (sep and head.isdigit()):

@@ -21,7 +21,7 @@ from ..i18n import _
 from ..models import Application, Upload, User
 from ..workflows._spec import Field, FieldKind, Step
 from .errors import DomainError, NotFound
-from .uploads import Staged, forget, referenced_ids, remove_files, stage_files, staged_uploads, upload_reference
+from .uploads import Staged, StagedFile, forget, referenced_ids, remove_files, stage_files, staged_uploads
 
 
 def fingerprint(step: Step, answers: Mapping[str, Any]) -> str:
@@ -67,7 +67,7 @@ def file_fields(step: Step) -> list[Field]:
 class StepFiles:
     """The files of a step while it is being filled in: staged per field, and refusals per field."""
 
-    staged: dict[str, list[Upload]] = field(default_factory=dict)
+    staged: dict[str, list[StagedFile]] = field(default_factory=dict)
     refusals: dict[str, list[str]] = field(default_factory=dict)
 
     def count(self, answers: Mapping[str, Any], field: Field) -> int:
@@ -99,7 +99,7 @@ def stage_chosen(
 ) -> StepFiles:
     """Store the files chosen now as staged uploads, in one commit, so none is lost when another answer on
     the step is refused. A field for one file takes the newest choice; one for several, up to its limit."""
-    discarded: list[Upload] = []
+    discarded: list[StagedFile] = []
     for spec in file_fields(step):
         if not chosen.get(spec.name):
             continue
@@ -130,12 +130,12 @@ def stage_chosen(
 
 
 def attach(
-    application: Application, step: Step, merged: dict[str, Any], staged: Mapping[str, Sequence[Upload]]
+    application: Application, step: Step, merged: dict[str, Any], staged: Mapping[str, Sequence[StagedFile]]
 ) -> list[str]:
     """Put the staged uploads into the merged answers; return the ids of attached uploads they replace."""
     replaced: list[str] = []
     for spec in file_fields(step):
-        new = [upload_reference(u) for u in staged.get(spec.name, ())]
+        new = [u.reference() for u in staged.get(spec.name, ())]
         if not new:
             continue
         old = file_references(merged.get(spec.name))

@@ -247,11 +247,30 @@ def referenced_ids(*answer_sets: Mapping[str, Any] | None) -> set[str]:
 # -- staged uploads: chosen on a step, kept until the step is saved --------------------------------
 
 
+@dataclass(frozen=True)
+class StagedFile:
+    """A staged upload as the step page and the save need it, read once (never reloaded after a commit)."""
+
+    id: uuid.UUID
+    field_name: str
+    filename: str
+    size: int
+    sha256: str
+    storage_key: str
+
+    @classmethod
+    def of(cls, upload: Upload) -> StagedFile:
+        return cls(upload.id, upload.field_name, upload.filename, upload.size, upload.sha256, upload.storage_key)
+
+    def reference(self) -> dict[str, Any]:
+        return {"upload_id": str(self.id), "filename": self.filename, "size": self.size, "sha256": self.sha256}
+
+
 @dataclass
 class Staged:
     """The outcome of storing the files chosen for one field: those kept, and why others were refused."""
 
-    uploads: list[Upload]
+    uploads: list[StagedFile]
     refusals: list[str]
 
 
@@ -284,7 +303,7 @@ def stage_files(
         except InvalidUpload as refusal:
             staged.refusals.append(_named(filename, refusal.message))
             continue
-        staged.uploads.append(upload)
+        staged.uploads.append(StagedFile.of(upload))
     return staged
 
 
@@ -303,7 +322,7 @@ def _too_many(filename: str, max_files: int) -> str:
     return _named(filename, message)
 
 
-def staged_uploads(application: Application, actor: User, ids: Iterable[str]) -> list[Upload]:
+def staged_uploads(application: Application, actor: User, ids: Iterable[str]) -> list[StagedFile]:
     """The staged uploads among `ids` that this person chose on this application and that are not in its
     answers yet; any other id (another application's, another person's, an attached one) is ignored."""
     wanted = set()
@@ -325,10 +344,10 @@ def staged_uploads(application: Application, actor: User, ids: Iterable[str]) ->
         )
         .order_by(Upload.created_at, Upload.id)
     )
-    return [u for u in found if str(u.id) not in attached]
+    return [StagedFile.of(u) for u in found if str(u.id) not in attached]
 
 
-def forget(uploads: Sequence[Upload]) -> list[str]:
+def forget(uploads: Sequence[Upload | StagedFile]) -> list[str]:
     """Delete the rows of uploads no answer keeps (in the session's transaction); return their storage keys,
     for `remove_files` once the transaction is committed."""
     if not uploads:
@@ -337,7 +356,7 @@ def forget(uploads: Sequence[Upload]) -> list[str]:
         delete(Upload).where(Upload.id.in_([u.id for u in uploads])), execution_options={"synchronize_session": False}
     )
     for upload in uploads:
-        if upload in db.session:
+        if isinstance(upload, Upload) and upload in db.session:
             db.session.expunge(upload)
     return [u.storage_key for u in uploads]
 

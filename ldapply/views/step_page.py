@@ -57,8 +57,8 @@ def save(
 ) -> Response | Page:
     """A POST of the step: save it, or show it again with what was typed and chosen (and why not saved).
     With `removed`, the applicant pressed "remove" beside that file: it goes, nothing else is saved."""
-    user, posted = me(), request.form
-    notice = None
+    user, posted = me(), MultiDict[str, Any](request.form)
+    notice: str | None = None
     action = row_action(step, posted)
     if action is not None and action.removed is not None:
         posted = without_row(posted, action.group, action.removed)

@@ -200,9 +200,14 @@ def group(
 
 
 def when(name: str, *values: object) -> ShownWhen:
-    """A declarative `show_if`: the earlier answer `name` is one of `values` (for a multiple choice: one of
-    `values` was chosen). Pages reveal such a question in the browser as soon as it applies."""
+    """A declarative `show_if`: the earlier answer `name` is one of `values`. Pages reveal such a question in
+    the browser as soon as it applies."""
     return ShownWhen(name, values)
+
+
+def when_chosen(name: str, *values: object) -> ShownWhen:
+    """A declarative `show_if` on a multiple choice `name`: one of `values` is among the options chosen."""
+    return ShownWhen(name, values, among=True)
 
 
 def answer_is(name: str, value: object) -> ShownWhen:

@@ -141,16 +141,17 @@ class Choice:
 @dataclass(frozen=True)
 class ShownWhen:
     """A declarative condition for a question: shown when the answer `field` is one of `values`
-    (for a multiple choice: when one of `values` was chosen). Unlike a `show_if` callable, pages can
+    (with `among`, for a multiple choice: when one of `values` was chosen). Unlike a `show_if` callable, pages can
     state it to the browser, which reveals the question as soon as it applies."""
 
     field: str
     values: tuple[object, ...]
+    among: bool = False  # the answer is a multiple choice (a list): shown when one of `values` is in it
 
     def __call__(self, answers: Answers) -> bool:
         answer = answers.get(self.field)
-        if isinstance(answer, list | tuple):
-            return any(value in answer for value in self.values)
+        if self.among:
+            return isinstance(answer, list | tuple) and any(value in answer for value in self.values)
         return answer in self.values
 
 

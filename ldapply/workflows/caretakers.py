@@ -163,7 +163,7 @@ CARETAKER_TASKS_STEP = Step(
             "caretaker_tasks_other",
             "Welke andere taken?",
             "Which other tasks?",
-            show_if=f.when("caretaker_tasks", "other"),
+            show_if=f.when_chosen("caretaker_tasks", "other"),
         ),
         f.decimal(
             "caretaker_fte",

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from io import BytesIO
+
 import pytest
 
 from ldapply.extensions import db
 from ldapply.models import Application
-from tests.support import STEP_ANSWERS, fill_steps, login, post, start_application, submit
+from tests.support import STEP_ANSWERS, csrf_token, fill_steps, login, minimal_pdf, post, start_application, submit
 
 
 @pytest.fixture
@@ -182,3 +188,339 @@ class TestSubmit:
         assert "Fietspunten" in page
         assert "0403.170.701" in page
         assert f"/applications/{draft}/steps/staffing" in page
+
+
+def stored_answers(app, application_id) -> dict:
+    with app.app_context():
+        return dict(db.session.get(Application, application_id).answers)
+
+
+NBSP = "\u00a0"
+
+
+TYPED_AMOUNTS = {
+    "budget_flemish": "€ 95.000",
+    "budget_federal": "180.000,50",
+    "budget_commissioning": "12 500",
+    "budget_users": "95.000 EUR",
+}
+
+
+class TestBelgianAmounts:
+    TYPED = TYPED_AMOUNTS
+
+    def test_amounts_are_read_in_belgian_notation_and_shown_back_so(self, app, client, draft):
+        assert post(client, step_url(draft, "budget"), self.TYPED).status_code == 302
+        answers = stored_answers(app, draft)
+        assert [answers[name] for name in self.TYPED] == ["95000", "180000.50", "12500", "95000"]
+        page = client.get(step_url(draft, "budget")).get_data(as_text=True)
+        assert 'value="95.000"' in page
+        assert 'value="180.000,50"' in page
+        assert 'inputmode="decimal"' in page
+        fill_steps(client, draft)
+        post(client, step_url(draft, "budget"), self.TYPED)
+        check = client.get(f"/applications/{draft}/check").get_data(as_text=True)
+        assert f"€{NBSP}180.000,50" in check
+        assert f"€{NBSP}12.500,00" in check
+
+    def test_an_english_page_reads_the_same_belgian_amounts(self, app, client, draft):
+        client.get("/language/en")
+        assert post(client, step_url(draft, "budget"), {**self.TYPED, "budget_users": "12.500"}).status_code == 302
+        assert stored_answers(app, draft)["budget_users"] == "12500"
+
+    def test_a_bad_amount_is_refused_with_an_example_and_kept(self, app, client, draft):
+        response = post(client, step_url(draft, "budget"), {**self.TYPED, "budget_users": "1,000.50"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 400
+        assert "Gebruikers – Vul een bedrag in euro in, bijvoorbeeld 95.000 of 180.000,50" in page
+        assert 'value="1,000.50"' in page
+        assert 'value="€ 95.000"' in page
+        assert "budget_users" not in stored_answers(app, draft)
+
+
+class TestErrorSummaryAndScript:
+    def test_the_summary_takes_focus_and_the_script_is_served_from_the_site(self, client, draft):
+        page = post(client, step_url(draft, "service"), {}).get_data(as_text=True)
+        assert re.search(r'<div class="error-summary" role="alert"[^>]*tabindex="-1"[^>]*data-error-summary', page)
+        assert '<script src="/static/ldapply.js" defer></script>' in page
+        assert not re.search(r"<script(?![^>]*\bsrc=)", page)  # no inline script: CSP script-src 'self'
+        script = client.get("/static/ldapply.js")
+        assert script.status_code == 200
+        assert "data-error-summary" in script.get_data(as_text=True)
+
+    def test_errors_in_rows_link_to_their_cells(self, client, people):
+        login(client, people.applicant)
+        draft = start_application(client, "childcare")
+        rows = {"locations-0-address": "Dorpsstraat 1", "locations-0-places": "veel", "local_need": "Nodig."}
+        page = post(client, step_url(draft, "locations"), rows).get_data(as_text=True)
+        assert 'href="#locations-0-places"' in page
+        assert "Locaties, rij 1, Aantal opvangplaatsen – Vul een geheel getal in" in page
+        assert 'href="#locations-0-municipality"' in page  # a required cell of a filled row
+        assert 'id="locations-0-places"' in page
+
+    def test_enter_in_a_box_saves_rather_than_removes_a_row(self, client, people):
+        login(client, people.applicant)
+        draft = start_application(client, "childcare")
+        page = client.get(step_url(draft, "locations")).get_data(as_text=True)
+        form = page[page.index('<form method="post" action="' + step_url(draft, "locations")) :]
+        first_button = re.search(r"<button[^>]*>", form).group(0)
+        assert 'class="default-submit"' in first_button
+        assert "name=" not in first_button
+
+
+class TestConditionalReveal:
+    def test_a_question_that_does_not_apply_yet_is_hidden_and_says_when_it_applies(self, client, draft):
+        page = client.get(step_url(draft, "organisation")).get_data(as_text=True)
+        question = re.search(r'<div class="question" id="question-sui_generis_responsible"[^>]*>', page).group(0)
+        assert 'data-shown-when="has_other_activities"' in question
+        assert "data-shown-values='[\"yes\"]'" in question
+        assert " hidden" in question
+
+    def test_without_javascript_the_question_appears_once_the_answer_calls_for_it(self, client, draft):
+        answers = {**STEP_ANSWERS["organisation"], "has_other_activities": "yes"}
+        page = post(client, step_url(draft, "organisation"), answers).get_data(as_text=True)
+        question = re.search(r'<div class="question" id="question-sui_generis_responsible"[^>]*>', page).group(0)
+        assert " hidden" not in question
+        assert "Verantwoordelijke van de sui-generisafdeling – Vul dit veld in." in page
+
+    def test_a_multiple_choice_follow_up_is_declared_for_the_browser(self, client, people):
+        login(client, people.applicant)
+        draft = start_application(client, "caretakers")
+        page = client.get(step_url(draft, "caretaker_tasks")).get_data(as_text=True)
+        assert re.search(r'data-shown-when="caretaker_tasks" data-shown-values=\'\["other"\]\'', page)
+
+
+def location(index: int, **values: str) -> dict[str, str]:
+    row = {"address": f"Straat {index + 1}", "municipality": "Leuven", "places": "14", "age_group": "0_3"} | values
+    return {f"locations-{index}-{name}": value for name, value in row.items()}
+
+
+def locations(count: int) -> dict[str, str]:
+    data = {"local_need": "Te weinig opvang in de wijk."}
+    for index in range(count):
+        data |= location(index)
+    return data
+
+
+@pytest.fixture
+def childcare(client, people):
+    login(client, people.applicant)
+    return start_application(client, "childcare")
+
+
+class TestRepeatingGroups:
+    def test_another_row_is_added_with_every_typed_value_kept_and_nothing_saved(self, app, client, childcare):
+        response = post(client, step_url(childcare, "locations"), {**locations(2), "add_row": "locations"})
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert 'value="Straat 2"' in page
+        assert 'id="locations-2-address"' in page
+        assert re.search(
+            r'<input[^>]*autofocus[^>]*id="locations-2-address"|id="locations-2-address"[^>]*autofocus', page
+        )
+        assert "Er is een lege rij toegevoegd aan ‘Locaties’." in page
+        assert "Er is een probleem" not in page
+        assert "locations" not in stored_answers(app, childcare)
+
+    def test_a_row_is_removed_and_the_others_kept(self, app, client, childcare):
+        data = {**locations(3), "remove_row": "locations-1"}
+        page = post(client, step_url(childcare, "locations"), data).get_data(as_text=True)
+        assert "Rij 2 van ‘Locaties’ is verwijderd." in page
+        assert 'value="Straat 1"' in page
+        assert 'value="Straat 2"' not in page
+        assert re.search(r'id="locations-1-address"[^>]*value="Straat 3"', page)
+        assert "Te weinig opvang in de wijk." in page
+        data = {**locations(3), "locations-1-address": "", "locations-1-municipality": "", "locations-1-places": ""}
+        data["locations-1-age_group"] = ""
+        assert post(client, step_url(childcare, "locations"), data).status_code == 302  # an emptied row is no row
+        assert [row["address"] for row in stored_answers(app, childcare)["locations"]] == ["Straat 1", "Straat 3"]
+
+    def test_a_stored_row_is_changed(self, app, client, childcare):
+        post(client, step_url(childcare, "locations"), locations(2))
+        changed = {**locations(2), **location(1, places="20")}
+        assert post(client, step_url(childcare, "locations"), changed).status_code == 302
+        assert [row["places"] for row in stored_answers(app, childcare)["locations"]] == ["14", "20"]
+
+    def test_two_hundred_locations_are_accepted(self, app, client, childcare):
+        page = client.get(step_url(childcare, "locations")).get_data(as_text=True)
+        assert "U kunt tot 200 rijen invullen." in page
+        assert post(client, step_url(childcare, "locations"), locations(200)).status_code == 302
+        assert len(stored_answers(app, childcare)["locations"]) == 200
+        page = client.get(step_url(childcare, "locations")).get_data(as_text=True)
+        assert 'name="add_row"' not in page  # the limit reached: no row to add
+        assert "U hebt het grootste aantal rijen bereikt (200)." in page
+
+    def test_more_rows_than_the_regime_allows_are_refused_not_dropped(self, app, client, childcare):
+        page = post(client, step_url(childcare, "locations"), locations(201)).get_data(as_text=True)
+        assert "Vul hoogstens 200 rijen in" in page
+        assert "locations" not in stored_answers(app, childcare)
+
+    def test_required_columns_are_asked_only_in_filled_rows(self, client, childcare):
+        data = {**locations(1), "locations-1-address": "Kerkstraat 2"}
+        page = post(client, step_url(childcare, "locations"), data).get_data(as_text=True)
+        assert "Locaties, rij 2, Gemeente – Vul dit veld in." in page
+        assert "rij 1, Gemeente" not in page
+
+
+def colleague(app, people):
+    """A second member of the applicant's organisation, in a client of their own."""
+    from types import SimpleNamespace
+
+    from ldapply.models import User
+    from ldapply.services import accounts
+    from tests.support import PASSWORD
+
+    with app.app_context():
+        organisation = db.session.get(User, people.applicant.id).memberships[0].organisation
+        user = accounts.create_user(email="cas@a.be", name="Cas Colleman", password=PASSWORD, organisation=organisation)
+        db.session.commit()
+        return SimpleNamespace(id=user.id, email=user.email, name=user.name)
+
+
+def fingerprint_on(page: str) -> str:
+    return re.search(r'name="step_fingerprint"[^>]*value="([0-9a-f]+)"', page).group(1)
+
+
+class TestTwoPeopleSavingAtOnce:
+    def test_the_second_save_is_refused_shows_the_other_answers_and_can_then_overwrite(
+        self, app, client, people, draft
+    ):
+        other = app.test_client()
+        login(other, colleague(app, people))
+        mine = fingerprint_on(client.get(step_url(draft, "staffing")).get_data(as_text=True))
+        theirs = fingerprint_on(other.get(step_url(draft, "staffing")).get_data(as_text=True))
+        assert mine == theirs
+        their_answers = {**STEP_ANSWERS["staffing"], "target_group_fte": "4", "step_fingerprint": theirs}
+        assert post(other, step_url(draft, "staffing"), their_answers).status_code == 302
+
+        my_answers = {**STEP_ANSWERS["staffing"], "target_group_fte": "8,5", "step_fingerprint": mine}
+        response = post(client, step_url(draft, "staffing"), my_answers)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 409
+        assert "Iemand anders heeft deze stap intussen gewijzigd" in page
+        assert "Cas Colleman heeft deze stap opgeslagen op" in page
+        assert "Uw antwoorden zijn nog niet bewaard." in page
+        assert 'value="8,5"' in page  # what I typed
+        assert "Nu bewaard door Cas Colleman:</strong> 4" in page  # what they saved
+        assert stored_answers(app, draft)["target_group_fte"] == "4"
+
+        again = {**my_answers, "step_fingerprint": fingerprint_on(page)}
+        assert post(client, step_url(draft, "staffing"), again).status_code == 302
+        assert stored_answers(app, draft)["target_group_fte"] == "8.5"
+
+    def test_every_save_records_who_changed_the_step_and_when(self, app, client, people, draft):
+        post(client, step_url(draft, "staffing"), STEP_ANSWERS["staffing"])
+        with app.app_context():
+            change = db.session.get(Application, draft).step_changes["staffing"]
+        assert change["by"] == str(people.applicant.id)
+        assert change["by_name"] == people.applicant.name
+        assert change["at"].startswith(str(datetime.now(UTC).year))
+
+    def test_saving_another_step_meanwhile_is_no_conflict(self, app, client, people, draft):
+        other = app.test_client()
+        login(other, colleague(app, people))
+        mine = fingerprint_on(client.get(step_url(draft, "staffing")).get_data(as_text=True))
+        assert post(other, step_url(draft, "service"), STEP_ANSWERS["service"]).status_code == 302
+        answers = {**STEP_ANSWERS["staffing"], "step_fingerprint": mine}
+        assert post(client, step_url(draft, "staffing"), answers).status_code == 302
+
+
+@contextlib.contextmanager
+def counting_statements(app) -> Iterator[list[str]]:
+    """Every SQL statement the app sends while the block runs."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, _parameters, _context, _executemany) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def prepared_childcare(app, client, rows: int, files: int):
+    """A childcare draft whose locations step holds `rows` rows and whose safety step `files` uploads."""
+    from ldapply.models import User
+    from ldapply.services.uploads import store_upload, upload_reference
+    from tests.support import minimal_pdf
+
+    draft = start_application(client, "childcare")
+    with app.app_context():
+        application = db.session.get(Application, draft)
+        user = db.session.get(User, application.created_by_id)
+        refs = []
+        for number in range(files):
+            upload, _stored = store_upload(
+                application=application,
+                field_name="fire_safety_certificate",
+                stream=BytesIO(minimal_pdf(f"attest {number}")),
+                filename=f"attest-{number}.pdf",
+                kinds=("pdf",),
+                actor=user,
+            )
+            refs.append(upload_reference(upload))
+        stored_rows = [
+            {"address": f"Straat {i + 1}", "municipality": "Leuven", "places": "14", "age_group": "0_3"}
+            for i in range(rows)
+        ]
+        application.answers = {
+            **application.answers,
+            "locations": stored_rows,
+            "local_need": "Nodig.",
+            "fire_safety_certificate": refs,
+            "quality_handbook": True,
+        }
+        db.session.commit()
+    return draft
+
+
+def statements_for_pages(app, client, rows: int, files: int) -> dict[str, int]:
+    draft = prepared_childcare(app, client, rows, files)
+    counts = {}
+    for name, slug in (("locations", "locations"), ("safety", "safety")):
+        url = step_url(draft, slug)
+        with counting_statements(app) as statements:
+            assert client.get(url).status_code == 200
+        counts[f"GET {name}"] = len(statements)
+        token = csrf_token(client, url)
+        data = locations(rows) if slug == "locations" else {"quality_handbook": "yes"}
+        with counting_statements(app) as statements:
+            response = client.post(url, data={**data, "csrf_token": token})
+            assert response.status_code == 302, response.get_data(as_text=True)
+        counts[f"POST {name}"] = len(statements)
+    with counting_statements(app) as statements:
+        assert client.get(f"/applications/{draft}/check").status_code == 200
+    counts["GET check"] = len(statements)
+    return counts
+
+
+class TestStatementBound:
+    """The step pages and the check page cost the same number of SQL statements however many rows and files."""
+
+    def test_10_and_200_rows_and_1_and_10_files_cost_the_same(self, app, client, people):
+        login(client, people.applicant)
+        small = statements_for_pages(app, client, rows=10, files=1)
+        large = statements_for_pages(app, client, rows=200, files=10)
+        assert small == large
+        assert max(small.values()) <= 40, small
+
+    def test_choosing_several_files_at_once_costs_one_insert(self, app, client, people):
+        login(client, people.applicant)
+        counts = []
+        for files in (2, 6):
+            draft = start_application(client)
+            url = step_url(draft, "attachments")
+            token = csrf_token(client, url)
+            chosen = [(BytesIO(minimal_pdf(f"deel {n}")), f"deel-{n}.pdf") for n in range(files)]
+            with counting_statements(app) as statements:
+                data = {"business_plan": chosen[:5], "csrf_token": token}
+                response = client.post(url, data=data, content_type="multipart/form-data")
+                assert response.status_code == 302, response.get_data(as_text=True)
+            counts.append(len(statements))
+        assert counts[0] == counts[1]
