@@ -38,7 +38,7 @@ def load_settings(instance_path: Path, environ: Mapping[str, str] | None = None)
         "STORAGE_DIR": Path(env.get("LDAPPLY_STORAGE_DIR") or instance_path / "storage"),
         "MAX_CONTENT_LENGTH": MAX_REQUEST_BYTES,
         "MAX_UPLOAD_BYTES": MAX_UPLOAD_BYTES,
-        "MAX_FORM_PARTS": 100,
+        "MAX_FORM_PARTS": 2000,  # a step with 200 rows of a repeating group posts about 1000 fields
         "WTF_CSRF_TIME_LIMIT": 3600,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -20,14 +20,14 @@ from ..i18n import _, text
 from ..models import Application, ApplicationEvent, Letter, Membership, Upload, User
 from ..workflows import get_regime
 from ..workflows._spec import Answers, Field, Regime, StateSpec, Step
-from . import calls
+from . import calls, steps
 from .backoffice import end_of_day_after
 from .eligibility import reading
 from .errors import ChangedMeanwhile, Forbidden, NotFound, StepIncomplete
 from .regimes import missing_steps, missing_steps_message, regime_of
 from .storage import get_storage
 from .transitions import apply_transition, objection_deadline
-from .uploads import store_upload, upload_reference
+from .uploads import remove_files
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
 
@@ -126,63 +126,57 @@ def save_step(
     application: Application,
     step: Step,
     answers: Mapping[str, Any],
-    files: Mapping[str, tuple[IO[bytes], str]],
     actor: User,
+    staged: Mapping[str, Sequence[steps.StagedFile]] | None = None,
+    loaded: str | None = None,
 ) -> None:
-    """Store a validated step: its answers, its uploads, and the step as completed.
+    """Store a validated step: its answers, the files staged for it, the step as completed, and who saved it
+    when (`step_changes`).
 
-    `files` maps a file field to (stream, filename) for newly chosen files. If the database refuses
-    the change, the files written for it are removed again, so nothing half-saved remains.
+    `loaded` is the fingerprint of the step's answers when the page was loaded (`steps.fingerprint`): when
+    someone else saved the step since, nothing is saved and `steps.StepChangedMeanwhile` says who, with
+    their answers. Files the new answers let go are removed once the change is committed.
     """
     if not is_editable(application):
-        raise StepIncomplete("Deze aanvraag is ingediend en kan niet meer gewijzigd worden.")
-    written: list[str] = []
-    replaced: list[str] = []
-    try:
-        merged = {**application.answers, **answers}
-        for field in step.fields:
-            if field.name in files:
-                stream, filename = files[field.name]
-                upload, stored = store_upload(
-                    application=application,
-                    field_name=field.name,
-                    stream=stream,
-                    filename=filename,
-                    kinds=field.file_kinds,
-                    actor=actor,
-                )
-                written.append(stored.key)
-                replaced.extend(_forget_upload(application, merged.get(field.name)))
-                merged[field.name] = upload_reference(upload)
-        visible = {f.name for f in step.visible_fields(merged)}
-        for field in step.fields:  # answers to fields that no longer apply are not kept
-            if field.name not in visible:
-                merged.pop(field.name, None)
-        application.answers = merged
-        application.completed_steps = sorted({*application.completed_steps, step.slug})
-        db.session.commit()
-    except BaseException as exc:
-        db.session.rollback()
-        for key in written:
-            get_storage().delete(key)
-        if isinstance(exc, StaleDataError):
-            raise ChangedMeanwhile() from None
-        raise
-    for key in replaced:  # only once the new file is committed is the draft's old file let go
-        get_storage().delete(key)
+        raise StepIncomplete(_("Deze aanvraag is ingediend en kan niet meer gewijzigd worden."))
+    for attempt in range(3):
+        if loaded is not None and loaded != steps.fingerprint(step, application.answers):
+            raise steps.StepChangedMeanwhile(step, application)
+        try:
+            keys = _merge_step(application, step, answers, staged or {}, actor)
+            db.session.commit()
+        except StaleDataError:  # another save of this application came first: look at it again
+            db.session.rollback()
+            if attempt == 2:
+                raise ChangedMeanwhile() from None
+            continue
+        except BaseException:
+            db.session.rollback()
+            raise
+        remove_files(keys)  # only once the answers let go of them are the files removed
+        return
 
 
-def _forget_upload(application: Application, reference: Any) -> list[str]:
-    """Delete the row of a draft's upload that a new file replaces; return its storage key."""
-    if not isinstance(reference, Mapping):
-        return []
-    old = db.session.scalar(
-        select(Upload).where(Upload.id == uuid.UUID(reference["upload_id"]), Upload.application_id == application.id)
-    )
-    if old is None:
-        return []
-    db.session.delete(old)
-    return [old.storage_key]
+def _merge_step(
+    application: Application,
+    step: Step,
+    answers: Mapping[str, Any],
+    staged: Mapping[str, Sequence[steps.StagedFile]],
+    actor: User,
+) -> list[str]:
+    """Put the step's answers and files into the application (not committed); return the storage keys of
+    the uploads no answer keeps any more."""
+    steps.record_change(application, step, actor)  # first: reading the actor must not flush half a change
+    before = dict(application.answers)
+    merged = {**before, **answers}
+    steps.attach(application, step, merged, staged)
+    visible = {f.name for f in step.visible_fields(merged)}
+    for field in step.fields:  # answers to fields that no longer apply are not kept
+        if field.name not in visible:
+            merged.pop(field.name, None)
+    application.answers = merged
+    application.completed_steps = sorted({*application.completed_steps, step.slug})
+    return steps.release(application, steps.dropped_uploads(step, before, merged))
 
 
 def initial_answers(application: Application) -> dict[str, Any]:

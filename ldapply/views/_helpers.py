@@ -28,9 +28,10 @@ def acting_membership() -> Membership | None:
     return memberships[0] if memberships else None
 
 
-def pdf_download(data: bytes, filename: str) -> Response:
-    """A PDF as an attachment: never shown inline, never sniffed as something else."""
-    response = send_file(io.BytesIO(data), mimetype="application/pdf", as_attachment=True, download_name=filename)
+def pdf_download(data: bytes, filename: str, mimetype: str = "application/pdf") -> Response:
+    """A file (a PDF unless `mimetype` says otherwise) as an attachment: never shown inline, never sniffed
+    as something else."""
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -18,7 +18,7 @@ from ..forms.journey import RenameForm
 from ..i18n import _, current_locale, format_day, text
 from ..models import Application, User
 from ..services import accounts, applications, backoffice, calls, eligibility, letters, transitions, uploads
-from ..services.answers import display_value, step_rows
+from ..services.answers import attachments, display_value, step_rows
 from ..services.errors import (
     ChangedMeanwhile,
     InvalidUpload,
@@ -33,6 +33,7 @@ from . import step_page
 from ._helpers import acting_membership, me, pdf_download
 
 bp = Blueprint("apply", __name__)
+bp.add_app_template_global(attachments, "attachments")  # every upload among the answers, per field
 
 PRECHECK_KEY = "precheck"  # the pre-check's answers, kept in the session to start an application with them
 
@@ -474,7 +475,7 @@ def submitted(application_id: uuid.UUID) -> str | Response:
 def download_upload(application_id: uuid.UUID, upload_id: uuid.UUID) -> Response:
     application = applications.get_for_member(me(), application_id)
     upload = uploads.get_upload(application, upload_id)
-    return pdf_download(uploads.upload_bytes(upload), upload.filename)
+    return pdf_download(uploads.upload_bytes(upload), upload.filename, upload.content_type)
 
 
 @bp.get("/applications/<uuid:application_id>/letters/<uuid:letter_id>")

@@ -242,7 +242,7 @@ def parameters() -> str:
 def download_upload(application_id: uuid.UUID, upload_id: uuid.UUID) -> Response:
     application = backoffice.get_case(me(), application_id)
     upload = uploads.get_upload(application, upload_id)
-    return pdf_download(uploads.upload_bytes(upload), upload.filename)
+    return pdf_download(uploads.upload_bytes(upload), upload.filename, upload.content_type)
 
 
 @bp.get("/applications/<uuid:application_id>/letters/<uuid:letter_id>")
