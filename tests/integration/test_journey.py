@@ -53,8 +53,9 @@ class TestApplicantJourney:
         assert answers["enterprise_number"] == "0403170701"
         assert answers["target_group_fte"] == "6.5"
         assert answers["has_other_activities"] is False
-        assert answers["business_plan"]["filename"] == "business_plan.pdf"
-        assert len(answers["business_plan"]["sha256"]) == 64
+        (plan,) = answers["business_plan"]  # a file field holds a list of uploads
+        assert plan["filename"] == "business_plan.pdf"
+        assert len(plan["sha256"]) == 64
 
     def test_status_page_shows_the_public_label(self, client, submitted):
         page = client.get(f"/applications/{submitted}").get_data(as_text=True)

@@ -163,7 +163,7 @@ class TestPrecheckAndParameters:
             client, "/regimes/general/precheck", {"target_group_fte": "3,5", "has_other_activities": "no"}
         ).get_data(as_text=True)
         assert "3,5 VTE doelgroepwerknemers ligt onder het minimum van 5" in result
-        assert "Beoordeelt de dossierbehandelaar" in result
+        assert "Beoordeelt de behandelaar" in result
 
     def test_the_parameters_page_lists_every_parameter_of_every_version_with_its_provenance(self, client, people):
         login(client, people.reviewer)
