@@ -161,9 +161,10 @@ class Mail(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending, sent, failed
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)  # pending, sending, sent, failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when a worker last took it to send
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 

@@ -13,6 +13,19 @@ from ..services.organisations import LEGAL_FORMS, compact_enterprise_number
 from .base import LdapplyForm
 
 POSTCODE_RE = re.compile(r"[1-9][0-9]{3}")
+# Names go into mail subjects and texts sent from the government's address: one line, and no web
+# addresses that would turn an invitation into a phishing mail.
+UNSAFE_NAME_RE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]|://|\bwww\.", re.IGNORECASE)
+PASSWORD_HINT = _l(
+    "Minstens 12 tekens, niet uw e-mailadres. Een zin van enkele woorden is sterk en makkelijk te onthouden. "
+    "Hoofdletters, cijfers of leestekens zijn niet nodig."
+)
+
+
+def plain_name(form: object, field: StringField) -> None:
+    """A name on one line without web addresses (see UNSAFE_NAME_RE)."""
+    if UNSAFE_NAME_RE.search(field.data or ""):
+        raise ValidationError(_l("Een naam mag geen webadres en geen regeleinde bevatten."))
 
 
 def _email_field() -> EmailField:
@@ -26,28 +39,29 @@ def _email_field() -> EmailField:
     )
 
 
-class NewPasswordForm(LdapplyForm):
-    """A name and a new password typed twice; `email_for_check` is what the password may not equal."""
-
-    name = StringField(
-        _l("Uw naam"),
-        validators=[DataRequired(_l("Vul uw naam in.")), Length(max=200, message=_l("Uw naam is te lang."))],
-    )
-    password = PasswordField(
-        _l("Wachtwoord"),
-        description=_l("Minstens 12 tekens. Een zin van enkele woorden is sterk en makkelijk te onthouden."),
+def _new_password_field(label: object = None) -> PasswordField:
+    return PasswordField(
+        label or _l("Wachtwoord"),
+        description=PASSWORD_HINT,
         validators=[
             DataRequired(_l("Kies een wachtwoord.")),
             Length(max=200, message=_l("Dit wachtwoord is te lang.")),
         ],
     )
-    password_again = PasswordField(
+
+
+def _password_again_field() -> PasswordField:
+    return PasswordField(
         _l("Wachtwoord nog een keer"),
         validators=[
             DataRequired(_l("Typ het wachtwoord nog een keer.")),
             EqualTo("password", _l("De twee wachtwoorden zijn niet hetzelfde.")),
         ],
     )
+
+
+class _PasswordRules:
+    """The rules of a new password; `email_for_check` is what the password may not equal."""
 
     def email_for_check(self) -> str:
         return ""
@@ -56,6 +70,21 @@ class NewPasswordForm(LdapplyForm):
         problem = password_problem(field.data or "", self.email_for_check())
         if problem:
             raise ValidationError(problem)
+
+
+class NewPasswordForm(_PasswordRules, LdapplyForm):
+    """A name and a new password typed twice."""
+
+    name = StringField(
+        _l("Uw naam"),
+        validators=[
+            DataRequired(_l("Vul uw naam in.")),
+            Length(max=200, message=_l("Uw naam is te lang.")),
+            plain_name,
+        ],
+    )
+    password = _new_password_field()
+    password_again = _password_again_field()
 
 
 class RegisterForm(NewPasswordForm):
@@ -76,12 +105,41 @@ class InvitationRegisterForm(NewPasswordForm):
         return self.invited_email
 
 
+class ResetPasswordForm(_PasswordRules, LdapplyForm):
+    """A new password typed twice, for the account a reset link names."""
+
+    password = _new_password_field(_l("Nieuw wachtwoord"))
+    password_again = _password_again_field()
+
+    def __init__(self, *args: object, email: str = "", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def email_for_check(self) -> str:
+        return self.email
+
+
+class ForgotPasswordForm(LdapplyForm):
+    email = _email_field()
+
+
+class ConfirmForm(LdapplyForm):
+    """The password of the account being confirmed: only its owner confirms it."""
+
+    password = PasswordField(
+        _l("Wachtwoord"),
+        description=_l("Het wachtwoord dat u koos toen u het account aanmaakte."),
+        validators=[DataRequired(_l("Vul uw wachtwoord in.")), Length(max=200)],
+    )
+
+
 class OrganisationForm(LdapplyForm):
     name = StringField(
         _l("Naam van de organisatie"),
         validators=[
             DataRequired(_l("Vul de naam van de organisatie in.")),
             Length(max=200, message=_l("De naam is te lang.")),
+            plain_name,
         ],
     )
     enterprise_number = StringField(

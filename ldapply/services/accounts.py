@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import timedelta
 from typing import Any
 
 from flask import current_app
@@ -24,6 +26,10 @@ from . import mail
 MIN_PASSWORD_LENGTH = 12
 CONFIRM_SALT = "ldapply.confirm-email"
 CONFIRM_MAX_AGE = 48 * 3600
+RESET_SALT = "ldapply.reset-password"
+RESET_MAX_AGE = 3600
+# One mail of a kind per address per minute, however often a form is sent (double clicks, mail bombing).
+MAIL_INTERVAL = timedelta(minutes=1)
 
 # A hash to compare against when the e-mail is unknown, so both cases take as long (no user enumeration).
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
@@ -113,8 +119,13 @@ def sign_up(*, email: str, name: str, password: str, locale: str) -> User | None
 
     For an address that already has an account nothing is created and its owner gets a mail saying so:
     the visitor sees the same page either way, so the form tells no one which addresses have accounts.
+    An unconfirmed account is signed up again: whoever owns the mailbox confirms with the password chosen
+    last, so an account someone else made beforehand for that address cannot be taken over.
     """
     existing = find_user_by_email(email)
+    if existing is not None and not is_confirmed(existing):
+        _sign_up_again(existing, name=name, password=password, locale=locale)
+        return None
     if existing is not None:
         hash_password(password)  # the same work as a new account, so the time taken tells nothing either
         _mail_existing_account(existing)
@@ -141,13 +152,28 @@ def new_user(*, email: str, name: str, password: str, locale: str | None = None)
     )
 
 
-def send_confirmation(user: User) -> None:
-    """Queue the mail with the link that confirms the address (48 hours valid)."""
-    token = _serializer(CONFIRM_SALT).dumps({"user": str(user.id), "email": user.email})
+def _sign_up_again(user: User, *, name: str, password: str, locale: str) -> None:
+    """The same password again (a double click, a lost mail): one more link at most once a minute. Another
+    password replaces the earlier one, whose links stop working, and a new link always follows."""
+    if check_password_hash(user.password_hash, password):
+        send_confirmation(user, once=True)
+        return
+    user.name, user.password_hash = name, hash_password(password)
+    user.locale = locale if locale in LOCALES else user.locale
+    send_confirmation(user)
+
+
+def send_confirmation(user: User, *, once: bool = False) -> None:
+    """Queue the mail with the link that confirms the address (48 hours valid); with `once`, not when the
+    same mail went out less than a minute ago.
+
+    The link works only with the account's current password (typed on the page it opens), so following a
+    link in a mail one did not ask for confirms nothing.
+    """
+    token = _serializer(CONFIRM_SALT).dumps({"user": str(user.id), "email": user.email, "fp": _fingerprint(user)})
     with in_language_of(user):
-        mail.queue_mail(
-            user.email,
-            _("Bevestig uw e-mailadres voor ldapply"),
+        subject = _("Bevestig uw e-mailadres voor ldapply")
+        body = (
             _(
                 "Beste %(name)s,\n\nU maakte een account aan bij ldapply, de aanvragen voor erkenning in de "
                 "lokale diensteneconomie. Bevestig uw e-mailadres met deze link (48 uur geldig):\n\n%(link)s\n\n"
@@ -155,41 +181,132 @@ def send_confirmation(user: User) -> None:
                 name=user.name,
                 link=mail.link("auth.confirm_email", token=token),
             )
+            + signature()
+        )
+    if once:
+        mail.queue_mail_once(user.email, subject, body, MAIL_INTERVAL)
+    else:
+        mail.queue_mail(user.email, subject, body)
+
+
+def user_to_confirm(token: str) -> User | None:
+    """The account a confirmation link names; None for a link that is altered, expired or outdated (the
+    password changed since). An account confirmed already is returned too: following the link twice is
+    harmless, the caller sends its owner to log in."""
+    found = _user_from_token(token, CONFIRM_SALT, CONFIRM_MAX_AGE)
+    if found is None or not found[0].active:
+        return None
+    user, fingerprint = found
+    return user if is_confirmed(user) or _same_password(user, fingerprint) else None
+
+
+def confirm_email(user: User, password: str) -> bool:
+    """Confirm the address once its owner typed the account's password; the caller commits."""
+    if not check_password_hash(user.password_hash, password):
+        return False
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = utcnow()
+    return True
+
+
+def _user_from_token(token: str, salt: str, max_age: int) -> tuple[User, str] | None:
+    """The user a link's token names, while its address is the one the link was made for, and the
+    fingerprint of the password it was made with."""
+    try:
+        data = _serializer(salt).loads(token, max_age=max_age)
+        user = db.session.get(User, uuid.UUID(data["user"]))
+    except (BadSignature, KeyError, TypeError, ValueError, AttributeError):
+        return None
+    if user is None or user.email != data.get("email"):
+        return None
+    return user, str(data.get("fp", ""))
+
+
+def _same_password(user: User, fingerprint: str) -> bool:
+    return secrets.compare_digest(fingerprint, _fingerprint(user))
+
+
+def _fingerprint(user: User) -> str:
+    """Changes with the password, so a link made before a password change stops working (one-time reset
+    links); a digest, because the token's content can be read by anyone who has it."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
+
+
+# -- a forgotten password ---------------------------------------------------------------------------
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a one-time link (1 hour valid) to set a new password; the caller commits.
+
+    Nothing happens for an unknown or disabled address, and the caller shows the same page either way,
+    so the form tells no one which addresses have accounts. One mail a minute per address at most.
+    """
+    user = find_user_by_email(email)
+    if user is None or not user.active:
+        return
+    token = _serializer(RESET_SALT).dumps({"user": str(user.id), "email": user.email, "fp": _fingerprint(user)})
+    with in_language_of(user):
+        mail.queue_mail_once(
+            user.email,
+            _("Een nieuw wachtwoord kiezen voor ldapply"),
+            _(
+                "Beste %(name)s,\n\nIemand, wellicht uzelf, vroeg om een nieuw wachtwoord voor uw account bij "
+                "ldapply. Kies een nieuw wachtwoord met deze link. Hij is 1 uur geldig en werkt maar één keer:"
+                "\n\n%(link)s\n\nHebt u dit niet gevraagd? Dan mag u deze e-mail negeren: uw wachtwoord blijft "
+                "hetzelfde.",
+                name=user.name,
+                link=mail.link("auth.reset_password", token=token),
+            )
             + signature(),
+            MAIL_INTERVAL,
         )
 
 
-def confirm_email(token: str) -> User | None:
-    """The user the link names, now confirmed; None for a link that is altered, expired or outdated."""
-    try:
-        data = _serializer(CONFIRM_SALT).loads(token, max_age=CONFIRM_MAX_AGE)
-        user = db.session.get(User, uuid.UUID(data["user"]))
-    except (BadSignature, KeyError, TypeError, ValueError):
+def user_to_reset(token: str) -> User | None:
+    """The account a reset link names; None when the link is altered, older than an hour or used."""
+    found = _user_from_token(token, RESET_SALT, RESET_MAX_AGE)
+    if found is None or not found[0].active or not _same_password(*found):
         return None
-    if user is None or user.email != data.get("email") or not user.active:
-        return None
+    return found[0]
+
+
+def reset_password(user: User, password: str) -> None:
+    """Set the new password and end every session of the account (commits). The link came by mail, so
+    the address is confirmed by it too; the owner is told by mail that the password changed."""
+    user.password_hash = hash_password(password)
     if user.email_confirmed_at is None:
         user.email_confirmed_at = utcnow()
-        db.session.commit()
-    return user
+    with in_language_of(user):
+        mail.queue_mail(
+            user.email,
+            _("Uw wachtwoord voor ldapply is gewijzigd"),
+            _(
+                "Beste %(name)s,\n\nHet wachtwoord van uw account bij ldapply is zonet gewijzigd. Op elk toestel "
+                "waar u aangemeld was, bent u afgemeld.\n\nHebt u dit niet zelf gedaan? Kies dan meteen een nieuw "
+                "wachtwoord via %(link)s en neem contact op met de helpdesk.",
+                name=user.name,
+                link=mail.link("auth.forgot_password"),
+            )
+            + signature(),
+        )
+    end_all_sessions(user)
 
 
 def _mail_existing_account(user: User) -> None:
-    if not is_confirmed(user):
-        send_confirmation(user)  # most likely its owner, who lost the first mail
-        return
     with in_language_of(user):
-        mail.queue_mail(
+        mail.queue_mail_once(
             user.email,
             _("U hebt al een account bij ldapply"),
             _(
                 "Beste %(name)s,\n\nIemand, wellicht uzelf, probeerde met dit e-mailadres een account aan te maken "
-                "bij ldapply. U hebt al een account: meld u aan via\n\n%(link)s\n\nWeet u uw wachtwoord niet meer, "
-                "neem dan contact op met de helpdesk. Hebt u dit niet zelf gedaan? Dan mag u deze e-mail negeren.",
+                "bij ldapply. U hebt al een account: meld u aan via\n\n%(link)s\n\nWeet u uw wachtwoord niet meer? "
+                "Kies een nieuw via %(reset)s\n\nHebt u dit niet zelf gedaan? Dan mag u deze e-mail negeren.",
                 name=user.name,
                 link=mail.link("auth.login"),
+                reset=mail.link("auth.forgot_password"),
             )
             + signature(),
+            MAIL_INTERVAL,
         )
 
 

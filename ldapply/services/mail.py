@@ -1,9 +1,10 @@
 """The mail outbox: a mail is a row written in the transaction that causes it, sent by a worker after commit.
 
-Delivery is at most once. A worker claims the row (pending -> sending) in its own transaction before it
-talks to the server, so a duplicate task, a retry or the sweeper finds nothing left to send. A worker lost
-while sending leaves the row "sending"; the sweeper gives such a row up as failed rather than risk a
-second copy. With no `MAIL_URL` (development) the message is written as an .eml file instead.
+Delivery is at most once. A worker claims the row (pending -> sending, stamping `claimed_at`) in its own
+transaction before it talks to the server, so a duplicate task, a retry or the sweeper finds nothing left to
+send. A worker lost while sending leaves the row "sending"; once its claim is older than the lease the
+sweeper gives it up as failed rather than risk a second copy. A retry whose task was lost is handed off
+again. With no `MAIL_URL` (development) the message is written as an .eml file instead.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from ..extensions import db
 from ..models import Mail, utcnow
@@ -33,7 +34,10 @@ SEND_TASK = "mail.send"
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 DISPATCH_GRACE = timedelta(seconds=60)
 SENDING_LEASE = timedelta(minutes=15)  # longer than any SMTP conversation with its timeouts
+RETRY_LOST_AFTER = timedelta(minutes=15)  # longer than the longest retry countdown (10 minutes)
+MAX_ATTEMPTS = 9  # the task's first try and its 8 retries
 SMTP_TIMEOUT = 10
+SUBJECT_MAX = 300  # the column's length
 LINK_RE = re.compile(r"https?://\S+")
 
 
@@ -42,11 +46,29 @@ class TransientMailError(Exception):
 
 
 def queue_mail(recipient: str, subject: str, body: str) -> Mail:
-    """Add a mail to the outbox in the caller's transaction; it is handed to a worker after commit."""
+    """Add a mail to the outbox in the caller's transaction; it is handed to a worker after commit.
+
+    The subject often carries names people typed: it is made one line (no header injection, no mail
+    refused by the header check) and cut to the column's length.
+    """
+    if not recipient or any(ch in recipient for ch in "\r\n,;<>"):
+        raise ValueError(f"not a single e-mail address: {recipient!r}")
+    subject = " ".join(subject.split())[:SUBJECT_MAX]
     mail = Mail(id=uuid.uuid4(), recipient=recipient, subject=subject, body=body, status=PENDING, attempts=0)
     db.session.add(mail)
     enqueue_after_commit(SEND_TASK, str(mail.id))
     return mail
+
+
+def queue_mail_once(recipient: str, subject: str, body: str, within: timedelta) -> Mail | None:
+    """Queue a mail unless the same one (recipient and subject) was queued in the last `within`: a double
+    click, a reload or a visitor repeating a form sends one mail, not a stream of them."""
+    subject = " ".join(subject.split())[:SUBJECT_MAX]
+    since = utcnow() - within
+    repeated = db.session.scalar(
+        select(Mail.id).where(Mail.recipient == recipient, Mail.subject == subject, Mail.created_at > since).limit(1)
+    )
+    return None if repeated is not None else queue_mail(recipient, subject, body)
 
 
 def deliver(mail_id: uuid.UUID) -> bool:
@@ -81,18 +103,23 @@ def mark_failed(mail_id: uuid.UUID, error: str) -> None:
 
 
 def dispatch_pending() -> int:
-    """Hand off again the mails never picked up (broker down after commit); give up on lost sends."""
+    """Hand off again the mails never picked up (broker down after commit) and the retries whose task was
+    lost; give up on lost sends (the lease counts from the claim, not from when the mail was written)."""
     now = utcnow()
     db.session.execute(
         update(Mail)
-        .where(Mail.status == SENDING, Mail.created_at < now - SENDING_LEASE)
+        .where(Mail.status == SENDING, Mail.claimed_at < now - SENDING_LEASE)
         .values(status=FAILED, error="the worker was lost while sending; not sent again to avoid a duplicate")
     )
+    db.session.execute(
+        update(Mail)
+        .where(Mail.status == PENDING, Mail.attempts >= MAX_ATTEMPTS)
+        .values(status=FAILED, error=f"gave up after {MAX_ATTEMPTS} attempts")
+    )
+    never_sent = and_(Mail.attempts == 0, Mail.created_at < now - DISPATCH_GRACE)
+    retry_lost = and_(Mail.attempts > 0, Mail.claimed_at < now - RETRY_LOST_AFTER)
     lost = db.session.scalars(
-        select(Mail.id)
-        .where(Mail.status == PENDING, Mail.attempts == 0, Mail.created_at < now - DISPATCH_GRACE)
-        .order_by(Mail.created_at)
-        .limit(500)
+        select(Mail.id).where(Mail.status == PENDING, or_(never_sent, retry_lost)).order_by(Mail.created_at).limit(500)
     ).all()
     db.session.commit()
     return sum(send_task(SEND_TASK, str(mail_id)) for mail_id in lost)
@@ -129,7 +156,7 @@ def _claim(mail_id: uuid.UUID) -> bool:
     result = db.session.execute(
         update(Mail)
         .where(Mail.id == mail_id, Mail.status == PENDING)
-        .values(status=SENDING, attempts=Mail.attempts + 1)
+        .values(status=SENDING, attempts=Mail.attempts + 1, claimed_at=utcnow())
     )
     db.session.commit()
     return bool(result.rowcount)  # type: ignore[attr-defined]

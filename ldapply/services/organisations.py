@@ -11,7 +11,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 from stdnum.be import vat
 
@@ -20,7 +21,7 @@ from ..i18n import _
 from ..models import Invitation, JoinRequest, Membership, Organisation, User, utcnow
 from ..workflows._spec import Text
 from . import mail
-from .accounts import in_language_of, new_user, signature, signed, unsigned
+from .accounts import hash_password, in_language_of, is_confirmed, new_user, signature, signed, unsigned
 from .errors import DomainError, Forbidden, NotFound
 
 LEGAL_FORMS: dict[str, Text] = {
@@ -38,6 +39,8 @@ LEGAL_FORMS: dict[str, Text] = {
 }
 INVITATION_SALT = "ldapply.invitation"
 INVITATION_MAX_AGE = 7 * 24 * 3600
+# Inviting the same address again within this time is the same click twice: one invitation, one mail.
+REPEAT_WINDOW = timedelta(minutes=1)
 
 
 class MembershipRuleBroken(DomainError):
@@ -109,9 +112,15 @@ def register(user: User, details: OrganisationDetails) -> Membership:
         postcode=details.postcode,
         municipality=details.municipality,
     )
-    membership = Membership(organisation=organisation, user=user, is_admin=True, is_signatory=True)
-    db.session.add_all([organisation, membership])
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            membership = Membership(organisation=organisation, user=user, is_admin=True, is_signatory=True)
+            db.session.add_all([organisation, membership])
+    except IntegrityError:  # registered at the same moment by someone else
+        registered = find_by_enterprise_number(number)
+        if registered is None:
+            raise
+        raise OrganisationExists(registered) from None
     return membership
 
 
@@ -146,7 +155,7 @@ def request_to_join(user: User, organisation: Organisation) -> JoinRequest:
                     name=user.name,
                     email=user.email,
                     organisation=organisation.name,
-                    link=mail.link("organisations.members"),
+                    link=mail.link("organisations.members", organisation=str(organisation.id)),
                 )
                 + signature(),
             )
@@ -154,16 +163,23 @@ def request_to_join(user: User, organisation: Organisation) -> JoinRequest:
 
 
 def decide_join_request(actor: Membership, join_request_id: uuid.UUID, *, accept: bool) -> JoinRequest:
-    """An administrator accepts (a membership follows) or refuses; the requester is told either way."""
+    """An administrator accepts (a membership follows) or refuses; the requester is told either way.
+
+    The request is claimed in one statement, so two administrators deciding at once decide once.
+    """
     require_admin(actor)
     join_request = db.session.get(JoinRequest, join_request_id)
-    if (
-        join_request is None
-        or join_request.organisation_id != actor.organisation_id
-        or join_request.decided_at is not None
-    ):
+    if join_request is None or join_request.organisation_id != actor.organisation_id:
         raise NotFound()
-    join_request.decided_at, join_request.decided_by_id, join_request.accepted = utcnow(), actor.user_id, accept
+    claimed = db.session.execute(
+        update(JoinRequest)
+        .where(JoinRequest.id == join_request_id, JoinRequest.decided_at.is_(None))
+        .values(decided_at=utcnow(), decided_by_id=actor.user_id, accepted=accept)
+        .execution_options(synchronize_session=False)
+    )
+    if not claimed.rowcount:  # type: ignore[attr-defined]
+        raise MembershipRuleBroken(_("Over deze vraag is al beslist, misschien door een andere beheerder."))
+    db.session.refresh(join_request)
     if accept and join_request.organisation_id not in join_request.user.organisation_ids:
         db.session.add(Membership(organisation_id=join_request.organisation_id, user=join_request.user))
     with in_language_of(join_request.user):
@@ -194,14 +210,18 @@ def decide_join_request(actor: Membership, join_request_id: uuid.UUID, *, accept
 
 
 def invite(actor: Membership, email: str) -> Invitation:
-    """Invite a colleague by e-mail; an earlier open invitation for the same address is replaced."""
+    """Invite a colleague by e-mail; an earlier open invitation for the same address is replaced, unless
+    it is a minute old or less (the same click twice: it stands, and no second mail goes out)."""
     require_admin(actor)
     email = email.strip().lower()
     if any(m.user.email == email for m in members(actor.organisation_id)):
         raise MembershipRuleBroken(_("Deze persoon is al lid van de organisatie."))
     for earlier in pending_invitations(actor.organisation_id):
-        if earlier.email == email:
-            earlier.revoked_at = utcnow()
+        if earlier.email != email:
+            continue
+        if earlier.created_at > utcnow() - REPEAT_WINDOW:
+            return earlier
+        earlier.revoked_at = utcnow()
     invitation = Invitation(
         id=uuid.uuid4(), organisation_id=actor.organisation_id, email=email, invited_by_id=actor.user_id
     )
@@ -239,24 +259,62 @@ def invitation_from_token(token: str) -> Invitation | None:
 
 
 def accept_invitation(invitation: Invitation, user: User) -> Membership:
-    """`user`, whose e-mail is the invited one, joins the organisation (once)."""
+    """`user`, whose e-mail is the invited one, joins the organisation.
+
+    Someone logged in with another address is refused: the link was mailed to the invited address, and
+    nobody else may use it. The invitation is claimed in one statement, so it is used once, even when
+    the link is followed twice at the same moment.
+    """
     if user.email != invitation.email:
-        raise Forbidden(_("Deze uitnodiging is voor een ander e-mailadres."))
-    invitation.accepted_at, invitation.accepted_by_id = utcnow(), user.id
+        raise Forbidden(
+            _(
+                "Deze uitnodiging is voor %(invited)s, maar u bent aangemeld als %(current)s.",
+                invited=invitation.email,
+                current=user.email,
+            )
+        )
+    claimed = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+        .values(accepted_at=utcnow(), accepted_by_id=user.id)
+        .execution_options(synchronize_session=False)
+    )
+    if not claimed.rowcount:  # type: ignore[attr-defined]
+        raise NotFound(_("Deze uitnodiging is verlopen, ingetrokken of al gebruikt. Vraag uw collega om een nieuwe."))
+    db.session.refresh(invitation)
+    return _become_member(user, invitation.organisation_id)
+
+
+def _become_member(user: User, organisation_id: uuid.UUID) -> Membership:
+    """The user's membership of the organisation, made if needed; their own open request to join it is
+    settled, so administrators are not asked about a colleague who is in already."""
+    for pending in pending_join_requests(organisation_id):
+        if pending.user_id == user.id:
+            pending.decided_at, pending.accepted = utcnow(), True
     for membership in user.memberships:
-        if membership.organisation_id == invitation.organisation_id:
+        if membership.organisation_id == organisation_id:
             return membership
-    membership = Membership(organisation_id=invitation.organisation_id, user=user)
+    membership = Membership(organisation_id=organisation_id, user=user)
     db.session.add(membership)
     db.session.flush()
     return membership
 
 
 def register_through_invitation(invitation: Invitation, *, name: str, password: str, locale: str) -> User:
-    """An account for the invited address, confirmed by the link itself, and its membership."""
-    user = new_user(email=invitation.email, name=name, password=password, locale=locale)
+    """An account for the invited address, confirmed by the link itself, and its membership.
+
+    An unconfirmed account for the address (a sign-up whose mail was never followed, perhaps not even
+    by the invitee) takes the name and password typed here: the invitation proves who owns the address.
+    """
+    user = db.session.scalar(select(User).where(User.email == invitation.email))
+    if user is not None and is_confirmed(user):
+        raise MembershipRuleBroken(_("Er is al een account voor dit e-mailadres. Meld u aan."))
+    if user is None:
+        user = new_user(email=invitation.email, name=name, password=password, locale=locale)
+        db.session.add(user)
+    else:
+        user.name, user.password_hash = name, hash_password(password)
     user.email_confirmed_at = utcnow()
-    db.session.add(user)
     accept_invitation(invitation, user)
     return user
 
@@ -278,9 +336,9 @@ ROLES = ("is_admin", "is_signatory")
 
 def set_role(actor: Membership, membership_id: uuid.UUID, role: str, value: bool) -> Membership:
     """Give or take a role; the last administrator keeps theirs."""
-    require_admin(actor)
     if role not in ROLES:
         raise NotFound()
+    actor = _lock_members(actor)
     membership = member_of(actor, membership_id)
     if role == "is_admin" and not value and membership.is_admin and _admin_count(actor.organisation_id) <= 1:
         raise MembershipRuleBroken(
@@ -292,7 +350,7 @@ def set_role(actor: Membership, membership_id: uuid.UUID, role: str, value: bool
 
 def remove_member(actor: Membership, membership_id: uuid.UUID) -> Membership:
     """Remove a member (possibly the actor); never the last administrator."""
-    require_admin(actor)
+    actor = _lock_members(actor)
     membership = member_of(actor, membership_id)
     if membership.is_admin and _admin_count(actor.organisation_id) <= 1:
         raise MembershipRuleBroken(
@@ -302,9 +360,29 @@ def remove_member(actor: Membership, membership_id: uuid.UUID) -> Membership:
     return membership
 
 
+def _lock_members(actor: Membership) -> Membership:
+    """Take the organisation's lock for changing its members, then read the actor's roles afresh.
+
+    A no-op write on the organisation's row: PostgreSQL locks the row and SQLite the database until the
+    transaction ends, so two administrators demoting or removing each other at once are served one after
+    the other, and the second sees the first's change (an actor demoted meanwhile may no longer act;
+    the last administrator is kept).
+    """
+    db.session.execute(
+        update(Organisation)
+        .where(Organisation.id == actor.organisation_id)
+        .values(name=Organisation.name)
+        .execution_options(synchronize_session=False)
+    )
+    fresh = db.session.scalar(
+        select(Membership).where(Membership.id == actor.id).execution_options(populate_existing=True)
+    )
+    return require_admin(fresh)
+
+
 def member_of(actor: Membership, membership_id: uuid.UUID) -> Membership:
     """A membership of the actor's own organisation; 404 for any other, as if it did not exist."""
-    membership = db.session.get(Membership, membership_id)
+    membership = db.session.get(Membership, membership_id, populate_existing=True)
     if membership is None or membership.organisation_id != actor.organisation_id:
         raise NotFound()
     return membership
@@ -361,11 +439,9 @@ def invitation_expires_at(invitation: Invitation) -> datetime:
 
 
 def _admin_count(organisation_id: uuid.UUID) -> int:
-    """How many administrators there are, the rows locked (PostgreSQL) so two admins removing each
-    other at once cannot both pass the check."""
-    admins = db.session.scalars(
-        select(Membership.id)
-        .where(Membership.organisation_id == organisation_id, Membership.is_admin.is_(True))
-        .with_for_update()
-    ).all()
-    return len(admins)
+    """How many administrators there are; read under `_lock_members`, so it is current."""
+    return len(
+        db.session.scalars(
+            select(Membership.id).where(Membership.organisation_id == organisation_id, Membership.is_admin.is_(True))
+        ).all()
+    )

@@ -6,23 +6,29 @@ import uuid
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from ..extensions import db
+from ..extensions import db, limiter
 from ..forms.accounts import InvitationRegisterForm, InviteForm, OrganisationForm
 from ..forms.base import EmptyForm
 from ..i18n import _, current_locale, text
-from ..models import Invitation, JoinRequest, Membership
+from ..models import Invitation, JoinRequest, Membership, User
 from ..services import organisations
-from ..services.accounts import find_user_by_email
+from ..services.accounts import find_user_by_email, is_confirmed
 from ..services.errors import NotFound
 from ..services.organisations import LEGAL_FORMS, MembershipRuleBroken, OrganisationDetails, OrganisationExists
 from ._helpers import acting_membership, me
 from .auth import start_session
 
 bp = Blueprint("organisations", __name__)
+
+
+def _per_user() -> str:
+    """The rate-limit key of mail-sending actions: the account, else the visitor's address."""
+    return str(getattr(current_user, "id", None) or get_remote_address())
 
 
 @bp.app_context_processor
@@ -48,7 +54,9 @@ def register() -> str | Response:
         try:
             membership = organisations.register(me(), details)
         except OrganisationExists as exists:
-            return render_template("organisations/exists.html", organisation=exists.organisation, form=EmptyForm())
+            return _already_registered(exists.organisation.id) or render_template(
+                "organisations/exists.html", organisation=exists.organisation, form=EmptyForm()
+            )
         db.session.commit()
         session["organisation_id"] = str(membership.organisation_id)
         flash(
@@ -58,8 +66,19 @@ def register() -> str | Response:
     return render_template("organisations/register.html", form=form, join_requests=_my_open_join_requests())
 
 
+def _already_registered(organisation_id: uuid.UUID) -> Response | None:
+    """A member who registers their own organisation again simply goes on acting for it."""
+    membership = next((m for m in me().memberships if m.organisation_id == organisation_id), None)
+    if membership is None:
+        return None
+    session["organisation_id"] = str(organisation_id)
+    flash(_("U bent al lid van %(name)s. U werkt nu voor deze organisatie.", name=membership.organisation.name), "info")
+    return redirect(url_for("apply.home"))
+
+
 @bp.post("/organisation/join")
 @login_required
+@limiter.limit("10 per hour", key_func=_per_user)  # each request mails the organisation's administrators
 def join() -> Response:
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -102,23 +121,40 @@ def _admin() -> Membership:
 @bp.get("/organisation/members")
 @login_required
 def members(invite_form: InviteForm | None = None) -> str:
-    actor = _admin()
+    """Every member sees who is in the organisation and who may sign; administrators manage it here.
+
+    `?organisation=<id>` (the link in a mail to an administrator) switches to that organisation first.
+    """
+    _switch_to(request.args.get("organisation", ""))
+    actor = acting_membership()
+    if actor is None:
+        raise NotFound()
     organisation_id = actor.organisation_id
+    manages = actor.is_admin
     return render_template(
         "organisations/members.html",
         actor=actor,
+        manages=manages,
         organisation=actor.organisation,
         members=organisations.members(organisation_id),
-        invitations=organisations.pending_invitations(organisation_id),
-        join_requests=organisations.pending_join_requests(organisation_id),
+        invitations=organisations.pending_invitations(organisation_id) if manages else [],
+        join_requests=organisations.pending_join_requests(organisation_id) if manages else [],
         expires_at=organisations.invitation_expires_at,
         form=invite_form or InviteForm(),
         button_form=EmptyForm(),
     )
 
 
+def _switch_to(organisation_id: str) -> None:
+    membership = next((m for m in me().memberships if str(m.organisation_id) == organisation_id), None)
+    if membership is not None and session.get("organisation_id") != organisation_id:
+        session["organisation_id"] = organisation_id
+        flash(_("U werkt nu voor %(name)s.", name=membership.organisation.name), "info")
+
+
 @bp.post("/organisation/invitations")
 @login_required
+@limiter.limit("30 per hour", key_func=_per_user)  # each invitation is a mail from the government's address
 def invite() -> str | Response:
     actor = _admin()
     form = InviteForm()
@@ -198,7 +234,13 @@ def decide_join_request() -> Response:
     decision = request.form.get("decision")
     if decision not in ("accept", "refuse"):
         abort(400)
-    join_request = organisations.decide_join_request(actor, _uuid_field("join_request_id"), accept=decision == "accept")
+    try:
+        join_request = organisations.decide_join_request(
+            actor, _uuid_field("join_request_id"), accept=decision == "accept"
+        )
+    except MembershipRuleBroken as refusal:
+        flash(refusal.message, "info")
+        return redirect(url_for("organisations.members"))
     name = join_request.user.name
     db.session.commit()
     message = (
@@ -230,7 +272,7 @@ def invitation(token: str) -> str | Response | tuple[str, int]:
         return render_template("organisations/invitation_invalid.html"), 404
     if current_user.is_authenticated:
         return render_template("organisations/invitation.html", invitation=found, token=token, form=EmptyForm())
-    if find_user_by_email(found.email) is not None:
+    if _has_account(found.email):
         flash(_("Meld u aan om de uitnodiging van %(name)s te aanvaarden.", name=found.organisation.name), "info")
         return redirect(url_for("auth.login", next=url_for("organisations.invitation", token=token)))
     form = InvitationRegisterForm(invited_email=found.email)
@@ -252,7 +294,7 @@ def accept_invitation() -> Response:
 def register_through_invitation() -> str | Response:
     token = request.form.get("token", "")
     found = _invitation_from_form()
-    if current_user.is_authenticated or find_user_by_email(found.email) is not None:
+    if current_user.is_authenticated or _has_account(found.email):
         return redirect(url_for("organisations.invitation", token=token))
     form = InvitationRegisterForm(invited_email=found.email)
     if not form.validate_on_submit():
@@ -265,6 +307,12 @@ def register_through_invitation() -> str | Response:
     session["organisation_id"] = str(found.organisation_id)
     flash(_("Welkom. U bent nu lid van %(name)s.", name=found.organisation.name), "success")
     return redirect(url_for("apply.home"))
+
+
+def _has_account(email: str) -> bool:
+    """A confirmed account, that logs in to accept; an unconfirmed one is completed through the link."""
+    user: User | None = find_user_by_email(email)
+    return user is not None and is_confirmed(user)
 
 
 def _invitation_from_form() -> Invitation:

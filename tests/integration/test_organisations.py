@@ -6,13 +6,16 @@ Mails go through the outbox to a real SMTP server; links in them are followed as
 from __future__ import annotations
 
 import re
+import threading
+import time
 
 import pytest
 from sqlalchemy import select
 
 from ldapply.extensions import db
 from ldapply.models import Invitation, JoinRequest, Membership, Organisation, User
-from ldapply.services import accounts
+from ldapply.services import accounts, organisations
+from ldapply.services.errors import DomainError, Forbidden, NotFound
 from tests.mailserver import body_of, deliver_mail, link_in
 from tests.support import PASSWORD, csrf_token, login, post
 
@@ -122,13 +125,12 @@ class TestRegisterOrganisation:
         asked = post(client, "/organisation/join", {"enterprise_number": "0403170701"})
         assert asked.headers["Location"] == "/organisation/register"
         post(client, "/organisation/join", {"enterprise_number": "0403170701"})  # asking twice: one request
-        assert "U vroeg om lid te worden van Buurtwerk De Brug vzw" in client.get("/organisation/register").get_data(
-            as_text=True
-        )
-        deliver_mail(app)
+        waiting = client.get("/organisation/register").get_data(as_text=True)
+        assert "Uw vraag om lid te worden van Buurtwerk De Brug vzw wacht op een beheerder" in waiting
+        assert deliver_mail(app) == 1  # asked twice, one mail
         to_admin = mail_server.last_to("an@a.be")
         assert "Nina" in to_admin["Subject"]
-        assert "/organisation/members" in body_of(to_admin)
+        assert "/organisation/members?organisation=" in body_of(to_admin)
 
         login(client, Someone("an@a.be", "An"))
         with app.app_context():
@@ -144,11 +146,36 @@ class TestRegisterOrganisation:
         assert (membership.is_admin, membership.is_signatory) == (False, False)
         deliver_mail(app)
         assert "aanvaard" in mail_server.last_to(newcomer.email)["Subject"]
-        # Decided once: the same request cannot be decided again.
+        # Decided once: a second decision (another administrator, a double click) changes nothing.
         again = post(
             client, "/organisation/join-requests/decide", {"join_request_id": join_request_id, "decision": "refuse"}
         )
-        assert again.status_code == 404
+        assert again.status_code == 302
+        assert "Over deze vraag is al beslist" in flashed(client)
+        assert membership_of(app, newcomer.email, "0403170701") is not None
+        with app.app_context():
+            assert db.session.get(JoinRequest, uuid_of(join_request_id)).accepted is True
+
+    def test_a_member_who_registers_the_organisation_again_just_acts_for_it(self, app, client, people):
+        login(client, people.applicant)
+        response = post(client, "/organisation/register", {**ORGANISATION, "enterprise_number": "0403.170.701"})
+        assert response.headers["Location"] == "/"
+        assert "U bent al lid van Buurtwerk De Brug vzw" in client.get("/").get_data(as_text=True)
+        with app.app_context():
+            assert db.session.scalars(select(JoinRequest)).all() == []
+
+    def test_the_link_in_the_mail_to_an_administrator_opens_the_right_organisation(self, app, client, people):
+        with app.app_context():
+            org_b = accounts.find_organisation("0123456749")
+            db.session.add(Membership(user_id=people.applicant.id, organisation=org_b, is_admin=True))
+            db.session.commit()
+            org_b_id = str(org_b.id)
+        login(client, people.applicant)  # acting for A, the first
+        page = client.get(f"/organisation/members?organisation={org_b_id}").get_data(as_text=True)
+        assert "Leden van Andere Organisatie vzw" in page
+        assert "U werkt nu voor Andere Organisatie vzw" in page
+        other = client.get("/organisation/members?organisation=00000000-0000-4000-8000-000000000000")
+        assert "Leden van Andere Organisatie vzw" in other.get_data(as_text=True)  # not a member: ignored
 
 
 class TestInvitations:
@@ -213,6 +240,107 @@ class TestInvitations:
         post(client, "/logout")
         assert client.get(link).status_code == 404
 
+    def test_an_invitation_revoked_while_it_is_being_accepted_is_not_accepted(self, app, people):
+        an = membership_of(app, people.applicant.email, "0403170701")
+        with app.app_context():
+            invitation = organisations.invite(db.session.get(Membership, an.id), people.other_applicant.email)
+            db.session.commit()
+            invitation_id = invitation.id
+        with app.app_context():
+            opened = db.session.get(Invitation, invitation_id)  # Bo's request read the open invitation
+            with app.app_context():  # meanwhile An revokes it
+                organisations.revoke_invitation(db.session.get(Membership, an.id), invitation_id)
+                db.session.commit()
+            assert opened.revoked_at is None  # what Bo's request read
+            with pytest.raises(NotFound):
+                organisations.accept_invitation(opened, db.session.get(User, people.other_applicant.id))
+            db.session.rollback()
+        assert membership_of(app, people.other_applicant.email, "0403170701") is None
+
+    def test_inviting_twice_in_a_minute_is_one_invitation_and_one_mail(self, app, client, people, mail_server):
+        login(client, people.applicant)
+        post(client, "/organisation/invitations", {"email": "cas@a.be"})
+        post(client, "/organisation/invitations", {"email": "cas@a.be"})
+        assert deliver_mail(app) == 1
+        with app.app_context():
+            (invitation,) = db.session.scalars(select(Invitation)).all()
+            assert invitation.revoked_at is None
+        assert client.get(link_in(mail_server.last_to("cas@a.be"))).status_code == 200
+
+    def test_invitations_are_limited_so_the_service_cannot_be_used_to_send_mail_to_anyone(self, client, people):
+        login(client, people.applicant)
+        for number in range(30):
+            assert post(client, "/organisation/invitations", {"email": f"c{number}@a.be"}).status_code == 302
+        assert post(client, "/organisation/invitations", {"email": "c30@a.be"}).status_code == 429
+
+    def test_logged_in_with_another_address_the_invitation_is_refused_and_explained(
+        self, app, client, people, mail_server
+    ):
+        login(client, people.applicant)
+        post(client, "/organisation/invitations", {"email": "cas@a.be"})
+        deliver_mail(app)
+        link = link_in(mail_server.last_to("cas@a.be"))
+        login(client, people.other_applicant)  # Bo opens Cas's link
+        page = client.get(link).get_data(as_text=True)
+        assert "Deze uitnodiging is voor cas@a.be, maar u bent aangemeld als bo@b.be" in page
+        assert "Uitnodiging aanvaarden" not in page
+        refused = post(client, "/invitations/accept", {"token": link.rpartition("/")[2]})
+        assert refused.status_code == 403
+        assert "Deze uitnodiging is voor cas@a.be" in refused.get_data(as_text=True)
+        assert membership_of(app, people.other_applicant.email, "0403170701") is None
+
+        onwards = post(client, "/logout", {"next": link})  # "log out and go on as cas@a.be"
+        assert onwards.headers["Location"] == link
+        assert "Account aanmaken en lid worden" in client.get(link).get_data(as_text=True)
+
+    def test_an_unconfirmed_account_for_the_address_is_completed_through_the_link(
+        self, app, client, people, mail_server
+    ):
+        """Someone signed up with Cas's address and a password of their own, and never confirmed it."""
+        post(
+            client,
+            "/register",
+            {
+                "name": "Mallory",
+                "email": "cas@a.be",
+                "password": "wachtwoord van mallory",
+                "password_again": "wachtwoord van mallory",
+            },
+        )
+        login(client, people.applicant)
+        post(client, "/organisation/invitations", {"email": "cas@a.be"})
+        deliver_mail(app)
+        link = link_in(mail_server.last_to("cas@a.be"))
+        post(client, "/logout")
+        page = client.get(link).get_data(as_text=True)
+        assert "Account aanmaken en lid worden" in page
+        token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+        joined = post(
+            client,
+            "/invitations/register",
+            {"token": token, "name": "Cas Collega", "password": PASSWORD, "password_again": PASSWORD},
+        )
+        assert joined.status_code == 302
+        assert membership_of(app, "cas@a.be", "0403170701") is not None
+        post(client, "/logout")
+        stale = client.post(
+            "/login", data={"email": "cas@a.be", "password": "wachtwoord van mallory", "csrf_token": csrf_token(client)}
+        )
+        assert "klopt niet" in stale.get_data(as_text=True)
+
+    def test_accepting_an_invitation_settles_ones_own_request_to_join(self, app, client, newcomer, mail_server):
+        login(client, newcomer)
+        post(client, "/organisation/join", {"enterprise_number": "0403170701"})
+        login(client, Someone("an@a.be", "An"))
+        post(client, "/organisation/invitations", {"email": newcomer.email})
+        deliver_mail(app)
+        link = link_in(mail_server.last_to(newcomer.email))
+        login(client, newcomer)
+        token = re.search(r'name="token" value="([^"]+)"', client.get(link).get_data(as_text=True)).group(1)
+        assert post(client, "/invitations/accept", {"token": token}).status_code == 302
+        login(client, Someone("an@a.be", "An"))
+        assert "Vragen om lid te worden" not in client.get("/organisation/members").get_data(as_text=True)
+
     def test_inviting_a_member_is_refused_beside_the_field(self, client, people):
         login(client, people.applicant)
         response = post(client, "/organisation/invitations", {"email": people.applicant.email})
@@ -246,7 +374,34 @@ class TestMembers:
         add_member(app, "bea@a.be", "Bea", is_admin=True)
         set_role(client, own, "is_admin", False)  # with a second administrator it may go
         assert not membership_of(app, people.applicant.email, "0403170701").is_admin
-        assert client.get("/organisation/members").status_code == 403  # no longer an administrator
+        page = client.get("/organisation/members").get_data(as_text=True)  # no longer an administrator
+        assert "Alleen een beheerder kan collega's uitnodigen" in page
+        assert "Uitnodiging versturen" not in page
+        assert set_role(client, own, "is_admin", True).status_code == 403
+
+    def test_two_administrators_demoting_each_other_at_once_leave_one(self, app, people):
+        bea = add_member(app, "bea@a.be", "Bea", is_admin=True)
+        an_id = membership_of(app, people.applicant.email, "0403170701").id
+        bea_id = membership_of(app, bea.email, "0403170701").id
+        outcome = race(
+            app,
+            lambda: organisations.set_role(db.session.get(Membership, an_id), bea_id, "is_admin", False),
+            lambda: organisations.set_role(db.session.get(Membership, bea_id), an_id, "is_admin", False),
+        )
+        assert sorted(outcome) == ["done", "refused"]
+        assert admins_of(app, "0403170701") == 1
+
+    def test_two_administrators_removing_each_other_at_once_leave_one(self, app, people):
+        bea = add_member(app, "bea@a.be", "Bea", is_admin=True)
+        an_id = membership_of(app, people.applicant.email, "0403170701").id
+        bea_id = membership_of(app, bea.email, "0403170701").id
+        outcome = race(
+            app,
+            lambda: organisations.remove_member(db.session.get(Membership, an_id), bea_id),
+            lambda: organisations.remove_member(db.session.get(Membership, bea_id), an_id),
+        )
+        assert sorted(outcome) == ["done", "refused"]
+        assert admins_of(app, "0403170701") == 1
 
     def test_an_administrator_gives_and_takes_the_signatory_role(self, app, client, people):
         add_member(app, "piet@a.be", "Piet")
@@ -295,12 +450,21 @@ class TestIsolation:
         assert membership_of(app, people.other_applicant.email, "0123456749").is_signatory
         assert membership_of(app, people.reviewer.email, "0123456749") is None
 
-    def test_a_member_who_is_no_administrator_gets_403_and_no_members_link(self, app, client, people):
+    def test_a_member_who_is_no_administrator_sees_the_members_and_changes_nothing(self, app, client, people):
         preparer = add_member(app, "piet@a.be", "Piet")
+        an = membership_of(app, people.applicant.email, "0403170701")
         login(client, preparer)
-        assert 'href="/organisation/members"' not in client.get("/").get_data(as_text=True)
-        assert client.get("/organisation/members").status_code == 403
+        assert "Leden en rollen" in client.get("/").get_data(as_text=True)
+        page = client.get("/organisation/members").get_data(as_text=True)
+        assert "Vraag het aan een beheerder: An." in page  # who to ask
+        assert "Gemachtigd ondertekenaar" in page  # who may sign
+        for control in ("Uitnodiging versturen", "Beheerder maken", "Verwijderen", "Intrekken"):
+            assert control not in page, control
         assert post(client, "/organisation/invitations", {"email": "x@a.be"}).status_code == 403
+        assert set_role(client, an, "is_signatory", False).status_code == 403
+        assert post(client, "/organisation/members/remove", {"membership_id": str(an.id)}).status_code == 403
+        assert client.get(f"/organisation/members/{an.id}/remove").status_code == 403
+        assert membership_of(app, people.applicant.email, "0403170701").is_signatory
 
     def test_the_switch_chooses_the_organisation_acted_for(self, app, client, people):
         with app.app_context():
@@ -314,7 +478,51 @@ class TestIsolation:
         switched = post(client, "/organisation/switch", {"organisation_id": org_b_id})
         assert switched.status_code == 302
         assert f'value="{org_b_id}" selected' in client.get("/").get_data(as_text=True)
-        assert client.get("/organisation/members").status_code == 403  # not an administrator of B
+        page = client.get("/organisation/members").get_data(as_text=True)  # not an administrator of B
+        assert "Leden van Andere Organisatie vzw" in page
+        assert "Uitnodiging versturen" not in page
+
+
+def uuid_of(text: str):
+    import uuid
+
+    return uuid.UUID(text)
+
+
+def admins_of(app, enterprise_number: str) -> int:
+    with app.app_context():
+        organisation = accounts.find_organisation(enterprise_number)
+        return len(organisations.administrators(organisation.id))
+
+
+def race(app, first, second) -> list[str]:
+    """Run two member changes as two requests would: the first has made its change and not yet committed
+    when the second starts; each commits when done. Returns "done" or "refused" for each."""
+    outcome: list[str] = []
+
+    def run(change) -> None:
+        try:
+            change()
+        except (DomainError, Forbidden):
+            db.session.rollback()
+            outcome.append("refused")
+            return
+        db.session.commit()
+        outcome.append("done")
+
+    def second_request() -> None:
+        with app.app_context():
+            run(second)
+
+    with app.app_context():
+        first()  # made, not committed
+        thread = threading.Thread(target=second_request)
+        thread.start()
+        time.sleep(0.5)  # the second request reads and tries its change meanwhile
+        db.session.commit()
+        outcome.append("done")
+    thread.join(20)
+    return outcome
 
 
 def test_csrf_token_helper_reaches_the_members_page(client, people):

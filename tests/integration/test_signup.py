@@ -1,10 +1,12 @@
 """Sign-up as a newcomer does it: register, receive the mail on a real SMTP server, confirm, log in.
 
-Also the outbox itself: sent once, retried after a transient failure, written to a file without a server.
+Also a forgotten password, the limits on guessing passwords, and the outbox itself: sent once, retried
+after a transient failure, written to a file without a server, subjects kept on one line.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
@@ -13,7 +15,7 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from ldapply.extensions import db
-from ldapply.models import Mail, User
+from ldapply.models import Mail, User, utcnow
 from ldapply.services import accounts, mail
 from ldapply.tasks import send_mail
 from tests.mailserver import body_of, deliver_mail, link_in
@@ -28,6 +30,17 @@ def register(client, **changes):
 
 def log_in(client, email=NEW["email"], password=PASSWORD):
     return post(client, "/login", {"email": email, "password": password})
+
+
+TOKEN_RE = re.compile(r'name="token" value="([^"]+)"')
+
+
+def confirm(client, link, password=PASSWORD):
+    """Open the link in the mail and confirm with the password, as the page asks."""
+    page = client.get(link)
+    assert page.status_code == 200, page.get_data(as_text=True)
+    token = TOKEN_RE.search(page.get_data(as_text=True)).group(1)
+    return post(client, "/confirm", {"token": token, "password": password})
 
 
 def user_row(app, email=NEW["email"]):
@@ -51,16 +64,29 @@ class TestSignUp:
         assert message["From"] == app.config["MAIL_FROM"]
         assert "Beste Nora Nieuw" in body_of(message)
 
-        confirmed = client.get(link_in(message))
+        page = client.get(link_in(message)).get_data(as_text=True)
+        assert "Bevestig uw e-mailadres" in page
+        assert "nora@nieuw.be" in page
+        assert user_row(app).email_confirmed_at is None  # opening the link confirms nothing yet
+
+        wrong = confirm(client, link_in(message), password="niet mijn wachtwoord")
+        assert wrong.status_code == 200
+        assert "Dit wachtwoord klopt niet" in wrong.get_data(as_text=True)
+        assert user_row(app).email_confirmed_at is None
+
+        confirmed = confirm(client, link_in(message))
         assert confirmed.status_code == 302
-        assert confirmed.headers["Location"] == "/login"
-        assert "Uw e-mailadres is bevestigd" in client.get("/login").get_data(as_text=True)
+        assert confirmed.headers["Location"] == "/organisation/register"  # logged in, no organisation yet
+        page = client.get("/organisation/register").get_data(as_text=True)
+        assert "Registreer nu de organisatie" in page
+        assert "Afmelden" in page
         assert user_row(app).email_confirmed_at is not None
 
-        logged_in = log_in(client)
-        assert logged_in.status_code == 302
-        assert logged_in.headers["Location"] == "/organisation/register"  # no organisation yet
-        assert "Organisatie registreren" in client.get("/organisation/register").get_data(as_text=True)
+        again = client.get(link_in(message))  # the link once more: harmless, it sends to the login page
+        assert again.status_code == 302
+        assert again.headers["Location"] == "/login"
+        post(client, "/logout")
+        assert log_in(client).headers["Location"] == "/organisation/register"
 
     def test_a_mail_is_sent_once_however_often_its_task_runs(self, app, client, mail_server):
         register(client)
@@ -90,8 +116,7 @@ class TestSignUp:
         assert deliver_mail(app) == 2  # the first mail and one resend, not the second
         links = [link_in(m) for m in mail_server.to("nora@nieuw.be")]
         assert len(links) == 2
-        assert client.get(links[-1]).status_code == 302
-        assert log_in(client).headers["Location"] == "/organisation/register"
+        assert confirm(client, links[-1]).headers["Location"] == "/organisation/register"
 
     def test_registering_an_address_that_has_an_account_does_not_tell(self, app, client, mail_server, people):
         taken = register(client, email=people.applicant.email, name="Iemand Anders")
@@ -109,6 +134,7 @@ class TestSignUp:
         warning = mail_server.last_to(people.applicant.email)
         assert warning["Subject"] == "U hebt al een account bij ldapply"
         assert "/login" in body_of(warning)
+        assert "/password/forgot" in body_of(warning)  # the way out for who forgot the password
         assert "/confirm/" not in body_of(warning)
         assert log_in(client, people.applicant.email).status_code == 302  # the password is still theirs
 
@@ -153,6 +179,199 @@ class TestSignUp:
         client.get("/register")
         assert client.post("/register", data=NEW).status_code == 400
         assert client.post("/confirm/resend", data={}).status_code == 400
+        assert client.post("/confirm", data={"token": "x", "password": PASSWORD}).status_code == 400
+        assert client.post("/password/forgot", data={"email": NEW["email"]}).status_code == 400
+        assert client.post("/password/reset", data={"token": "x"}).status_code == 400
+
+    def test_the_password_rules_are_on_the_form_before_anything_is_typed(self, client):
+        page = client.get("/register").get_data(as_text=True)
+        assert '<p class="hint" id="password-hint">Minstens 12 tekens, niet uw e-mailadres.' in page
+        assert 'aria-describedby="password-hint"' in page  # read out with the field
+
+
+class TestAccountsMadeBySomeoneElse:
+    """Pre-hijacking: someone signs up with another person's address and waits for them to confirm it."""
+
+    def test_a_link_followed_without_the_password_confirms_nothing(self, app, client, mail_server):
+        register(client, name="Mallory", password="wachtwoord van mallory", password_again="wachtwoord van mallory")
+        deliver_mail(app)
+        link = link_in(mail_server.last_to("nora@nieuw.be"))
+        client.get(link)  # Nora, or her mail scanner, follows the link she did not ask for
+        assert user_row(app).email_confirmed_at is None
+        assert confirm(client, link).status_code == 200  # her own password is not the account's
+        assert user_row(app).email_confirmed_at is None
+
+    def test_signing_up_again_replaces_the_unconfirmed_password_and_its_links(self, app, client, mail_server):
+        register(client, name="Mallory", password="wachtwoord van mallory", password_again="wachtwoord van mallory")
+        deliver_mail(app)
+        mallory_link = link_in(mail_server.last_to("nora@nieuw.be"))
+        register(client)  # the owner of the address signs up herself
+        deliver_mail(app)
+        own_link = link_in(mail_server.last_to("nora@nieuw.be"))
+
+        assert client.get(mallory_link).status_code == 400  # made for a password that is gone
+        assert confirm(client, own_link).headers["Location"] == "/organisation/register"
+        assert user_row(app).name == "Nora Nieuw"
+        post(client, "/logout")
+        refused = log_in(client, password="wachtwoord van mallory")
+        assert "klopt niet" in refused.get_data(as_text=True)
+
+    def test_a_double_click_sends_one_mail_whose_link_works(self, app, client, mail_server):
+        register(client)
+        register(client)
+        assert deliver_mail(app) == 1
+        assert confirm(client, link_in(mail_server.last_to("nora@nieuw.be"))).status_code == 302
+
+
+class TestGuessingPasswords:
+    def test_five_failures_a_minute_stop_an_account_with_a_clear_message(self, client, people):
+        for _ in range(5):
+            assert log_in(client, people.applicant.email, "fout wachtwoord").status_code == 200
+        blocked = log_in(client, people.applicant.email)  # even the right password waits now
+        page = blocked.get_data(as_text=True)
+        assert blocked.status_code == 429
+        assert "te vaak een verkeerd wachtwoord" in page
+        assert f'value="{people.applicant.email}"' in page  # what was typed stays
+        assert log_in(client, people.other_applicant.email).status_code == 302  # other accounts go on
+
+    def test_an_unknown_address_is_limited_the_same_way(self, client, people):
+        for _ in range(5):
+            log_in(client, "niemand@nergens.be", "fout wachtwoord")
+        assert log_in(client, "niemand@nergens.be", "fout wachtwoord").status_code == 429
+
+    def test_twenty_failures_a_minute_stop_an_address(self, client, people):
+        for number in range(20):
+            log_in(client, f"gok{number}@x.be", "fout wachtwoord")
+        assert log_in(client, people.applicant.email).status_code == 429
+
+    def test_successful_logins_are_not_counted(self, client, people):
+        for _ in range(8):
+            assert log_in(client, people.applicant.email).status_code == 302
+
+    def test_the_confirmation_page_counts_failures_too(self, app, client, mail_server):
+        register(client)
+        deliver_mail(app)
+        link = link_in(mail_server.last_to("nora@nieuw.be"))
+        for _ in range(5):
+            confirm(client, link, password="fout wachtwoord")
+        assert confirm(client, link).status_code == 429
+        assert user_row(app).email_confirmed_at is None
+
+
+def reset_link(app, mail_server, email):
+    deliver_mail(app)
+    message = mail_server.last_to(email)
+    assert message["Subject"] == "Een nieuw wachtwoord kiezen voor ldapply"
+    return link_in(message)
+
+
+NEW_PASSWORD = "een heel nieuw wachtwoord"
+
+
+def choose_password(client, link, password=NEW_PASSWORD):
+    page = client.get(link)
+    assert page.status_code == 200, page.get_data(as_text=True)
+    token = TOKEN_RE.search(page.get_data(as_text=True)).group(1)
+    return post(client, "/password/reset", {"token": token, "password": password, "password_again": password})
+
+
+class TestForgottenPassword:
+    def test_the_login_page_offers_it(self, client):
+        assert 'href="/password/forgot"' in client.get("/login").get_data(as_text=True)
+
+    def test_a_reset_link_sets_a_new_password_once_and_ends_every_session(self, app, client, mail_server, people):
+        elsewhere = app.test_client()  # An is logged in on another computer too
+        from tests.support import login
+
+        login(elsewhere, people.applicant)
+        asked = post(client, "/password/forgot", {"email": "AN@a.be "})
+        assert asked.headers["Location"] == "/password/sent"
+        assert "Als er een account is voor an@a.be" in client.get("/password/sent").get_data(as_text=True)
+        link = reset_link(app, mail_server, people.applicant.email)
+
+        saved = choose_password(client, link)
+        assert saved.status_code == 302
+        assert saved.headers["Location"] == "/"
+        assert "Uw nieuwe wachtwoord is bewaard" in client.get("/").get_data(as_text=True)  # logged in here
+        assert elsewhere.get("/").headers["Location"].startswith("/login")  # and out everywhere else
+
+        assert client.get(link).status_code == 400  # one-time
+        token = link.rpartition("/")[2]
+        again = post(client, "/password/reset", {"token": token, "password": "x" * 12, "password_again": "x" * 12})
+        assert again.status_code == 400
+        post(client, "/logout")
+        assert log_in(client, people.applicant.email).status_code == 200  # the old password is gone
+        assert log_in(client, people.applicant.email, "een heel nieuw wachtwoord").status_code == 302
+        deliver_mail(app)
+        assert mail_server.last_to(people.applicant.email)["Subject"] == "Uw wachtwoord voor ldapply is gewijzigd"
+
+    def test_an_unknown_address_gets_the_same_page_and_no_mail(self, app, client, mail_server, people):
+        post(client, "/password/forgot", {"email": "niemand@nergens.be"})
+        unknown = client.get("/password/sent").get_data(as_text=True)
+        post(client, "/password/forgot", {"email": people.applicant.email})
+        known = client.get("/password/sent").get_data(as_text=True)
+        assert unknown.replace("niemand@nergens.be", "X") == known.replace(people.applicant.email, "X")
+        assert deliver_mail(app) == 1
+        assert mail_server.to("niemand@nergens.be") == []
+
+    def test_asking_again_within_a_minute_sends_one_mail(self, app, client, mail_server, people):
+        for _ in range(3):
+            post(client, "/password/forgot", {"email": people.applicant.email})
+        assert deliver_mail(app) == 1
+
+    def test_a_link_older_than_an_hour_does_not_work(self, app, client, people):
+        class AnHourAgo(TimestampSigner):
+            def get_timestamp(self) -> int:
+                return int(time.time() - accounts.RESET_MAX_AGE - 60)
+
+        with app.app_context():
+            user = db.session.get(User, people.applicant.id)
+            old = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=accounts.RESET_SALT, signer=AnHourAgo)
+            token = old.dumps({"user": str(user.id), "email": user.email, "fp": accounts._fingerprint(user)})
+        expired = client.get(f"/password/reset/{token}")
+        assert expired.status_code == 400
+        assert "1 uur geldig" in expired.get_data(as_text=True)
+
+    def test_the_new_password_follows_the_rules_and_is_not_kept_on_error(self, app, client, mail_server, people):
+        post(client, "/password/forgot", {"email": people.applicant.email})
+        link = reset_link(app, mail_server, people.applicant.email)
+        short = choose_password(client, link, password="kort")
+        page = short.get_data(as_text=True)
+        assert short.status_code == 200
+        assert "minstens 12 tekens" in page
+        assert 'class="error-summary"' in page
+        assert 'value="kort"' not in page
+        assert choose_password(client, link).status_code == 302  # the link still works after a refusal
+
+    def test_it_confirms_an_unconfirmed_address(self, app, client, mail_server):
+        register(client)
+        deliver_mail(app)
+        post(client, "/password/forgot", {"email": NEW["email"]})
+        assert choose_password(client, reset_link(app, mail_server, NEW["email"])).status_code == 302
+        assert user_row(app).email_confirmed_at is not None
+
+
+class TestNamesInMails:
+    def test_a_name_with_a_line_break_or_a_web_address_is_refused_beside_the_field(self, client):
+        for name in ["Nora\r\nBcc: iedereen@x.be", "Nora via https://phish.example", "www.phish.example"]:
+            response = register(client, name=name)
+            page = response.get_data(as_text=True)
+            assert response.status_code == 200, name
+            assert "Een naam mag geen webadres en geen regeleinde bevatten." in page, name
+
+    def test_a_subject_is_sent_on_one_line_and_no_longer_than_its_column(self, app, mail_server):
+        with app.app_context():
+            queued = mail.queue_mail("x@y.be", "Lid worden\r\nBcc: iedereen@x.be " + "lang " * 100, "Tekst")
+            db.session.commit()
+            assert mail.deliver(queued.id) is True
+        (received,) = mail_server.messages
+        assert received["Bcc"] is None
+        assert received["Subject"].startswith("Lid worden Bcc: iedereen@x.be lang")
+        assert len(received["Subject"]) == mail.SUBJECT_MAX
+
+    def test_a_recipient_with_a_line_break_is_refused(self, app):
+        with app.app_context(), pytest.raises(ValueError, match="not a single e-mail address"):
+            mail.queue_mail("x@y.be\r\nBcc: z@y.be", "Onderwerp", "Tekst")
 
 
 class TestOutbox:
@@ -204,7 +423,7 @@ class TestOutbox:
             stuck = mail.queue_mail("b@y.be", "Vast", "Tekst")
             db.session.commit()
             lost.created_at = stuck.created_at = lost.created_at - timedelta(hours=1)
-            stuck.status, stuck.attempts = "sending", 1
+            stuck.status, stuck.attempts, stuck.claimed_at = "sending", 1, stuck.created_at
             db.session.commit()
             from tests.support import queued_tasks
 
@@ -212,6 +431,36 @@ class TestOutbox:
             assert mail.dispatch_pending() == 1
             assert queued_tasks(app) == [("mail.send", [str(lost.id)])]
             assert db.session.get(Mail, stuck.id).status == "failed"
+
+    def test_an_old_mail_being_sent_now_by_a_retry_is_not_given_up(self, app):
+        """The lease counts from the claim: a retry 20 minutes after the mail was written is not lost."""
+        with app.app_context():
+            retried = mail.queue_mail("a@y.be", "Opnieuw", "Tekst")
+            db.session.commit()
+            retried.created_at = utcnow() - timedelta(minutes=20)
+            retried.status, retried.attempts, retried.claimed_at = "sending", 3, utcnow()
+            db.session.commit()
+            from tests.support import queued_tasks
+
+            queued_tasks(app)
+            mail.dispatch_pending()
+            assert db.session.get(Mail, retried.id).status == "sending"
+
+    def test_a_retry_whose_task_was_lost_is_handed_off_again_and_given_up_at_last(self, app):
+        with app.app_context():
+            waiting = mail.queue_mail("a@y.be", "Wacht", "Tekst")
+            worn = mail.queue_mail("b@y.be", "Op", "Tekst")
+            db.session.commit()
+            long_ago = utcnow() - timedelta(minutes=20)
+            waiting.attempts, waiting.claimed_at, waiting.created_at = 2, long_ago, long_ago
+            worn.attempts, worn.claimed_at, worn.created_at = mail.MAX_ATTEMPTS, long_ago, long_ago
+            db.session.commit()
+            from tests.support import queued_tasks
+
+            queued_tasks(app)
+            assert mail.dispatch_pending() == 1
+            assert queued_tasks(app) == [("mail.send", [str(waiting.id)])]
+            assert db.session.get(Mail, worn.id).status == "failed"
 
     def test_the_outbox_command_lists_mails_with_their_links(self, app):
         with app.app_context():
@@ -227,3 +476,12 @@ def test_login_page_offers_sign_up(client):
     page = client.get("/login").get_data(as_text=True)
     assert 'href="/register"' in page
     assert csrf_token(client, "/register")
+
+
+def test_logging_out_goes_on_to_a_local_page_only(client, people):
+    from tests.support import login
+
+    login(client, people.applicant)
+    assert post(client, "/logout", {"next": "/help"}).headers["Location"] == "/help"
+    login(client, people.applicant)
+    assert post(client, "/logout", {"next": "//evil.example/"}).headers["Location"] == "/login"
