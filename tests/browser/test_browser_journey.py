@@ -24,7 +24,8 @@ from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
-from ldapply.forms.builder import RADIO_MAX_CHOICES
+from ldapply.forms import notation
+from ldapply.forms.kinds import RADIO_MAX_CHOICES
 from ldapply.workflows import get_regime
 from ldapply.workflows._spec import Field, FieldKind, Step
 from tests.support import GENERAL_ANSWERS, PASSWORD, PDF, minimal_pdf
@@ -35,7 +36,14 @@ REGIME = get_regime("general")
 ANSWERS = GENERAL_ANSWERS
 LETTER_TIMEOUT_SECONDS = 60
 YES_NO_LABELS = {"yes": "Ja", "no": "Nee"}
-TEXT_KINDS = {FieldKind.TEXT, FieldKind.TEXTAREA, FieldKind.DECIMAL, FieldKind.INTEGER, FieldKind.ENTERPRISE_NUMBER}
+TEXT_KINDS = {
+    FieldKind.TEXT,
+    FieldKind.TEXTAREA,
+    FieldKind.DECIMAL,
+    FieldKind.INTEGER,
+    FieldKind.MONEY,
+    FieldKind.ENTERPRISE_NUMBER,
+}
 INVALID_ENTERPRISE_NUMBER = "0123.456.789"  # fails the mod-97 check
 MOTIVATION = "De dienst beantwoordt een aangetoonde lokale behoefte in de wijk."
 CONDITION_MET = "Vervuld"
@@ -79,6 +87,8 @@ def shown(field: Field, value: Any) -> str:
             return field.choice_label(value) or value
         case FieldKind.DATE:
             return date.fromisoformat(value).strftime("%d-%m-%Y")
+        case FieldKind.MONEY:  # typed in Belgian notation, shown as an amount: "120000" -> "€ 120.000,00"
+            return notation.show_money(notation.parse_number(value, money=True))
     return value
 
 
