@@ -236,16 +236,23 @@ def overview(application_id: uuid.UUID, form: ActionForm | None = None, failed: 
         objection_due=transitions.objection_due(application),
         ready=applications.is_ready(application),
         ready_by=db.session.get(User, application.ready_by_id) if application.ready_by_id else None,
-        # A response in a hearing comes first; giving up comes last; handing in is on the check page.
-        actions=sorted(
-            (t for t in transitions.available_transitions(application, user, None) if not (t.submits or t.hands_in)),
-            key=lambda t: (not t.responds, regime.state(t.target).terminal),
-        ),
+        actions=_applicant_moves(application, regime, user),
         responses=uploads.event_uploads(application.id),
         rename_form=RenameForm(),
         form=form or ActionForm(),
         failed=failed,
     )
+
+
+def _applicant_moves(application: Application, regime: Regime, user: User) -> list[Any]:
+    """The moves the page offers: a response in a hearing first, giving up last. Submitting and handing in
+    additions are on the check page; a draft never submitted is deleted rather than withdrawn."""
+    moves = [
+        t
+        for t in transitions.available_transitions(application, user, None)
+        if not (t.submits or t.hands_in) and not (application.submitted_at is None and regime.state(t.target).terminal)
+    ]
+    return sorted(moves, key=lambda t: (not t.responds, regime.state(t.target).terminal))
 
 
 @bp.get("/applications/<uuid:application_id>/letters.json")
