@@ -311,7 +311,11 @@ def register_through_invitation(invitation: Invitation, *, name: str, password: 
         raise MembershipRuleBroken(_("Er is al een account voor dit e-mailadres. Meld u aan."))
     if user is None:
         user = new_user(email=invitation.email, name=name, password=password, locale=locale)
-        db.session.add(user)
+        try:
+            with db.session.begin_nested():
+                db.session.add(user)
+        except IntegrityError:  # the same form sent twice at once: the other request made the account
+            raise NotFound(_("Deze uitnodiging is al gebruikt. Meld u aan.")) from None
     else:
         user.name, user.password_hash = name, hash_password(password)
     user.email_confirmed_at = utcnow()

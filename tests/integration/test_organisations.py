@@ -10,7 +10,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from ldapply.extensions import db
 from ldapply.models import Invitation, JoinRequest, Membership, Organisation, User
@@ -156,6 +156,22 @@ class TestRegisterOrganisation:
         with app.app_context():
             assert db.session.get(JoinRequest, uuid_of(join_request_id)).accepted is True
 
+    def test_two_registering_the_same_organisation_at_once_make_one(self, app, newcomer):
+        def a_colleague_registers_it_first(*_args) -> None:
+            with app.app_context():
+                accounts.create_organisation(name="Het Anker", enterprise_number="0417497106")
+                db.session.commit()
+
+        details = organisations.OrganisationDetails(**ORGANISATION)
+        with app.app_context():
+            nina = accounts.find_user_by_email(newcomer.email)
+            event.listen(db.session(), "before_flush", a_colleague_registers_it_first, once=True)
+            with pytest.raises(organisations.OrganisationExists) as exists:
+                organisations.register(nina, details)
+            assert exists.value.organisation.name == "Het Anker"  # offered to ask to join it
+            db.session.rollback()
+            assert db.session.scalar(select(db.func.count(Organisation.id))) == 3
+
     def test_a_member_who_registers_the_organisation_again_just_acts_for_it(self, app, client, people):
         login(client, people.applicant)
         response = post(client, "/organisation/register", {**ORGANISATION, "enterprise_number": "0403.170.701"})
@@ -256,6 +272,26 @@ class TestInvitations:
                 organisations.accept_invitation(opened, db.session.get(User, people.other_applicant.id))
             db.session.rollback()
         assert membership_of(app, people.other_applicant.email, "0403170701") is None
+
+    def test_the_registration_form_sent_twice_at_once_makes_one_account(self, app, people):
+        an = membership_of(app, people.applicant.email, "0403170701")
+        with app.app_context():
+            invitation_id = organisations.invite(db.session.get(Membership, an.id), "cas@a.be").id
+            db.session.commit()
+
+        def the_other_request_commits_first(*_args) -> None:
+            with app.app_context():  # the same form, sent a moment earlier, makes the account
+                accounts.create_user(email="cas@a.be", name="Cas", password=PASSWORD)
+                db.session.commit()
+
+        with app.app_context():
+            invitation = db.session.get(Invitation, invitation_id)
+            event.listen(db.session(), "before_flush", the_other_request_commits_first, once=True)
+            with pytest.raises(NotFound, match="al gebruikt"):
+                organisations.register_through_invitation(invitation, name="Cas", password=PASSWORD, locale="nl")
+            db.session.rollback()
+        with app.app_context():
+            assert len(db.session.scalars(select(User).where(User.email == "cas@a.be")).all()) == 1
 
     def test_inviting_twice_in_a_minute_is_one_invitation_and_one_mail(self, app, client, people, mail_server):
         login(client, people.applicant)
