@@ -27,7 +27,7 @@ def visible_names(step: Step, answers: Answers, formdata: MultiDict[str, Any] | 
     if formdata is not None:
         for field in step.fields:
             kind = handler(field)
-            if kind.in_answers and (field.name in formdata or field.kind == FieldKind.MULTI_CHOICE):
+            if kind.in_answers and (field.name in formdata or not kind.posted_when_empty):
                 preview[field.name] = kind.parse(field, kind.raw(field, formdata))
     return {f.name for f in step.visible_fields(preview)}
 
@@ -177,14 +177,16 @@ def build_step_form(
     *,
     files_present: Mapping[str, int] | None = None,
     fingerprint: bool = False,
+    locked: frozenset[str] = frozenset(),
 ) -> type[StepForm]:
     """The form class for `step`, given the stored answers and (on a POST) what was submitted.
 
     `files_present` counts, per upload field, the files already there (stored, or chosen earlier and kept);
     they satisfy a required upload. `fingerprint` adds the hidden field that tells, on saving, whether
-    someone else changed the step since it was loaded.
+    someone else changed the step since it was loaded. `locked` questions are shown, not asked (they stay
+    as submitted while additions are asked for others).
     """
-    visible = frozenset(visible_names(step, answers, formdata))
+    visible = frozenset(visible_names(step, answers, formdata)) - locked
     present = dict(files_present) if files_present is not None else _stored_file_counts(step, answers)
     attributes: dict[str, Any] = {"step": step, "stored": answers, "shown": visible, "files_present": present}
     attributes["posted_rows"] = {

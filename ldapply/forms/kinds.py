@@ -92,8 +92,9 @@ class Kind:
 
     kind: ClassVar[FieldKind]
     in_answers: ClassVar[bool] = True  # False: the answer comes from elsewhere (uploads)
+    posted_when_empty: ClassVar[bool] = True  # False: a form posts nothing for no answer (no box ticked)
     quick_question: ClassVar[bool] = True  # False: evidence for the application, not asked in the pre-check
-    required_message: ClassVar[str] = "Vul dit veld in."
+    choosing: ClassVar[bool] = False  # an answer is chosen rather than typed ("Maak een keuze.")
 
     def wt_field(self, field: Field, asked: Asked) -> Any:
         return StringField(
@@ -103,9 +104,12 @@ class Kind:
     def description(self, field: Field) -> str:
         return text(field.hint)
 
+    def required_message(self) -> str:
+        return _("Maak een keuze.") if self.choosing else _("Vul dit veld in.")
+
     def validators(self, field: Field, asked: Asked) -> list[Any]:
         # DataRequired runs after the strip filter: an answer of only spaces is no answer.
-        found: list[Any] = [DataRequired(_(self.required_message))] if asked.required else [Optional()]
+        found: list[Any] = [DataRequired(self.required_message())] if asked.required else [Optional()]
         if field.max_length:
             found.append(
                 Length(max=field.max_length, message=_("Gebruik hoogstens %(count)s tekens.", count=field.max_length))
@@ -293,7 +297,7 @@ class DateKind(Kind):
 
     def validators(self, field: Field, asked: Asked) -> list[Any]:
         # InputRequired, not DataRequired: a date that cannot be read keeps its own message.
-        return [InputRequired(_(self.required_message))] if asked.required else [Optional()]
+        return [InputRequired(self.required_message())] if asked.required else [Optional()]
 
     def wt_field(self, field: Field, asked: Asked) -> Any:
         return DutchDateField(
@@ -324,7 +328,7 @@ class DateKind(Kind):
 
 class YesNoKind(Kind):
     kind = FieldKind.YES_NO
-    required_message = "Maak een keuze."
+    choosing = True
 
     def wt_field(self, field: Field, asked: Asked) -> Any:
         return RadioField(
@@ -356,7 +360,7 @@ class ChoiceKind(Kind):
     """Up to six options as radio buttons; more as a drop-down list."""
 
     kind = FieldKind.CHOICE
-    required_message = "Maak een keuze."
+    choosing = True
 
     def wt_field(self, field: Field, asked: Asked) -> Any:
         choices = [SelectChoice(c.value, text(c.label)) for c in field.choices]
@@ -372,7 +376,8 @@ class ChoiceKind(Kind):
 
 class MultiChoiceKind(Kind):
     kind = FieldKind.MULTI_CHOICE
-    required_message = "Maak een keuze."
+    choosing = True
+    posted_when_empty = False
 
     def wt_field(self, field: Field, asked: Asked) -> Any:
         return SelectMultipleField(

@@ -167,9 +167,10 @@ def _merge_step(
     """Put the step's answers and files into the application (not committed); return the storage keys of
     the uploads no answer keeps any more."""
     steps.record_change(application, step, actor)  # first: reading the actor must not flush half a change
+    locked = steps.locked_fields(application, step)  # not asked in a request for additions: kept as submitted
     before = dict(application.answers)
-    merged = {**before, **answers}
-    steps.attach(application, step, merged, staged)
+    merged = {**before, **{k: v for k, v in answers.items() if k not in locked}}
+    steps.attach(application, step, merged, {k: v for k, v in staged.items() if k not in locked})
     visible = {f.name for f in step.visible_fields(merged)}
     for field in step.fields:  # answers to fields that no longer apply are not kept
         if field.name not in visible:

@@ -56,6 +56,15 @@ def record_change(application: Application, step: Step, actor: User) -> None:
     }
 
 
+def locked_fields(application: Application, step: Step) -> frozenset[str]:
+    """The step's questions that stay as submitted: while additions are asked for some of its questions
+    only (not for the whole step), every other question of it is locked."""
+    items = application.unlocked
+    if application.submitted_at is None or not items or step.slug in items:
+        return frozenset()
+    return frozenset(f.name for f in step.fields if f.name not in items)
+
+
 def file_fields(step: Step) -> list[Field]:
     return [f for f in step.fields if f.kind == FieldKind.FILE]
 

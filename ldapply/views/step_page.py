@@ -38,7 +38,10 @@ def staged_ids(step: Step, formdata: MultiDict[str, Any]) -> dict[str, list[str]
 
 def _form(application: Application, step: Step, formdata: MultiDict[str, Any] | None, files: StepFiles) -> StepForm:
     present = {f.name: files.count(application.answers, f) for f in steps.file_fields(step)}
-    form_class = build_step_form(step, application.answers, formdata, files_present=present, fingerprint=True)
+    locked = steps.locked_fields(application, step)
+    form_class = build_step_form(
+        step, application.answers, formdata, files_present=present, fingerprint=True, locked=locked
+    )
     data = form_data_for(step, applications.initial_answers(application))
     if formdata is None:
         form = form_class(data=data)
@@ -138,6 +141,15 @@ def _file_urls(application: Application, step: Step, files: StepFiles) -> dict[s
     }
 
 
+def _locked_answers(application: Application, step: Step) -> dict[str, str]:
+    """The questions that stay as submitted (additions asked for others), with their answers as shown."""
+    locale, answers = current_locale(), application.answers
+    locked = steps.locked_fields(application, step)
+    return {
+        f.name: display_value(f, answers.get(f.name), locale) for f in step.visible_fields(answers) if f.name in locked
+    }
+
+
 def _their_answers(step: Step, conflict: StepChangedMeanwhile | None) -> dict[str, str]:
     if conflict is None:
         return {}
@@ -171,6 +183,7 @@ def _page(
         form=form,
         answers=application.answers,
         visible=form.visible(),
+        locked=_locked_answers(application, step),
         attached={f.name: file_references(application.answers.get(f.name)) for f in steps.file_fields(step)},
         staged=files.staged,
         file_urls=_file_urls(application, step, files),

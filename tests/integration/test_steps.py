@@ -524,3 +524,25 @@ class TestStatementBound:
                 assert response.status_code == 302, response.get_data(as_text=True)
             counts.append(len(statements))
         assert counts[0] == counts[1]
+
+
+class TestAdditionsForSomeQuestionsOfAStep:
+    def test_only_the_questions_asked_change_the_rest_of_the_step_stays_as_submitted(self, app, client, people):
+        from tests.support import act, submitted_application
+
+        application_id = submitted_application(client, people)
+        login(client, people.reviewer)
+        act(client, application_id, "start_admissibility")
+        response = act(client, application_id, "request_additions", "Hoeveel VTE?", items="target_group_fte")
+        assert response.status_code == 302
+        login(client, people.applicant)
+        page = client.get(step_url(application_id, "staffing")).get_data(as_text=True)
+        assert 'name="target_group_fte"' in page
+        assert 'name="guidance_plan"' not in page  # shown, not asked
+        assert "Een begeleider per vijf werknemers." in page
+        assert "Blijft zoals ingediend" in page
+        changed = {"target_group_fte": "7", "guidance_plan": "Geprobeerd te wijzigen."}
+        assert post(client, step_url(application_id, "staffing"), changed).status_code == 302
+        answers = stored_answers(app, application_id)
+        assert answers["target_group_fte"] == "7"
+        assert answers["guidance_plan"] == "Een begeleider per vijf werknemers."
