@@ -140,7 +140,7 @@ def save_step(
     if not is_editable(application):
         raise StepIncomplete(_("Deze aanvraag is ingediend en kan niet meer gewijzigd worden."))
     for attempt in range(3):
-        if loaded is not None and loaded != steps.fingerprint(step, application.answers):
+        if steps.changed_by_someone_else(application, step, actor, loaded):
             raise steps.StepChangedMeanwhile(step, application)
         try:
             keys = _merge_step(application, step, answers, staged or {}, actor)

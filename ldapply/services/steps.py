@@ -48,6 +48,15 @@ class StepChangedMeanwhile(DomainError):
         )
 
 
+def changed_by_someone_else(application: Application, step: Step, actor: User, loaded: str | None) -> bool:
+    """Whether the step's answers changed since they were loaded (`loaded`, their fingerprint then), by
+    another person than `actor`: one's own earlier save (a double click, a second tab) is no conflict."""
+    if loaded is None or loaded == fingerprint(step, application.answers):
+        return False
+    change = (application.step_changes or {}).get(step.slug)
+    return not (isinstance(change, Mapping) and change.get("by") == str(actor.id))
+
+
 def record_change(application: Application, step: Step, actor: User) -> None:
     """Note who saved the step and when (a new dict, so the JSON column sees the change)."""
     application.step_changes = {
@@ -180,7 +189,8 @@ def release(application: Application, upload_ids: Sequence[str]) -> list[str]:
 def remove_file(application: Application, step: Step, upload_id: uuid.UUID, actor: User) -> str:
     """Remove a file from the step before submission: an attached one from the answers, or a staged one this
     person chose. Returns its name. Raises NotFound for a file not on this step."""
-    for spec in file_fields(step):
+    locked = locked_fields(application, step)
+    for spec in (f for f in file_fields(step) if f.name not in locked):
         refs = file_references(application.answers.get(spec.name))
         left = [ref for ref in refs if str(ref.get("upload_id")) != str(upload_id)]
         if len(left) == len(refs):
@@ -200,6 +210,7 @@ def remove_file(application: Application, step: Step, upload_id: uuid.UUID, acto
         remove_files(keys)
         return name
     staged = [u for u in staged_uploads(application, actor, [str(upload_id)]) if u.field_name in _names(step)]
+    staged = [u for u in staged if u.field_name not in locked_fields(application, step)]
     if not staged:
         raise NotFound()
     name = staged[0].filename

@@ -546,3 +546,31 @@ class TestAdditionsForSomeQuestionsOfAStep:
         answers = stored_answers(app, application_id)
         assert answers["target_group_fte"] == "7"
         assert answers["guidance_plan"] == "Een begeleider per vijf werknemers."
+
+
+class TestOwnSaves:
+    def test_a_double_click_on_save_is_no_conflict(self, app, client, draft):
+        loaded = fingerprint_on(client.get(step_url(draft, "staffing")).get_data(as_text=True))
+        answers = {**STEP_ANSWERS["staffing"], "step_fingerprint": loaded}
+        assert post(client, step_url(draft, "staffing"), answers).status_code == 302
+        assert post(client, step_url(draft, "staffing"), answers).status_code == 302
+        assert stored_answers(app, draft)["target_group_fte"] == "6.5"
+
+    def test_a_save_that_loses_the_race_to_another_looks_again_and_saves(self, app, client, draft):
+        """The version check catches a save committed between our check and our write; the step is looked at
+        again and, changed by nobody else, saved."""
+        from sqlalchemy.orm.attributes import set_committed_value
+
+        from ldapply.models import User
+        from ldapply.services import applications, steps
+        from ldapply.workflows import get_regime
+
+        step = get_regime("general").step("staffing")
+        with app.test_request_context():
+            application = db.session.get(Application, draft)
+            actor = db.session.get(User, application.created_by_id)
+            loaded = steps.fingerprint(step, application.answers)
+            set_committed_value(application, "version", application.version - 1)  # as if another save came first
+            answers = {"target_group_fte": "3", "supervisory_fte": "1", "guidance_plan": "x", "participation_plan": "y"}
+            applications.save_step(application=application, step=step, answers=answers, actor=actor, loaded=loaded)
+        assert stored_answers(app, draft)["target_group_fte"] == "3"
