@@ -8,7 +8,6 @@ decided here: the condition is left to the reviewer, never reported as not met.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -140,16 +139,8 @@ def evaluate(regime: Regime, answers: Answers) -> list[PrecheckResult]:
             results.append(PrecheckResult(condition, None, Outcome.REVIEWER, norms=norms))
         else:
             outcome = Outcome.MET if finding.met else Outcome.NOT_MET
-            shown = without_parameter_names(finding.text, regime)
-            results.append(PrecheckResult(condition, finding, outcome, norms=norms, text=shown))
+            results.append(PrecheckResult(condition, finding, outcome, norms=norms, text=finding.text))
     return results
-
-
-def without_parameter_names(text: Text, regime: Regime) -> Text:
-    """A finding written for reviewers may name the parameter its norm comes from; applicants see the value."""
-    names = "|".join(re.escape(p.name) for p in regime.parameters)
-    pattern = re.compile(rf"\s*\(parameter (?:{names})\)|\s+in parameter (?:{names})|\s*\b(?:{names})\b")
-    return Text(pattern.sub("", text.nl).strip(), pattern.sub("", text.en).strip())
 
 
 def _run(condition: Condition, params: Mapping[str, Any], answers: Answers) -> tuple[Finding | None, frozenset[str]]:

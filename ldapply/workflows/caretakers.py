@@ -265,18 +265,18 @@ def _units_per_caretaker(answers: Answers, params: Params) -> Finding | None:
             True,
             Text(
                 f"{units} sociale huurwoningen voor {_nl(fte)} VTE huisbewaarders: {_nl(ratio)} per VTE, "
-                f"norm {_nl(norm)} (parameter units_per_caretaker_fte)",
+                f"norm {_nl(norm)} per VTE",
                 f"{units} social rental units for {_en(fte)} caretaker FTE: {_en(ratio)} per FTE, "
-                f"norm {_en(norm)} (parameter units_per_caretaker_fte)",
+                f"norm {_en(norm)} per FTE",
             ),
         )
     return Finding(
         False,
         Text(
             f"{units} sociale huurwoningen voor {_nl(fte)} VTE huisbewaarders is {_nl(ratio)} per VTE; dat ligt "
-            f"onder de norm van {_nl(norm)} (parameter units_per_caretaker_fte)",
+            f"onder de norm van {_nl(norm)} per VTE",
             f"{units} social rental units for {_en(fte)} caretaker FTE is {_en(ratio)} per FTE, below the norm "
-            f"of {_en(norm)} in parameter units_per_caretaker_fte",
+            f"of {_en(norm)} per FTE",
         ),
     )
 

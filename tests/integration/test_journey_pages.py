@@ -20,7 +20,6 @@ from ldapply.models import Application, ApplicationEvent, Letter, Membership, Or
 from ldapply.services import accounts, applications, eligibility
 from ldapply.tasks import render_letter
 from ldapply.workflows import REGIMES
-from ldapply.workflows._spec import Text
 from tests.support import (
     PASSWORD,
     act,
@@ -76,18 +75,6 @@ class TestPrecheck:
         assert result["shm_involved"].outcome is eligibility.Outcome.DEPENDS
         assert result["shm_involved"].finding is None
         assert eligibility.overall(regime, answers).verdict is eligibility.Verdict.DEPENDS
-
-    def test_a_finding_naming_a_parameter_reaches_applicants_with_the_value_only(self):
-        shown = eligibility.without_parameter_names(
-            Text(
-                "120 woningen voor 2 VTE: 60 per VTE, norm 50 (parameter units_per_caretaker_fte)",
-                "120 units for 2 FTE is 60 per FTE, below the norm of 50 in parameter units_per_caretaker_fte",
-            ),
-            REGIMES["caretakers"],
-        )
-        assert shown == Text(
-            "120 woningen voor 2 VTE: 60 per VTE, norm 50", "120 units for 2 FTE is 60 per FTE, below the norm of 50"
-        )
 
     def test_a_housing_company_is_likely_eligible(self, client):
         answers = {**CARETAKERS_PARTNER, "applicant_type": "shm"}

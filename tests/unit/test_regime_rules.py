@@ -152,8 +152,9 @@ def test_units_per_caretaker_is_met_when_the_units_per_fte_reach_the_norm():
     finding = _check(CARETAKERS, "units_per_caretaker", answers, units_per_caretaker_fte=100)
     assert finding is not None
     assert finding.met
-    assert "units_per_caretaker_fte" in finding.text.nl
-    assert "units_per_caretaker_fte" in finding.text.en
+    assert "norm 100 per VTE" in finding.text.nl
+    assert "norm 100 per FTE" in finding.text.en
+    assert "units_per_caretaker_fte" not in finding.text.nl + finding.text.en  # applicants read findings
 
 
 def test_units_per_caretaker_is_not_met_when_too_few_units_per_fte():
@@ -162,8 +163,8 @@ def test_units_per_caretaker_is_not_met_when_too_few_units_per_fte():
     assert finding is not None
     assert not finding.met
     assert "75" in finding.text.nl
-    assert "onder de norm van 100" in finding.text.nl
-    assert "units_per_caretaker_fte" in finding.text.en
+    assert "onder de norm van 100 per VTE" in finding.text.nl
+    assert "units_per_caretaker_fte" not in finding.text.nl + finding.text.en
 
 
 def test_units_per_caretaker_formats_a_fractional_ratio_the_dutch_way():
