@@ -338,14 +338,17 @@ def sample_letter_context(regime: Any, kind: str, **changes: Any) -> dict[str, A
 
 
 @contextlib.contextmanager
-def worker_process(backend: Any, log_name: str) -> Iterator[subprocess.Popen[bytes]]:
-    """A real `celery worker` process on the run's database and broker, stopped on exit.
+def worker_process(
+    backend: Any, log_name: str, extra_environ: dict[str, str] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A real `celery worker` process on the run's database and broker, stopped on exit; `extra_environ`
+    adds settings of its own (such as the SMTP server it sends mail to).
 
     It runs in the instance folder with the checkout on PYTHONPATH, so nothing it writes relative to
     its working directory lands in the checkout.
     """
     root = Path(__file__).resolve().parents[1]
-    environ = {**os.environ, **backend_environ(backend)}
+    environ = {**os.environ, **backend_environ(backend), **(extra_environ or {})}
     environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(root), environ.get("PYTHONPATH", "")) if p)
     command = [
         sys.executable,
