@@ -152,6 +152,8 @@ def _celery_settings(broker_url: str, instance_path: Path) -> dict[str, Any]:
             "end-lapsed-periods": {"task": "procedure.end_lapsed_periods", "schedule": 60.0},
             # Mails whose hand-off to the broker was lost are handed off again.
             "dispatch-pending-mails": {"task": "mail.dispatch_pending", "schedule": 60.0},
+            # Files chosen on a step that was never saved are removed after a day.
+            "clean-staged-uploads": {"task": "uploads.clean_staged", "schedule": 3600.0},
         },
     }
     if broker_url.startswith(("sqla+sqlite", "sqlalchemy+sqlite")):

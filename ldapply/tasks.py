@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import timedelta
 
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import OperationalError
 
 from .clock import utcnow
-from .services import letters, mail, periods
+from .services import letters, mail, periods, uploads
 
 log = logging.getLogger(__name__)
 
@@ -63,3 +64,13 @@ def send_mail(self: Task, mail_id: str) -> None:
 def dispatch_pending_mails() -> int:
     """Hand mails whose first hand-off was lost to the broker again."""
     return mail.dispatch_pending()
+
+
+# A file chosen on a step that was then left unsaved waits this long for its step to be saved.
+STAGED_UPLOAD_GRACE = timedelta(days=1)
+
+
+@shared_task(name="uploads.clean_staged")
+def clean_staged_uploads() -> int:
+    """Remove files chosen on a step that was never saved, a day after they were chosen."""
+    return uploads.clean_staged_uploads(utcnow() - STAGED_UPLOAD_GRACE)
