@@ -62,12 +62,12 @@ def start_application(
     regime = get_regime(regime_code)
     membership = membership_of(user, organisation_id)
     if membership is None:
-        raise NotFound("U bent geen lid van een organisatie.")
+        raise NotFound(_("U bent geen lid van een organisatie."))
     if regime.uses_calls:
         open_ids = {call.id for call in calls.open_calls(regime.code)}
         if call_id not in open_ids:
             raise StepIncomplete(
-                "Kies een oproep die nu open is. Zonder open oproep kunt u deze aanvraag niet starten."
+                _("Kies een oproep die nu open is. Zonder open oproep kunt u deze aanvraag niet starten.")
             )
     else:
         call_id = None
