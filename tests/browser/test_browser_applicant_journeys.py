@@ -82,6 +82,7 @@ HEARING_ANSWER = "Een plan voor later toont niet aan dat de voorwaarde nu vervul
 REFUSAL_MOTIVATION = "De werknemers en de buurt participeren vandaag niet in de werking."
 OBJECTION = "Wij zijn het niet eens met de beslissing: de werknemers zijn wel betrokken, zie bijlage."
 FAILED_CONDITION = "participation"
+DECLARATION = "Ik verklaar dat deze gegevens juist en volledig zijn en dat ik gemachtigd ben om de organisatie te vertegenwoordigen."
 
 
 @dataclass(frozen=True)
@@ -479,7 +480,7 @@ def submit_as_signatory(journey: Journey, application_id: uuid.UUID) -> str:
     journey.see("home-signatory")
     page.goto(f"/applications/{application_id}/check")
     journey.see("check-signatory")
-    page.get_by_role("checkbox", name=re.compile("^" + re.escape(words("Ik verklaar")))).check()
+    page.get_by_role("checkbox", name=words(DECLARATION), exact=True).check()
     page.get_by_role("button", name=journey.label("submit"), exact=True).click()
     expect(journey.heading()).to_have_text(words("Uw aanvraag is ingediend"))
     reference = page.locator(".reference").inner_text().strip()
