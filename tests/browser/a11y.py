@@ -3,7 +3,7 @@
 axe-core's script comes from the `axe-playwright-python` package, which ships `axe.min.js`; only the
 script is used, run through Playwright's own `evaluate` so it needs no network and no inline script tag.
 Every page checked leaves a full-page screenshot (and one at 375 px) in the run's output folder:
-`$LDAPPLY_TEST_OUTPUT/screenshots/<test>/<nn>-<name>.png`, by default under `tests/output/`.
+`$LDAPPLY_TEST_OUTPUT/screenshots/<test>/<nn>-<name>.png`, by default under `tests/output/<backend>/`.
 """
 
 from __future__ import annotations
@@ -42,9 +42,11 @@ WIDE_ELEMENTS = """(limit) => [...document.querySelectorAll('body *')]
 
 
 def output_folder() -> Path:
-    """Where this run leaves screenshots and reports: $LDAPPLY_TEST_OUTPUT, else tests/output."""
+    """Where this run leaves screenshots and reports: $LDAPPLY_TEST_OUTPUT, else tests/output/<backend>
+    (the embedded and the services run may go at once; each keeps its own pictures)."""
     configured = os.environ.get("LDAPPLY_TEST_OUTPUT")
-    return Path(configured) if configured else ROOT / "tests" / "output"
+    backend = os.environ.get("LDAPPLY_TEST_BACKEND", "embedded")
+    return Path(configured) if configured else ROOT / "tests" / "output" / slug(backend)
 
 
 def slug(text: str) -> str:
@@ -134,5 +136,5 @@ def checker_for(test_name: str) -> Checker:
     """A checker whose screenshots go to a fresh folder named after the test."""
     folder = output_folder() / "screenshots" / slug(test_name)
     shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
+    folder.mkdir(parents=True, exist_ok=True)
     return Checker(folder)

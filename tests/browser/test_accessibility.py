@@ -4,7 +4,7 @@ Every page an applicant or a reviewer can reach is checked with `check_accessibi
 2.1 A and AA finds nothing serious or critical, and the page fits 375 px without sideways scrolling), in
 Dutch and in English. The data behind the pages (drafts, filled steps, a submission) is made through the
 Flask test client; the pages are then visited in the browser. Screenshots of every page checked are
-left under tests/output/screenshots/<test>/.
+left under tests/output/<backend>/screenshots/<test>/.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ Two people of a new organisation do what applicants do, in the language chosen w
 
 Staff use the same language. A Celery worker process renders the letters and sends the mail over SMTP.
 `check_accessibility` runs axe-core on every page shown and saves its screenshots (desktop and 375 px)
-under tests/output/screenshots/<test>/.
+under tests/output/<backend>/screenshots/<test>/.
 """
 
 from __future__ import annotations
