@@ -39,6 +39,7 @@ from . import notation
 from .base import StrippingMeta
 
 RADIO_MAX_CHOICES = 6
+NUMBER_MAX_LENGTH = 40  # "€ 999.999.999.999.999,99" takes 24; more is no number anyone types
 Validator = Callable[[Any, WTField], None]
 
 # The upload kinds a regime may allow, as applicants know them; the content checks live in services.uploads.
@@ -167,12 +168,30 @@ class NumberKind(Kind):
 
     def value_of(self, field: Field, typed: str) -> Decimal:
         """The number typed, checked against the field's bounds; ValidationError says what to fix."""
+        if len(typed) > NUMBER_MAX_LENGTH:
+            raise ValidationError(_("Gebruik hoogstens %(count)s tekens.", count=NUMBER_MAX_LENGTH))
         try:
             value = notation.parse_number(typed, money=self.money)
+        except notation.TooLong:
+            raise ValidationError(self.too_long()) from None
+        except notation.Ambiguous as ambiguous:
+            raise ValidationError(
+                _(
+                    "Bedoelt u %(thousands)s of %(decimals)s? Schrijf duizendtallen met een punt of een spatie, decimalen met een komma.",
+                    thousands=ambiguous.thousands,
+                    decimals=ambiguous.decimals,
+                )
+            ) from None
         except notation.NotANumber:
             raise ValidationError(self.example()) from None
-        self.check_value(field, value)
+        try:
+            self.check_value(field, value)
+        except ArithmeticError:  # beyond what a Decimal holds: no number anyone means
+            raise ValidationError(self.too_long()) from None
         return value
+
+    def too_long(self) -> str:
+        return _("Een getal heeft hoogstens 15 cijfers voor de komma, bijvoorbeeld 5,5.")
 
     def check_value(self, field: Field, value: Decimal) -> None:
         if field.min_value is not None and value < field.min_value:
@@ -204,7 +223,7 @@ class NumberKind(Kind):
             return None
         try:
             return self.stored(notation.parse_number(str(data), money=self.money))
-        except notation.NotANumber:
+        except (notation.NotANumber, ArithmeticError):
             return str(data)  # refused by validation before it is ever stored
 
     def display(self, field: Field, value: Any, locale: str) -> str:
@@ -253,6 +272,9 @@ class MoneyKind(NumberKind):
         return _(
             "Vul een bedrag in euro in, bijvoorbeeld 95.000 of 180.000,50 (een punt voor de duizendtallen, een komma voor de centen)."
         )
+
+    def too_long(self) -> str:
+        return _("Een bedrag heeft hoogstens 15 cijfers voor de komma, bijvoorbeeld 180.000,50.")
 
     def check_value(self, field: Field, value: Decimal) -> None:
         if value != value.quantize(Decimal("0.01")):

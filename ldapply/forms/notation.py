@@ -4,8 +4,10 @@ The amounts in an application are Belgian, so they are read in Belgian notation 
 language: a point groups thousands ("12.500" is twelve thousand five hundred), a comma starts the
 decimals ("12,5"), spaces may group thousands too ("12 500"), and an amount may carry "€" or "EUR".
 A plain decimal point is accepted only where it cannot be read as a thousands separator ("95000.50",
-"0.5"); a point before exactly three digits always groups thousands. Anything else is refused rather
-than guessed at.
+"0.5"); a point before exactly three digits always groups thousands, so "0.500" is refused. A lone comma
+before exactly three digits ("12,500") is refused as ambiguous: it is 12,5 in Belgian notation but
+twelve thousand five hundred in English. At most fifteen digits stand before the comma. Anything else is
+refused rather than guessed at.
 """
 
 from __future__ import annotations
@@ -24,10 +26,25 @@ CURRENCY = re.compile(r"^(?:€|eur(?:o)?)\s*|\s*(?:€|eur(?:o)?)$", re.IGNOREC
 GROUPING_SPACE = re.compile(r"(?<=\d)[ \u00a0\u202f](?=\d{3}(?:\D|$))")
 PLAIN = re.compile(r"-?[\d.,]+")
 THOUSANDS_POINT = re.compile(r"-?[1-9]\d{0,2}\.\d{3}")  # "12.500": the point groups thousands
+POINT_BEFORE_THREE = re.compile(r"-?\d+\.\d{3}")  # "0.500": a thousands group after a lone zero
+AMBIGUOUS_COMMA = re.compile(r"-?[1-9]\d{0,2},\d{3}")  # "12,500": 12,5 here, 12 500 in English
+MAX_INTEGER_DIGITS = 15  # well within Decimal's 28 digits, also once an amount is rounded to the cent
 
 
 class NotANumber(ValueError):
     """The text is no number in Belgian notation."""
+
+
+class TooLong(NotANumber):
+    """More than MAX_INTEGER_DIGITS digits before the comma."""
+
+
+class Ambiguous(NotANumber):
+    """A lone comma before three digits: `thousands` and `decimals` are the two readings, as shown."""
+
+    def __init__(self, text: str, thousands: str, decimals: str) -> None:
+        super().__init__(text)
+        self.thousands, self.decimals = thousands, decimals
 
 
 def parse_number(text: str, *, money: bool = False) -> Decimal:
@@ -38,7 +55,12 @@ def parse_number(text: str, *, money: bool = False) -> Decimal:
     compact = GROUPING_SPACE.sub(".", compact)
     if not PLAIN.fullmatch(compact) or not any(ch.isdigit() for ch in compact):
         raise NotANumber(text)
+    if AMBIGUOUS_COMMA.fullmatch(compact):
+        whole, decimals = compact.split(",")
+        raise Ambiguous(text, show_number(whole + decimals), show_number(f"{whole}.{decimals}"))
     if "," not in compact and compact.count(".") == 1 and not THOUSANDS_POINT.fullmatch(compact):
+        if POINT_BEFORE_THREE.fullmatch(compact):
+            raise NotANumber(text)
         compact = compact.replace(".", ",")  # a plain decimal point, as in 95000.50 or 0.5
     try:
         value = parse_decimal(compact, locale=READ_LOCALE, strict=True)
@@ -46,6 +68,8 @@ def parse_number(text: str, *, money: bool = False) -> Decimal:
         raise NotANumber(text) from None
     if not value.is_finite():
         raise NotANumber(text)
+    if value and value.adjusted() >= MAX_INTEGER_DIGITS:
+        raise TooLong(text)
     return value
 
 

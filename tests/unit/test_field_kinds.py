@@ -48,7 +48,11 @@ class TestBelgianNotation:
             ("180.000,50", Decimal("180000.50")),
             ("95000.50", Decimal("95000.50")),  # a plain decimal point where it cannot group thousands
             ("0.5", Decimal("0.5")),
-            ("0.500", Decimal("0.5")),  # a thousands group never starts with a lone 0
+            ("12,50", Decimal("12.5")),
+            ("0,500", Decimal("0.5")),  # no thousands group can follow a lone 0
+            ("1.234,567", Decimal("1234.567")),  # the point groups thousands, so the comma starts decimals
+            ("1234,567", Decimal("1234.567")),
+            ("999.999.999.999.999", Decimal(999999999999999)),  # fifteen digits before the comma
             ("  6,5 ", Decimal("6.5")),
             ("-3", Decimal(-3)),
         ],
@@ -74,6 +78,25 @@ class TestBelgianNotation:
     )
     def test_anything_else_is_refused_rather_than_guessed(self, typed):
         with pytest.raises(notation.NotANumber):
+            notation.parse_number(typed, money=True)
+
+    @pytest.mark.parametrize("typed", ["0.500", "-0.250"])
+    def test_a_point_before_three_digits_always_groups_thousands(self, typed):
+        with pytest.raises(notation.NotANumber):
+            notation.parse_number(typed)
+
+    @pytest.mark.parametrize(
+        ("typed", "thousands", "decimals"),
+        [("12,500", "12.500", "12,5"), ("1,250", "1.250", "1,25"), ("-950,000", "-950.000", "-950")],
+    )
+    def test_a_lone_comma_before_three_digits_is_refused_as_ambiguous(self, typed, thousands, decimals):
+        with pytest.raises(notation.Ambiguous) as refused:
+            notation.parse_number(typed, money=True)
+        assert (refused.value.thousands, refused.value.decimals) == (thousands, decimals)
+
+    @pytest.mark.parametrize("typed", ["1" * 16, "1" * 30, "1.000.000.000.000.000", "1" * 16 + ",5"])
+    def test_more_than_fifteen_digits_before_the_comma_is_refused(self, typed):
+        with pytest.raises(notation.TooLong):
             notation.parse_number(typed, money=True)
 
     def test_a_currency_sign_is_no_part_of_a_plain_number(self):
@@ -135,15 +158,26 @@ class TestParsingAndValidation:
     @pytest.mark.parametrize(
         ("typed", "message"),
         [
-            ("12,505", "Een bedrag heeft hoogstens twee cijfers na de komma, bijvoorbeeld 180.000,50."),
+            ("180.000,505", "Een bedrag heeft hoogstens twee cijfers na de komma, bijvoorbeeld 180.000,50."),
             ("1,000.50", "Vul een bedrag in euro in, bijvoorbeeld 95.000 of 180.000,50"),
             ("-5", "Vul een bedrag in van minstens €\u00a00,00."),
             ("200.000.000", "Vul een bedrag in van hoogstens €\u00a0100.000.000,00."),
+            ("1" * 30, "Een bedrag heeft hoogstens 15 cijfers voor de komma, bijvoorbeeld 180.000,50."),
+            (
+                "12,500",
+                "Bedoelt u 12.500 of 12,5? Schrijf duizendtallen met een punt of een spatie, decimalen met een komma.",
+            ),
         ],
     )
     def test_a_bad_amount_gets_a_message_with_an_example(self, context, typed, message):
         form = submitted(single(GENERAL["budget_flemish"]), {"budget_flemish": typed})
         assert any(message in error for error in form.errors["budget_flemish"])
+
+    def test_a_number_without_an_upper_bound_still_refuses_thirty_digits(self, context):
+        step = single(f.decimal("share", "Aandeel", "Share"))
+        form = submitted(step, {"share": "1" * 30})
+        assert form.errors["share"] == ["Een getal heeft hoogstens 15 cijfers voor de komma, bijvoorbeeld 5,5."]
+        assert submitted(step, {"share": "0," + "1" * 60}).errors["share"] == ["Gebruik hoogstens 40 tekens."]
 
     def test_an_integer_reads_thousands_and_refuses_decimals(self, context):
         step = single(f.integer("count", "Aantal", "Count", max_value=100000))
