@@ -243,6 +243,9 @@ class Upload(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     uploaded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     # Set for files that came with a move (a hearing response) rather than with an answer.
     event_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("application_events.id"), index=True)
+    # Chosen on a step page and not attached to the answers yet: only such a file may be cleaned up. Saving
+    # the step clears it, for good; a file that was ever attached is never removed by the cleanup.
+    staged: Mapped[bool] = mapped_column(default=False, server_default=false(), index=True)
 
 
 class ApplicationEvent(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
@@ -263,8 +266,10 @@ class ApplicationEvent(TimestampMixin, db.Model):  # type: ignore[name-defined,m
     note: Mapped[str | None] = mapped_column(Text)
     # The conditions an intended adverse decision rests on: the applicant is heard on these, and only these.
     grounds: Mapped[list[str] | None] = mapped_column(JSONType)
-    # The items (step slugs or field names) a request for additions asks for.
+    # The items (step slugs or field names) a request for additions asks for, or the answers a hand-in changed.
     items: Mapped[list[str] | None] = mapped_column(JSONType)
+    # The answers as handed in by this move (a submission, a hand-in of additions): every version stays.
+    answers: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
     actor: Mapped[User | None] = relationship(lazy="joined")
 

@@ -17,6 +17,7 @@ from typing import Any
 KINDS = (
     "receipt",
     "additions_requested",
+    "additions_received",
     "inadmissible",
     "intended_refusal",
     "decision_granted",
@@ -28,7 +29,14 @@ KINDS = (
     "intended_revocation",
     "revocation",
 )
-LABEL_KINDS = ("receipt", "additions_requested", "inadmissible", "decision_granted", "decision_refused")
+LABEL_KINDS = (
+    "receipt",
+    "additions_requested",
+    "additions_received",
+    "inadmissible",
+    "decision_granted",
+    "decision_refused",
+)
 REGIME_KINDS = {"general": KINDS, "caretakers": KINDS, "childcare": KINDS, "label_2013": LABEL_KINDS}
 DECISION_KINDS = frozenset(
     {
@@ -46,6 +54,7 @@ HEARING_KINDS = frozenset({"intended_refusal", "intended_suspension", "intended_
 TITLES = {
     "receipt": "Ontvangstbevestiging van uw aanvraag",
     "additions_requested": "Vraag om aanvulling van uw aanvraag",
+    "additions_received": "Ontvangstbevestiging van uw aanvulling",
     "inadmissible": "Beslissing: onontvankelijkheid van de aanvraag",
     "intended_refusal": "Voorgenomen weigering van de erkenning",
     "decision_granted": "Beslissing: toekenning van de erkenning",
@@ -66,6 +75,7 @@ LABEL_TITLES = {
 DATES = {
     "receipt": "3 november 2026",
     "additions_requested": "9 november 2026",
+    "additions_received": "20 november 2026",
     "inadmissible": "14 december 2026",
     "intended_refusal": "14 december 2026",
     "decision_granted": "18 december 2026",
@@ -778,6 +788,7 @@ def _procedure(spec: dict[str, Any], kind: str) -> list[dict[str, str]]:
     steps: dict[str, list[dict[str, str]]] = {
         "receipt": [submitted],
         "additions_requested": [submitted],
+        "additions_received": [submitted, additions],
         "inadmissible": [
             submitted,
             additions,
@@ -847,7 +858,7 @@ def _hearing(spec: dict[str, Any], kind: str, responded: bool | None) -> dict[st
 
 def _conditions(spec: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     conditions = copy.deepcopy(spec["conditions"])
-    if kind in {"receipt", "additions_requested", "inadmissible"}:
+    if kind in {"receipt", "additions_requested", "additions_received", "inadmissible"}:
         return []
     changes = {}
     if kind in {"intended_refusal", "decision_refused"}:
@@ -1009,14 +1020,32 @@ def example_context(
         "signatory": dict(SIGNATORY_DECISION if is_decision else SIGNATORY_NOTICE),
         "verification": dict(VERIFICATION),
         "answers": answers,
-        "sections": _sections(spec, answers),
-        "submitted_at": SUBMITTED_AT if kind == "receipt" else None,
-        "attachments": _attachments(answers) if kind == "receipt" else [],
+        **_handed_in(spec, answers, kind),
         "parameters": copy.deepcopy(PARAMETERS),
     }
 
 
 SUBMITTED_AT = "3 november 2026 om 14.05 uur"
+HANDED_IN_AT = "20 november 2026 om 10.12 uur"
+
+
+def _handed_in(spec: dict[str, Any], answers: dict[str, Any], kind: str) -> dict[str, Any]:
+    """sections, submitted_at and attachments: everything handed in for the receipt, only the answers the
+    additions changed (the first file's question) for the receipt of additions."""
+    if kind == "receipt":
+        return {
+            "sections": _sections(spec, answers),
+            "submitted_at": SUBMITTED_AT,
+            "attachments": _attachments(answers),
+        }
+    if kind != "additions_received":
+        return {"sections": _sections(spec, answers), "submitted_at": None, "attachments": []}
+    files = _attachments(answers)[:1]
+    rows = [{"label": f["label"], "value": f["filename"]} for f in files]
+    rows.append({"label": "Lokale behoefte", "value": str(answers.get("local_need") or "Toegelicht in de bijlage.")})
+    return {"sections": [{"title": "Aanvulling", "rows": rows}], "submitted_at": HANDED_IN_AT, "attachments": files}
+
+
 # Realistic SHA-256 fingerprints of the example files (the receipt prints them in full).
 EXAMPLE_SHA256 = (
     "9f2c4e7a1b0d3f58c6e2a9b4d7f1036e5a8c2b9d4e7f0a3c6b9e2d5f8a1c4b7e",

@@ -21,12 +21,13 @@ from ..models import Application, ApplicationEvent, Letter, Membership, Upload, 
 from ..workflows import get_regime
 from ..workflows._spec import Answers, Field, Regime, StateSpec, Step
 from . import calls, steps
+from .answers import applicable_answers, handed_in
 from .backoffice import end_of_day_after
 from .eligibility import reading
-from .errors import ChangedMeanwhile, Forbidden, NotFound, StepIncomplete
+from .errors import ChangedMeanwhile, Forbidden, NotFound, StepIncomplete, TransitionNotAllowed
 from .regimes import missing_steps, missing_steps_message, regime_of
 from .storage import get_storage
-from .transitions import apply_transition, objection_deadline
+from .transitions import apply_transition, objection_deadline, objection_start
 from .uploads import remove_files
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
@@ -133,13 +134,14 @@ def save_step(
     """Store a validated step: its answers, the files staged for it, the step as completed, and who saved it
     when (`step_changes`).
 
-    `loaded` is the fingerprint of the step's answers when the page was loaded (`steps.fingerprint`): when
-    someone else saved the step since, nothing is saved and `steps.StepChangedMeanwhile` says who, with
-    their answers. Files the new answers let go are removed once the change is committed.
+    `loaded` is what the form carried (`steps.loaded_token`: the step's revision and answers when the page
+    was loaded): when someone else saved the step since, nothing is saved and `steps.StepChangedMeanwhile`
+    says who, with their answers. Files the new answers let go are removed once the change is committed.
+    Whether the step may change is checked on every attempt: a save that loses the race to a submission
+    (or to the end of a request for additions) writes nothing.
     """
-    if not is_editable(application):
-        raise StepIncomplete(_("Deze aanvraag is ingediend en kan niet meer gewijzigd worden."))
     for attempt in range(3):
+        steps.refuse_unless_changeable(application, step)
         if steps.changed_by_someone_else(application, step, actor, loaded):
             raise steps.StepChangedMeanwhile(step, application)
         try:
@@ -193,9 +195,9 @@ def organisation_mismatches(application: Application) -> list[str]:
     """Labels of answers that differ from the organisation's record, for the reviewer to check."""
     regime = regime_of(application)
     fields = {f.name: f for f in regime.all_fields()}
-    mismatches = []
+    mismatches, answers = [], handed_in(application)
     for attribute, name in regime.organisation_fields.items():
-        on_record, answered = getattr(application.organisation, attribute), application.answers.get(name)
+        on_record, answered = getattr(application.organisation, attribute), answers.get(name)
         if on_record and answered and str(on_record).casefold() != str(answered).casefold():
             mismatches.append(fields[name].label.nl)
     return mismatches
@@ -299,12 +301,7 @@ def is_step_unlocked(application: Application, step: Step) -> bool:
     """Whether the applicant may change this step now: any step of a draft; during a request for
     additions only the steps asked for (a step asked by its slug, or by one of its fields), or every
     step when the request named no items."""
-    if not is_editable(application):
-        return False
-    if application.submitted_at is None or application.unlocked is None:
-        return True
-    items = set(application.unlocked)
-    return step.slug in items or any(f.name in items for f in step.fields)
+    return steps.may_change(application, step)
 
 
 def unlocked_fields(application: Application) -> set[str] | None:
@@ -372,13 +369,20 @@ def changed_fields(application: Application, previous: Mapping[str, Any] | None 
 
 def hand_in_additions(*, application: Application, actor: User) -> None:
     """Hand in the additions asked: the move records which answers changed since the last hand-in, and
-    the answers become the new 'as handed in'."""
+    the answers become the new 'as handed in' (the move keeps this version too, and issues its receipt).
+
+    The additions change the application a signatory declared: only a signatory hands them in, as only a
+    signatory submits; a preparer marks them ready (`mark_ready`)."""
+    if not may_sign(actor, application):
+        raise TransitionNotAllowed(not_signatory_message(application, additions=True))
     regime = regime_of(application)
     action = next(t.action for t in regime.transitions if t.hands_in)
     _keep_locked_as_submitted(application)
+    application.answers = applicable_answers(application.answers, regime)
     changed = sorted(changed_fields(application))
     application.submitted_answers = copy.deepcopy(application.answers)
     application.unlocked = None  # with the move: a refused hand-in rolls both back
+    clear_ready(application)
     apply_transition(application=application, action=action, actor=actor, items=changed)
 
 
@@ -415,14 +419,21 @@ def may_sign(user: User, application: Application) -> bool:
     return membership is not None and membership.is_signatory
 
 
-def not_signatory_message(application: Application) -> str:
+def not_signatory_message(application: Application, *, additions: bool = False) -> str:
+    """Why someone who is no signatory cannot submit (or hand in the additions), and who can."""
     names = ", ".join(user.name for user in signatories_of(application.organisation_id))
     who = _("Dat kan: %(names)s.", names=names) if names else _("Uw organisatie heeft nog geen ondertekenaar.")
+    organisation = application.organisation.name
     return " ".join(
         (
             _(
+                "Alleen een gemachtigde ondertekenaar van %(organisation)s kan de aanvulling indienen.",
+                organisation=organisation,
+            )
+            if additions
+            else _(
                 "Alleen een gemachtigde ondertekenaar van %(organisation)s kan de aanvraag indienen.",
-                organisation=application.organisation.name,
+                organisation=organisation,
             ),
             who,
             _(
@@ -433,16 +444,18 @@ def not_signatory_message(application: Application) -> str:
 
 
 def is_ready(application: Application) -> bool:
-    """Marked ready for signature, and no step saved since: a change after the mark clears it."""
-    if application.ready_at is None or application.submitted_at is not None:
+    """Marked ready for signature (a draft, or additions to hand in), and no step saved since: a change
+    after the mark clears it."""
+    if application.ready_at is None or not is_editable(application):
         return False
     changes = [last_change(application, slug) for slug in (application.step_changes or {})]
     return all(c is None or c.at is None or c.at <= application.ready_at for c in changes)
 
 
 def mark_ready(*, application: Application, actor: User) -> None:
-    """A member marks the complete draft ready: the organisation's signatories see it first."""
-    if application.submitted_at is not None or not is_editable(application):
+    """A member marks the complete draft, or the additions, ready: the organisation's signatories see it
+    first, and a signatory submits or hands in."""
+    if not is_editable(application):
         raise StepIncomplete(_("Deze aanvraag is al ingediend."))
     missing = missing_steps(application)
     if missing:
@@ -471,7 +484,10 @@ def submit(*, application: Application, actor: User, declaration: bool) -> bool:
         raise StepIncomplete(missing_steps_message(missing))
     if not declaration:
         raise StepIncomplete(_("Bevestig de verklaring om de aanvraag in te dienen."))
+    # What is handed in is what applies: answers to questions the other answers ruled out are not.
+    application.answers = applicable_answers(application.answers, regime_of(application))
     application.submitted_answers = copy.deepcopy(application.answers)
+    clear_ready(application)
     try:
         apply_transition(application=application, action=regime_of(application).submit_action, actor=actor)
     except ChangedMeanwhile:
@@ -587,7 +603,7 @@ def _row(application: Application, entered: Mapping[str, datetime], letters: lis
     state = regime.state(application.state)
     params = application.parameters or regime.parameter_values()
     since = entered.get(application.state)
-    todo, due = _todo(application, regime, state, params, since, signs)
+    todo, due = _todo(application, regime, state, params, since, signs, letters)
     if due is None and state.deadline and not state.clock_suspended:
         due = due_after(since, params.get(state.deadline))
     latest_event = max(entered.values(), default=None)
@@ -608,6 +624,7 @@ def _todo(
     params: Mapping[str, Any],
     since: datetime | None,
     signs: bool,
+    letters: Sequence[Letter] = (),
 ) -> tuple[Todo | None, datetime | None]:
     if application.submitted_at is None:
         return (Todo.SIGN, None) if signs and is_ready(application) and not state.terminal else (None, None)
@@ -616,7 +633,7 @@ def _todo(
         return Todo.ADDITIONS, due_after(since, days)
     if state.hearing:
         return Todo.RESPOND, due_after(since, days)
-    objection = objection_deadline(regime, state.code, params, since)
+    objection = objection_deadline(regime, state.code, params, objection_start(regime, state.code, since, letters))
     if objection is not None and utcnow() < objection:
         return Todo.OBJECTION, objection
     return None, None
@@ -689,11 +706,11 @@ def asked_items(regime: Regime, chosen: Sequence[str]) -> list[str]:
 
 def changed_rows(application: Application, events: Sequence[ApplicationEvent], locale: str) -> set[tuple[str, str]]:
     """(step title, field label) of every answer the latest hand-in of additions changed, for the case page."""
-    changed = changes_handed_in(application, events)
+    changed, answers = changes_handed_in(application, events), handed_in(application)
     regime = regime_of(application)
     return {
         (step.title.get(locale), f.label.get(locale))
-        for step in regime.visible_steps(application.answers)
-        for f in step.visible_fields(application.answers)
+        for step in regime.visible_steps(answers)
+        for f in step.visible_fields(answers)
         if f.name in changed
     }

@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import Any
 
 from ..clock import LOCAL_ZONE, add_years, letter_date, local, local_date
-from ..workflows._spec import Answers, Citation, Condition, FieldKind, Parameter, Provenance, Regime, Transition
-from .answers import step_rows
+from ..workflows._spec import Answers, Citation, Condition, Parameter, Provenance, Regime, Transition
+from .answers import attachments, step_rows
 
 SCHEMA = 2
 
@@ -84,6 +84,8 @@ class CaseRecord:
     message: str = ""  # what the move that issues the letter says to the applicant
     submitted_on: date | None = None
     call: Mapping[str, str] | None = None  # {"title", "closes_on"} of the call the application answers
+    # What the issuing move recorded: the items a request for additions asks, the answers a hand-in changed.
+    items: tuple[str, ...] = ()
 
 
 # -- the parts -------------------------------------------------------------------------------------
@@ -367,47 +369,66 @@ def legal_basis_context(regime: Regime) -> list[dict[str, Any]]:
     ]
 
 
-def sections_context(case: CaseRecord, regime: Regime) -> list[dict[str, Any]]:
+def acknowledges(regime: Regime, kind: str) -> str | None:
+    """Whether the letter acknowledges what the applicant handed in: "submission" (the receipt, issued by the
+    submission itself) or "additions" (issued by a hand-in of additions); None for other letters."""
+    moves = [t for t in regime.transitions if t.letter == kind]
+    if any(t.submits for t in moves):
+        return "submission"
+    if any(t.hands_in for t in moves):
+        return "additions"
+    return None
+
+
+def sections_context(case: CaseRecord, regime: Regime, only: set[str] | None = None) -> list[dict[str, Any]]:
+    """The answers as shown, per step; with `only`, just those answers (the ones a hand-in changed)."""
+    sections = []
+    for step in regime.visible_steps(case.answers):
+        rows = [
+            {"label": label, "value": value}
+            for field, (label, value) in zip(
+                step.visible_fields(case.answers), step_rows(step, case.answers), strict=True
+            )
+            if only is None or field.name in only
+        ]
+        if rows:
+            sections.append({"title": step.title.nl, "rows": rows})
+    return sections
+
+
+def attachments_context(case: CaseRecord, regime: Regime, only: set[str] | None = None) -> list[dict[str, Any]]:
+    """Every file among the answers (`services.answers.attachments`: in the order of the steps and their
+    fields, a field with several once per file, a repeating group once per row), as handed in: label, name,
+    SHA-256 and size. With `only`, the files of those answers."""
     return [
-        {
-            "title": step.title.nl,
-            "rows": [{"label": label, "value": value} for label, value in step_rows(step, case.answers)],
-        }
-        for step in regime.visible_steps(case.answers)
+        _attachment(item.label.nl, item.reference)
+        for item in attachments(case.answers, regime)
+        if only is None or item.answer in only
     ]
-
-
-def attachments_context(case: CaseRecord, regime: Regime) -> list[dict[str, Any]]:
-    """Every file among the answers, in the order of the steps and their fields (a field may hold several,
-    a repeating group one per row), as submitted: label, name, SHA-256 and size."""
-    answers, found = case.answers, []
-    for step in regime.visible_steps(answers):
-        for field in step.visible_fields(answers):
-            value = answers.get(field.name)
-            if field.kind == FieldKind.GROUP:
-                for number, row in enumerate(value if isinstance(value, list) else [], start=1):
-                    for column in field.fields:
-                        if column.kind == FieldKind.FILE and isinstance(row, Mapping):
-                            label = f"{field.label.nl}, rij {number}: {column.label.nl}"
-                            found += [_attachment(label, ref) for ref in _file_references(row.get(column.name))]
-            elif field.kind == FieldKind.FILE:
-                found += [_attachment(field.label.nl, ref) for ref in _file_references(value)]
-    return found
-
-
-def _file_references(value: Any) -> list[Mapping[str, Any]]:
-    """The upload references an answer holds: one, several (a list), or none."""
-    values = value if isinstance(value, list | tuple) else [value]
-    return [v for v in values if isinstance(v, Mapping) and v.get("filename")]
 
 
 def _attachment(label: str, reference: Mapping[str, Any]) -> dict[str, Any]:
     size = reference.get("size")
     return {
         "label": label,
-        "filename": str(reference["filename"]),
+        "filename": str(reference.get("filename") or ""),
         "sha256": str(reference.get("sha256") or ""),
         "size": _size_text(size) if isinstance(size, int) else "",
+    }
+
+
+def handed_in_context(case: CaseRecord, regime: Regime, kind: str) -> dict[str, Any]:
+    """What a letter that acknowledges a hand-in lists: the answers as submitted (a receipt), or only those
+    the additions changed (a receipt of additions); the files among them; the moment (the letter is issued
+    by the move itself, so its time is the time of handing in)."""
+    handed = acknowledges(regime, kind)
+    if handed is None:
+        return {"sections": [], "submitted_at": None, "attachments": []}
+    only = set(case.items) if handed == "additions" else None
+    return {
+        "sections": sections_context(case, regime, only),
+        "submitted_at": letter_moment(case.issued_at),
+        "attachments": attachments_context(case, regime, only),
     }
 
 
@@ -476,10 +497,7 @@ def build_context(case: CaseRecord, regime: Regime, kind: str, sender: Sender) -
         },
         "verification": {"code": formatted_code(case.verification_code), "url": sender.verify_url},
         "answers": _plain(dict(case.answers)),
-        "sections": sections_context(case, regime) if kind == "receipt" else [],
-        # A receipt is issued by the submission itself: its moment is the time of submission.
-        "submitted_at": letter_moment(case.issued_at) if kind == "receipt" else None,
-        "attachments": attachments_context(case, regime) if kind == "receipt" else [],
+        **handed_in_context(case, regime, kind),
         "parameters": {
             p.name: {"value": _plain(pinned(case, regime, p.name)), "unit": p.unit, "provenance": str(p.provenance)}
             for p in regime.parameters

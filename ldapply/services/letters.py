@@ -30,6 +30,7 @@ from ..clock import local_date
 from ..extensions import db
 from ..models import Application, ApplicationEvent, DecisionProposal, Letter, LetterStatus, User, utcnow
 from ..workflows import get_regime
+from .answers import handed_in
 from .assessment import parameters_of, verdicts_of
 from .dispatch import enqueue_after_commit, send_task
 from .letter_context import (
@@ -124,6 +125,7 @@ def issue_letter(
             decides=decides,
             code=code,
             issuing_event_id=event.id,
+            items=tuple(event.items or ()),
         )
     case = replace(case, verification_code=code)
     letter = Letter(
@@ -175,16 +177,19 @@ def case_record(
     decides: bool,
     code: str,
     issuing_event_id: uuid.UUID | None = None,
+    items: tuple[str, ...] = (),
 ) -> CaseRecord:
     """Everything a letter issued now may say, read from the database; `message` is what the move
     that issues it says to the applicant (a decision's own text is the proposal's motivation). The
-    history is what came before the issuing move, so a preview and the letter issued say the same."""
+    history is what came before the issuing move, so a preview and the letter issued say the same.
+    The answers are those handed in: edits the applicant has not handed in yet never reach a letter.
+    `items`: what the issuing move recorded (the answers a hand-in changed)."""
     regime = regime_of(application)
     return CaseRecord(
         reference=application.reference,
         organisation_name=application.organisation.name,
         enterprise_number=application.organisation.enterprise_number,
-        answers=dict(application.answers),
+        answers=dict(handed_in(application)),
         parameters=parameters_of(application),
         started_on=local_date(application.created_at),
         events=tuple(e for e in event_records(application.id) if e.event_id != issuing_event_id),
@@ -197,6 +202,7 @@ def case_record(
         message="" if decides else message,
         submitted_on=local_date(application.submitted_at) if application.submitted_at else None,
         call=_call_of(application),
+        items=items,
     )
 
 

@@ -1,5 +1,6 @@
-"""Saving a step safely: who changed it last, a fingerprint of its answers to catch two people saving at
-once, and the files of a step (staged when chosen, attached when the step is saved, removed on request).
+"""Saving a step safely: who changed it last, a revision per step (carried by the form, with a fingerprint
+of its answers) to catch two people saving at once, and the files of a step (staged when chosen, attached
+when the step is saved, removed on request).
 
 `applications.save_step` puts these together; the step page uses them to keep chosen files and to show a
 conflict.
@@ -14,14 +15,29 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from sqlalchemy.orm.exc import StaleDataError
+
 from ..clock import utcnow
 from ..extensions import db
 from ..forms.kinds import file_references
 from ..i18n import _
 from ..models import Application, Upload, User
 from ..workflows._spec import Field, FieldKind, Step
-from .errors import DomainError, NotFound
-from .uploads import Staged, StagedFile, forget, referenced_ids, remove_files, stage_files, staged_uploads
+from .errors import ChangedMeanwhile, DomainError, NotFound, StepIncomplete
+from .regimes import regime_of
+from .uploads import (
+    Staged,
+    StagedFile,
+    forget,
+    forget_staged,
+    referenced_ids,
+    remove_files,
+    stage_files,
+    staged_uploads,
+    take_staged,
+)
+
+SAVERS_KEPT = 20  # who made the step's last revisions: enough for any tab still open
 
 
 def fingerprint(step: Step, answers: Mapping[str, Any]) -> str:
@@ -29,6 +45,23 @@ def fingerprint(step: Step, answers: Mapping[str, Any]) -> str:
     own = {f.name: answers.get(f.name) for f in step.fields}
     canonical = json.dumps(own, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def _change(application: Application, step: Step) -> Mapping[str, Any]:
+    change = (application.step_changes or {}).get(step.slug)
+    return change if isinstance(change, Mapping) else {}
+
+
+def revision(application: Application, step: Step) -> int:
+    """How many times the step was saved (or a file of it removed)."""
+    rev = _change(application, step).get("rev")
+    return rev if isinstance(rev, int) else 0
+
+
+def loaded_token(application: Application, step: Step) -> str:
+    """What the step's form carries (a hidden field): the revision it was loaded at, and a fingerprint of
+    its answers then."""
+    return f"{revision(application, step)}.{fingerprint(step, application.answers)}"
 
 
 class StepChangedMeanwhile(DomainError):
@@ -39,7 +72,7 @@ class StepChangedMeanwhile(DomainError):
     def __init__(self, step: Step, application: Application) -> None:
         self.change: Mapping[str, Any] | None = (application.step_changes or {}).get(step.slug)
         self.theirs = {f.name: application.answers.get(f.name) for f in step.fields}
-        self.fingerprint = fingerprint(step, application.answers)
+        self.fingerprint = loaded_token(application, step)
         who = self.change.get("by_name") if self.change else None
         super().__init__(
             _("%(who)s heeft deze stap intussen gewijzigd.", who=who)
@@ -49,20 +82,54 @@ class StepChangedMeanwhile(DomainError):
 
 
 def changed_by_someone_else(application: Application, step: Step, actor: User, loaded: str | None) -> bool:
-    """Whether the step's answers changed since they were loaded (`loaded`, their fingerprint then), by
-    another person than `actor`: one's own earlier save (a double click, a second tab) is no conflict."""
-    if loaded is None or loaded == fingerprint(step, application.answers):
+    """Whether another person than `actor` saved the step since it was loaded (`loaded`, the form's
+    `loaded_token`) with other answers. One's own saves since (a double click, a second tab) are no conflict,
+    but any save by someone else since is, even when one's own came after it."""
+    if loaded is None:
         return False
-    change = (application.step_changes or {}).get(step.slug)
-    return not (isinstance(change, Mapping) and change.get("by") == str(actor.id))
+    rev_text, _dot, digest = loaded.rpartition(".")
+    if digest == fingerprint(step, application.answers):
+        return False  # the answers are as they were loaded
+    change = _change(application, step)
+    if not rev_text.isdigit():  # a page loaded before revisions were counted: the last saver decides
+        return change.get("by") != str(actor.id)
+    since = revision(application, step) - int(rev_text)
+    savers = change.get("savers")
+    if not isinstance(savers, list) or since > len(savers):
+        return since > 0  # who saved in between is not known any more
+    return any(saver != str(actor.id) for saver in savers[len(savers) - since :]) if since > 0 else False
 
 
 def record_change(application: Application, step: Step, actor: User) -> None:
-    """Note who saved the step and when (a new dict, so the JSON column sees the change)."""
+    """Note who saved the step and when, as its next revision (a new dict, so the JSON column sees it)."""
+    savers = _change(application, step).get("savers")
+    savers = [*(savers if isinstance(savers, list) else []), str(actor.id)][-SAVERS_KEPT:]
     application.step_changes = {
         **(application.step_changes or {}),
-        step.slug: {"by": str(actor.id), "by_name": actor.name, "at": utcnow().isoformat()},
+        step.slug: {
+            "by": str(actor.id),
+            "by_name": actor.name,
+            "at": utcnow().isoformat(),
+            "rev": revision(application, step) + 1,
+            "savers": savers,
+        },
     }
+
+
+def may_change(application: Application, step: Step) -> bool:
+    """Whether the applicant may change this step now: any step of a draft; while additions are asked,
+    the steps asked (by their slug or one of their fields), or every step when the request named none."""
+    if not regime_of(application).state(application.state).applicant_edits:
+        return False
+    items = application.unlocked
+    if application.submitted_at is None or items is None:
+        return True
+    return step.slug in items or any(f.name in items for f in step.fields)
+
+
+def refuse_unless_changeable(application: Application, step: Step) -> None:
+    if not may_change(application, step):
+        raise StepIncomplete(_("Deze aanvraag is ingediend en kan niet meer gewijzigd worden."))
 
 
 def locked_fields(application: Application, step: Step) -> frozenset[str]:
@@ -141,7 +208,7 @@ def stage_chosen(
         files.staged[spec.name] = [*existing, *outcome.uploads] if spec.max_files > 1 or outcome.uploads else kept
         if outcome.refusals:
             files.refusals[spec.name] = outcome.refusals
-    keys = forget(discarded)
+    keys = forget_staged(discarded)
     db.session.commit()
     remove_files(keys)
     return files
@@ -149,20 +216,23 @@ def stage_chosen(
 
 def attach(
     application: Application, step: Step, merged: dict[str, Any], staged: Mapping[str, Sequence[StagedFile]]
-) -> list[str]:
-    """Put the staged uploads into the merged answers; return the ids of attached uploads they replace."""
-    replaced: list[str] = []
+) -> None:
+    """Put the staged uploads into the merged answers, and mark them staged no more (in the session's
+    transaction; StepIncomplete when the cleanup took one meanwhile)."""
+    taken: list[uuid.UUID] = []
     for spec in file_fields(step):
-        new = [u.reference() for u in staged.get(spec.name, ())]
-        if not new:
+        chosen = list(staged.get(spec.name, ()))
+        if not chosen:
             continue
         old = file_references(merged.get(spec.name))
         if spec.max_files == 1:
-            replaced.extend(str(ref["upload_id"]) for ref in old if "upload_id" in ref)
-            merged[spec.name] = new[-1]
+            chosen = chosen[-1:]
+            merged[spec.name] = chosen[0].reference()
         else:
-            merged[spec.name] = [*old, *new][: spec.max_files]
-    return replaced
+            chosen = chosen[: max(spec.max_files - len(old), 0)]
+            merged[spec.name] = [*old, *(u.reference() for u in chosen)]
+        taken += [u.id for u in chosen]
+    take_staged(taken)
 
 
 def dropped_uploads(step: Step, before: Mapping[str, Any], after: Mapping[str, Any]) -> list[str]:
@@ -174,10 +244,13 @@ def dropped_uploads(step: Step, before: Mapping[str, Any], after: Mapping[str, A
 
 
 def release(application: Application, upload_ids: Sequence[str]) -> list[str]:
-    """Delete the rows of uploads the answers let go, except those the submitted application still holds
-    (a file handed in stays on record); return the storage keys to remove after the commit."""
-    keep = referenced_ids(application.submitted_answers)
-    ids = [uuid.UUID(i) for i in upload_ids if i not in keep]
+    """Delete the rows of uploads the answers let go, in a draft that was never submitted; return the storage
+    keys to remove after the commit. A file of an application once submitted stays on record for good, only
+    detached from the answers: a receipt or an earlier hand-in lists it with its SHA-256. (The version check
+    on the application makes a submission that comes first roll this back.)"""
+    if application.submitted_at is not None:
+        return []
+    ids = [uuid.UUID(i) for i in upload_ids]
     if not ids:
         return []
     found = list(
@@ -187,8 +260,30 @@ def release(application: Application, upload_ids: Sequence[str]) -> list[str]:
 
 
 def remove_file(application: Application, step: Step, upload_id: uuid.UUID, actor: User) -> str:
-    """Remove a file from the step before submission: an attached one from the answers, or a staged one this
-    person chose. Returns its name. Raises NotFound for a file not on this step."""
+    """Remove a file from a step the applicant may change now: an attached one from the answers, or a staged
+    one this person chose. Returns its name. Raises NotFound for a file not on this step, StepIncomplete
+    when the step may not change (also when a submission came first), ChangedMeanwhile after three races."""
+    for attempt in range(3):
+        refuse_unless_changeable(application, step)  # again after a lost race: it may be submitted now
+        try:
+            name, keys = _detach(application, step, upload_id, actor)
+            db.session.commit()
+        except StaleDataError:  # another change of this application came first: look at it again
+            db.session.rollback()
+            if attempt == 2:
+                raise ChangedMeanwhile() from None
+            continue
+        except BaseException:
+            db.session.rollback()
+            raise
+        remove_files(keys)
+        return name
+    raise ChangedMeanwhile()  # pragma: no cover - the loop returns or raises
+
+
+def _detach(application: Application, step: Step, upload_id: uuid.UUID, actor: User) -> tuple[str, list[str]]:
+    """Take the file out of the answers, or let go of the staged one (not committed); its name and the
+    storage keys to remove after the commit."""
     locked = locked_fields(application, step)
     for spec in (f for f in file_fields(step) if f.name not in locked):
         refs = file_references(application.answers.get(spec.name))
@@ -196,6 +291,7 @@ def remove_file(application: Application, step: Step, upload_id: uuid.UUID, acto
         if len(left) == len(refs):
             continue
         name = next(str(ref.get("filename")) for ref in refs if ref not in left)
+        record_change(application, step, actor)  # first: reading the actor must not flush half a change
         answers = dict(application.answers)
         if left:
             answers[spec.name] = left if spec.max_files > 1 else left[-1]
@@ -204,20 +300,12 @@ def remove_file(application: Application, step: Step, upload_id: uuid.UUID, acto
             if spec.required and step.slug in application.completed_steps:
                 application.completed_steps = [s for s in application.completed_steps if s != step.slug]
         application.answers = answers
-        record_change(application, step, actor)
-        keys = release(application, [str(upload_id)])
-        db.session.commit()
-        remove_files(keys)
-        return name
+        return name, release(application, [str(upload_id)])
     staged = [u for u in staged_uploads(application, actor, [str(upload_id)]) if u.field_name in _names(step)]
-    staged = [u for u in staged if u.field_name not in locked_fields(application, step)]
+    staged = [u for u in staged if u.field_name not in locked]
     if not staged:
         raise NotFound()
-    name = staged[0].filename
-    keys = forget(staged)
-    db.session.commit()
-    remove_files(keys)
-    return name
+    return staged[0].filename, forget_staged(staged)
 
 
 def _names(step: Step) -> set[str]:

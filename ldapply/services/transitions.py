@@ -8,6 +8,7 @@ check before a proposal is made or a decision taken.
 
 from __future__ import annotations
 
+import copy
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,14 +22,23 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..i18n import _, format_day, text
-from ..models import Application, ApplicationEvent, DecisionProposal, LegalReliance, ProposalStatus, User, utcnow
+from ..models import (
+    Application,
+    ApplicationEvent,
+    DecisionProposal,
+    LegalReliance,
+    Letter,
+    ProposalStatus,
+    User,
+    utcnow,
+)
 from ..workflows._spec import Facts, Need, Regime, Role, Transition
 from .assessment import facts_for, parameters_of
 from .backoffice import deadline_of, end_of_day_after
 from .calls import cap_refusal, type_refusal, window_refusal
 from .errors import ChangedMeanwhile, InvalidUpload, TransitionNotAllowed
 from .letter_context import CaseRecord, ProposalRecord, build_context, nl_number, prepared_in_assessment, reliances
-from .letters import case_record, issue_letter, proposal_record, sender
+from .letters import case_record, issue_letter, letters_for, proposal_record, sender
 from .motivation import motivation_problems
 from .regimes import missing_steps, missing_steps_message, regime_of
 from .signatories import signatory_for
@@ -130,6 +140,8 @@ def apply_transition(
     try:
         event = _move(application, transition, actor, motivation, note)
         _record_items(application, transition, event, items)
+        if transition.submits or transition.hands_in:  # every version handed in stays, with its move
+            event.answers = copy.deepcopy(application.submitted_answers)
         proposal = _record_proposal(application, transition, actor, motivation, proposal, volume, considerations)
         written = _attach_files(application, transition, event, actor, files)
         case = None
@@ -247,27 +259,57 @@ def _period_over(application: Application) -> str | None:
     return _("De termijn om te reageren liep af op %(date)s.", date=format_day(deadline.due - timedelta(seconds=1)))
 
 
-def objection_due(application: Application) -> datetime | None:
-    """The end of the period to object to the decision the application rests in (None: no objection)."""
+def objection_due(application: Application, letters: Sequence[Letter] | None = None) -> datetime | None:
+    """The end of the period to object to the decision the application rests in (None: no objection, or
+    no period running yet); `letters` the application's letters (oldest first) when the page has read them."""
+    regime, params = regime_of(application), parameters_of(application)
+    if not objectable(regime, application.state, params):
+        return None  # no letter to read
+    found = letters if letters is not None else letters_for(application.id)
     entered = db.session.scalar(
         select(ApplicationEvent.created_at)
         .where(ApplicationEvent.application_id == application.id, ApplicationEvent.to_state == application.state)
         .order_by(ApplicationEvent.created_at.desc())
         .limit(1)
     )
-    return objection_deadline(regime_of(application), application.state, parameters_of(application), entered)
+    start = objection_start(regime, application.state, entered, found)
+    return objection_deadline(regime, application.state, params, start)
+
+
+def objectable(regime: Regime, state: str, params: Mapping[str, Any]) -> bool:
+    """Whether the regime has an objection against the decision of this state, and its period."""
+    return (
+        any(t.objects and state in t.sources for t in regime.transitions)
+        and bool(params.get("objection_enabled"))
+        and params.get("objection_days") is not None
+    )
+
+
+def objection_start(regime: Regime, state: str, entered: datetime | None, letters: Sequence[Letter]) -> datetime | None:
+    """When the objection period starts, for a decision the application rests in (it entered `state` then).
+
+    The decision letter grants the period "binnen N dagen na de kennisgeving van deze beslissing", and
+    domain.md (section 7) has the remedies' periods run from notification (the Raad van State: 60 days
+    after notification; the objection's own term and start are not found, a parameter). ldapply records
+    no notification date yet (issue 9 adds it). Until then the period counts from the day after the
+    decision letter was made (rendered): the first moment the applicant can read it. While the letter is
+    being made (or could not be made), no period runs: None. A decision that issues no letter counts from
+    the decision itself."""
+    kinds = {t.letter for t in regime.transitions if t.target == state and t.letter}
+    letter = next((x for x in reversed(letters) if x.kind in kinds), None)
+    if letter is None:
+        return entered
+    return letter.rendered_at
 
 
 def objection_deadline(
-    regime: Regime, state: str, params: Mapping[str, Any], entered: datetime | None
+    regime: Regime, state: str, params: Mapping[str, Any], start: datetime | None
 ) -> datetime | None:
     """The end of the objection period: where the regime has an objection against the decision of this
-    state, its number of days after the decision was taken; None otherwise."""
-    objectable = any(t.objects and state in t.sources for t in regime.transitions)
-    days = params.get("objection_days")
-    if not objectable or not params.get("objection_enabled") or days is None or entered is None:
+    state, its number of days counted from the day after `start` (`objection_start`); None otherwise."""
+    if not objectable(regime, state, params) or start is None:
         return None
-    return end_of_day_after(entered, int(days))
+    return end_of_day_after(start, int(params["objection_days"]))
 
 
 def _objection_period_over(application: Application) -> str | None:

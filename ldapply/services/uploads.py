@@ -1,8 +1,9 @@
 """Uploaded files: checked by extension, content and size, stored under server-generated names.
 
-A file chosen on a step is stored at once, as an upload *staged* for its field: not yet in the
-answers. The page then shows it as chosen, so a file is never lost when another answer on the step
-needs fixing; saving the step attaches it. Staged uploads that are never attached are cleaned up.
+A file chosen on a step is stored at once, as an upload *staged* for its field (`Upload.staged`): not yet
+in the answers. The page then shows it as chosen, so a file is never lost when another answer on the step
+needs fixing; saving the step attaches it and clears the flag for good. Only staged uploads are ever cleaned
+up; a file that was attached leaves storage only with a draft that was never submitted.
 """
 
 from __future__ import annotations
@@ -20,13 +21,13 @@ from xml.etree import ElementTree
 
 from flask import current_app
 from pypdf import PdfReader
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from ..extensions import db
 from ..forms.kinds import file_references, kind_names
 from ..i18n import _
 from ..models import Application, Upload, User
-from .errors import InvalidUpload, NotFound
+from .errors import InvalidUpload, NotFound, StepIncomplete
 from .storage import StoredFile, get_storage
 
 
@@ -203,9 +204,17 @@ def read_checked(stream: IO[bytes], filename: str, kinds: tuple[str, ...]) -> tu
 
 
 def store_upload(
-    *, application: Application, field_name: str, stream: IO[bytes], filename: str, kinds: tuple[str, ...], actor: User
+    *,
+    application: Application,
+    field_name: str,
+    stream: IO[bytes],
+    filename: str,
+    kinds: tuple[str, ...],
+    actor: User,
+    staged: bool = False,
 ) -> tuple[Upload, StoredFile]:
-    """Write the file and add its row to the session; the caller commits or removes the file."""
+    """Write the file and add its row to the session; the caller commits or removes the file. `staged`: chosen
+    on a step page, not attached yet."""
     try:
         data, kind, name = read_checked(stream, filename, kinds)
     except InvalidUpload as refusal:
@@ -222,6 +231,7 @@ def store_upload(
         sha256=stored.sha256,
         storage_key=stored.key,
         uploaded_by_id=actor.id,
+        staged=staged,
     )
     db.session.add(upload)
     return upload, stored
@@ -299,6 +309,7 @@ def stage_files(
                 filename=filename,
                 kinds=kinds,
                 actor=actor,
+                staged=True,
             )
         except InvalidUpload as refusal:
             staged.refusals.append(_named(filename, refusal.message))
@@ -323,8 +334,8 @@ def _too_many(filename: str, max_files: int) -> str:
 
 
 def staged_uploads(application: Application, actor: User, ids: Iterable[str]) -> list[StagedFile]:
-    """The staged uploads among `ids` that this person chose on this application and that are not in its
-    answers yet; any other id (another application's, another person's, an attached one) is ignored."""
+    """The staged uploads among `ids` that this person chose on this application and that are not attached
+    yet; any other id (another application's, another person's, an attached one) is ignored."""
     wanted = set()
     for raw in ids:
         try:
@@ -333,30 +344,63 @@ def staged_uploads(application: Application, actor: User, ids: Iterable[str]) ->
             continue
     if not wanted:
         return []
-    attached = referenced_ids(application.answers, application.submitted_answers)
     found = db.session.scalars(
         select(Upload)
         .where(
             Upload.id.in_(wanted),
             Upload.application_id == application.id,
             Upload.uploaded_by_id == actor.id,
-            Upload.event_id.is_(None),
+            Upload.staged.is_(True),
         )
         .order_by(Upload.created_at, Upload.id)
     )
-    return [StagedFile.of(u) for u in found if str(u.id) not in attached]
+    return [StagedFile.of(u) for u in found]
 
 
-def forget(uploads: Sequence[Upload | StagedFile]) -> list[str]:
-    """Delete the rows of uploads no answer keeps (in the session's transaction); return their storage keys,
-    for `remove_files` once the transaction is committed."""
+def take_staged(ids: Sequence[uuid.UUID]) -> None:
+    """Attach staged uploads (in the session's transaction): they are staged no more, so no cleanup takes
+    them. Guarded by `staged`, so this and a cleanup that comes at the same moment cannot both win: when
+    one of them is gone already, StepIncomplete (the caller rolls back) and the person chooses it again."""
+    if not ids:
+        return
+    taken = db.session.execute(
+        update(Upload).where(Upload.id.in_(ids), Upload.staged.is_(True)).values(staged=False),
+        execution_options={"synchronize_session": False},
+    )
+    if taken.rowcount != len(set(ids)):  # type: ignore[attr-defined]
+        raise StepIncomplete(
+            _("Een gekozen bestand is niet meer bewaard, omdat de stap lang niet opgeslagen werd. Kies het opnieuw.")
+        )
+
+
+def delete_staged(ids: Sequence[uuid.UUID]) -> list[str]:
+    """Delete the rows of the uploads among `ids` that are still staged (in the session's transaction; an
+    upload attached meanwhile stays); return their storage keys, for `remove_files` after the commit."""
+    if not ids:
+        return []
+    keys = db.session.scalars(
+        delete(Upload).where(Upload.id.in_(ids), Upload.staged.is_(True)).returning(Upload.storage_key),
+        execution_options={"synchronize_session": False},
+    ).all()
+    return list(keys)
+
+
+def forget_staged(uploads: Sequence[StagedFile]) -> list[str]:
+    """Delete staged uploads the person let go of (a choice replaced, a file removed before saving)."""
+    return delete_staged([u.id for u in uploads])
+
+
+def forget(uploads: Sequence[Upload]) -> list[str]:
+    """Delete the rows of a draft's attached uploads its answers let go of (in the session's transaction;
+    the caller makes sure the application was never submitted); return their storage keys, for
+    `remove_files` once the transaction is committed."""
     if not uploads:
         return []
     db.session.execute(
         delete(Upload).where(Upload.id.in_([u.id for u in uploads])), execution_options={"synchronize_session": False}
     )
     for upload in uploads:
-        if isinstance(upload, Upload) and upload in db.session:
+        if upload in db.session:
             db.session.expunge(upload)
     return [u.storage_key for u in uploads]
 
@@ -377,21 +421,30 @@ def uploads_by_id(application: Application, ids: Iterable[str]) -> list[Upload]:
     )
 
 
+CLEANUP_BATCH = 500
+
+
 def clean_staged_uploads(before: datetime) -> int:
-    """Remove uploads staged before `before` that no answer of their application took up (the person
-    left the step without saving it); returns how many. Files that came with moves are never touched."""
-    candidates = db.session.execute(
-        select(Upload, Application.answers, Application.submitted_answers)
-        .join(Application, Upload.application_id == Application.id)
-        .where(Upload.event_id.is_(None), Upload.created_at < before)
-    ).all()
-    lost = [
-        upload for upload, answers, submitted in candidates if str(upload.id) not in referenced_ids(answers, submitted)
-    ]
-    keys = forget(lost)
-    db.session.commit()
-    remove_files(keys)
-    return len(keys)
+    """Remove uploads staged before `before` and never attached (the person left the step without saving
+    it); returns how many. Reads only the staged uploads (an index), and deletes only those still staged
+    when it deletes: a save attaching one at the same moment wins. Attached files and files that came
+    with moves are never touched."""
+    removed = 0
+    while True:
+        ids = list(
+            db.session.scalars(
+                select(Upload.id)
+                .where(Upload.staged.is_(True), Upload.created_at < before)
+                .order_by(Upload.created_at, Upload.id)
+                .limit(CLEANUP_BATCH)
+            )
+        )
+        keys = delete_staged(ids)
+        db.session.commit()
+        remove_files(keys)
+        removed += len(keys)
+        if len(ids) < CLEANUP_BATCH:
+            return removed
 
 
 def get_upload(application: Application, upload_id: uuid.UUID) -> Upload:

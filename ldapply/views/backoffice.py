@@ -24,7 +24,7 @@ from ..services import (
     transitions,
     uploads,
 )
-from ..services.answers import answer_sections
+from ..services.answers import answer_sections, handed_in
 from ..services.errors import NotFound, TransitionNotAllowed
 from ..services.regimes import regime_of
 from ..workflows import REGIMES, all_versions
@@ -53,12 +53,14 @@ def case(application_id: uuid.UUID, form: ActionForm | None = None, status: int 
     regime = regime_of(application)
     proposal = transitions.pending_proposal(application.id)
     history = transitions.history(application.id)
+    answers = handed_in(application)  # not the applicant's edits before they are handed in
     page = render_template(
         "backoffice/case.html",
         application=application,
         regime=regime,
         state=regime.state(application.state),
-        sections=answer_sections(application, regime, current_locale()),
+        answers=answers,
+        sections=answer_sections(answers, regime, current_locale()),
         changed_rows=applications.changed_rows(application, history, current_locale()),
         letters=letters.letters_for(application.id),
         history=history,
@@ -71,7 +73,7 @@ def case(application_id: uuid.UUID, form: ActionForm | None = None, status: int 
         may_assess=assessment.may_assess(application, me()),
         deadline=backoffice.deadline_of(application),
         usage=calls.usage(application.call) if application.call else None,
-        requested=regime.volume(application.answers) if regime.volume else None,
+        requested=regime.volume(answers) if regime.volume else None,
         form=form or ActionForm(),
     )
     return page, status

@@ -45,7 +45,7 @@ def _form(application: Application, step: Step, formdata: MultiDict[str, Any] | 
     data = form_data_for(step, applications.initial_answers(application))
     if formdata is None:
         form = form_class(data=data)
-        getattr(form, FINGERPRINT).data = steps.fingerprint(step, application.answers)
+        getattr(form, FINGERPRINT).data = steps.loaded_token(application, step)
         return form
     return form_class(formdata=CombinedMultiDict([formdata, request.files]), data=data)
 
@@ -65,7 +65,7 @@ def save(
     action = row_action(step, posted)
     if action is not None and action.removed is not None:
         posted = without_row(posted, action.group, action.removed)
-    before = steps.fingerprint(step, application.answers)
+    before = steps.loaded_token(application, step)
     if removed is not None:
         notice = _("%(name)s is verwijderd.", name=steps.remove_file(application, step, removed, user))
     files = steps.kept_files(application, step, user, staged_ids(step, posted))
@@ -75,7 +75,7 @@ def save(
         files = steps.stage_chosen(application, step, chosen, files, user)
     form.files_present = {f.name: files.count(application.answers, f) for f in steps.file_fields(step)}
     if removed is not None and getattr(form, FINGERPRINT).data == before:
-        getattr(form, FINGERPRINT).data = steps.fingerprint(step, application.answers)  # our own change
+        getattr(form, FINGERPRINT).data = steps.loaded_token(application, step)  # our own change
     if action is not None or removed is not None:
         _show_refusals(form, files)
         if action is not None:

@@ -1,5 +1,6 @@
 """applicant journey: confirmed e-mail, organisation details and roles, invitations, join requests,
-the mail outbox, named drafts, ready for signature, who changed each step, item-level additions
+the mail outbox, named drafts, ready for signature, who changed each step, item-level additions,
+staged uploads and the answers of each submission and hand-in
 
 Revision ID: 0005
 Revises: 0004
@@ -44,6 +45,11 @@ def upgrade():
         batch_op.create_foreign_key(batch_op.f('fk_applications_ready_by_id_users'), 'users', ['ready_by_id'], ['id'])
     with op.batch_alter_table('application_events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('items', JSON, nullable=True))
+        batch_op.add_column(sa.Column('answers', JSON, nullable=True))
+    # A file chosen on a step and not saved yet; the files there are now are in answers or came with moves.
+    with op.batch_alter_table('uploads', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('staged', sa.Boolean(), nullable=False, server_default=sa.false()))
+        batch_op.create_index(batch_op.f('ix_uploads_staged'), ['staged'], unique=False)
     with op.batch_alter_table('letters', schema=None) as batch_op:
         batch_op.add_column(sa.Column('opened_at', sa.DateTime(timezone=True), nullable=True))
 
@@ -104,7 +110,11 @@ def downgrade():
     op.drop_table('invitations')
     with op.batch_alter_table('letters', schema=None) as batch_op:
         batch_op.drop_column('opened_at')
+    with op.batch_alter_table('uploads', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_uploads_staged'))
+        batch_op.drop_column('staged')
     with op.batch_alter_table('application_events', schema=None) as batch_op:
+        batch_op.drop_column('answers')
         batch_op.drop_column('items')
     with op.batch_alter_table('applications', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_applications_ready_by_id_users'), type_='foreignkey')

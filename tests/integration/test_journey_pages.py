@@ -443,7 +443,8 @@ class TestAdditions:
 
 
 def refused_with_objection(app, client, people) -> uuid.UUID:
-    """A refused application whose pinned parameters open an administrative objection."""
+    """A refused application whose pinned parameters open an administrative objection, its decision letter
+    made (the objection period counts from then)."""
     from tests.support import refuse_after_hearing
 
     application_id = submitted_application(client, people)
@@ -454,6 +455,7 @@ def refused_with_objection(app, client, people) -> uuid.UUID:
         application = db.session.get(Application, application_id)
         application.parameters = {**application.parameters, "objection_enabled": True, "objection_days": 30}
         db.session.commit()
+        render_letter(str(db.session.scalar(db.select(Letter.id).where(Letter.kind == "decision_refused"))))
     login(client, people.applicant)
     return application_id
 
@@ -480,10 +482,8 @@ class TestObjection:
     def test_no_objection_after_the_period(self, app, client, people):
         application_id = refused_with_objection(app, client, people)
         with app.app_context():
-            decision = db.session.scalar(
-                db.select(ApplicationEvent).where(ApplicationEvent.action == "confirm_refusal")
-            )
-            decision.created_at = decision.created_at - timedelta(days=40)
+            letter = db.session.scalar(db.select(Letter).where(Letter.kind == "decision_refused"))
+            letter.rendered_at = letter.rendered_at - timedelta(days=40)  # the period counts from the letter
             db.session.commit()
         assert "Bezwaar indienen" not in page(client, f"/applications/{application_id}")
         response = post(client, f"/applications/{application_id}/actions/lodge_objection", {"comment": "Te laat."})

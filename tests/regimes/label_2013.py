@@ -57,7 +57,14 @@ _KEPT = {
 }
 _FINAL = {lde.State.GRANTED, lde.State.REFUSED}
 _OWN = {"propose_partial_grant", "propose_refusal", "return_refusal"}
-_LETTERS = {"receipt", "additions_requested", "inadmissible", "decision_granted", "decision_refused"}
+_LETTERS = {
+    "receipt",
+    "additions_requested",
+    "additions_received",
+    "inadmissible",
+    "decision_granted",
+    "decision_refused",
+}
 
 
 def _impact_analysis_done(answers: Answers, params: Params) -> Finding | None:

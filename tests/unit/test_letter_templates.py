@@ -50,3 +50,23 @@ def test_a_receipt_without_files_says_so_and_an_older_frozen_receipt_still_rende
     for key in ("attachments", "submitted_at"):  # frozen before these keys existed
         del context[key]
     assert context["verification"]["code"] in letters.render_html("caretakers", "receipt", context)
+
+
+@pytest.mark.parametrize("code", ["general", "childcare", "label_2013"])
+def test_the_receipt_of_additions_lists_the_changes_their_files_and_the_time_of_the_hand_in(code):
+    context = example_context(code, "additions_received")
+    html = letters.render_html(code, "additions_received", context)
+    assert context["submitted_at"] in html
+    assert "Wat u hebt gewijzigd" in html
+    for row in context["sections"][0]["rows"]:
+        assert row["label"] in html
+    for attachment in context["attachments"]:
+        assert attachment["sha256"] in html
+
+
+def test_a_receipt_of_additions_without_changes_says_so():
+    context = example_context("caretakers", "additions_received")
+    context.update(sections=[], attachments=[])
+    html = letters.render_html("caretakers", "additions_received", context)
+    assert "U wijzigde bij de aanvulling geen antwoorden van uw aanvraag." in html
+    assert "Bijlagen bij uw aanvulling" not in html

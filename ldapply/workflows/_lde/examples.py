@@ -14,6 +14,7 @@ _ACTIVE = (*_REVIEW, "propose_grant", "confirm_grant", "activate")
 PATHS = {
     "receipt": (),
     "additions_requested": ("start_admissibility", "request_additions"),
+    "additions_received": ("start_admissibility", "request_additions", "submit_additions"),
     "inadmissible": ("start_admissibility", "request_additions", "submit_additions", "propose_inadmissible"),
     "intended_refusal": (*_REVIEW, "announce_refusal"),
     "decision_granted": (*_REVIEW, "propose_grant"),
