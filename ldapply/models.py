@@ -80,10 +80,10 @@ class User(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     locale: Mapped[str | None] = mapped_column(String(8))  # the language chosen last, for e-mails
 
     # Oldest first: "the first organisation" (acted for until another is chosen) is the one joined first.
-    memberships: Mapped[list[Membership]] = relationship(
-        back_populates="user", lazy="selectin", order_by="Membership.created_at"
-    )
-    role_grants: Mapped[list[RoleGrant]] = relationship(back_populates="user", lazy="selectin")
+    # Loaded on access, not with every user: the session's user loads them in its own query
+    # (accounts.load_session_user); an event's actor or a signatory needs only the name.
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", order_by="Membership.created_at")
+    role_grants: Mapped[list[RoleGrant]] = relationship(back_populates="user")
 
     # Flask-Login's protocol.
     @property

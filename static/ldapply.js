@@ -44,26 +44,64 @@
     return values;
   }
 
+  /* The radio buttons and boxes of `name` whose value is one of `wanted`: choosing one reveals a question. */
+  function revealingChoices(form, name, wanted) {
+    return Array.prototype.filter.call(form.querySelectorAll("[name='" + CSS.escape(name) + "']"), function (input) {
+      return (input.type === "radio" || input.type === "checkbox") && wanted.indexOf(input.value) !== -1;
+    });
+  }
+
+  function questionLabel(question) {
+    var label = question.querySelector(".label, legend");
+    return label ? label.textContent.trim() : "";
+  }
+
   /* Questions with a declarative condition (data-shown-when, data-shown-values) are shown as soon as the
      answer they depend on says so, and hidden again when it no longer does. The server decides the same
-     on saving, so without JavaScript they appear once the step is saved. */
+     on saving, so without JavaScript they appear once the step is saved. A radio button or box that
+     reveals a question controls it (aria-controls) and says whether it is open (aria-expanded); an answer
+     typed or picked from a list that reveals one is announced in the page's live region. */
   function revealConditionalQuestions() {
     var questions = document.querySelectorAll("[data-shown-when]");
     if (!questions.length) {
       return;
     }
     var form = questions[0].closest("form");
-    function update() {
+    var status = form.querySelector("[data-reveal-status]");
+    var controls = [];
+    questions.forEach(function (question) {
+      var wanted = JSON.parse(question.getAttribute("data-shown-values") || "[]");
+      revealingChoices(form, question.getAttribute("data-shown-when"), wanted).forEach(function (input) {
+        var ids = (input.getAttribute("aria-controls") || "").split(" ").filter(Boolean);
+        input.setAttribute("aria-controls", ids.concat([question.id]).join(" "));
+        controls.push(input);
+      });
+    });
+    function update(announce) {
+      var revealed = [];
       questions.forEach(function (question) {
         var wanted = JSON.parse(question.getAttribute("data-shown-values") || "[]");
         var values = currentValues(form, question.getAttribute("data-shown-when"));
-        question.hidden = !values.some(function (value) {
+        var shown = values.some(function (value) {
           return wanted.indexOf(value) !== -1;
         });
+        if (shown && question.hidden) {
+          revealed.push(questionLabel(question));
+        }
+        question.hidden = !shown;
       });
+      controls.forEach(function (input) {
+        input.setAttribute("aria-expanded", input.checked ? "true" : "false");
+      });
+      if (announce && status && revealed.length) {
+        status.textContent = status.getAttribute("data-label-shown") + " " + revealed.join(", ");
+      }
     }
-    form.addEventListener("change", update);
-    update();
+    form.addEventListener("change", function (event) {
+      var choice = event.target.type === "radio" || event.target.type === "checkbox";
+      update(!choice); /* a choice says so itself, through aria-expanded */
+    });
+    update(false);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

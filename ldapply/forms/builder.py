@@ -12,9 +12,9 @@ from werkzeug.datastructures import FileStorage, MultiDict
 from wtforms import HiddenField
 
 from ..i18n import _, text
-from ..workflows._spec import Answers, Field, FieldKind, Step
+from ..workflows._spec import Answers, Field, Step
 from .base import LdapplyForm
-from .kinds import Asked, file_references, form_data, handler
+from .kinds import Asked, file_references, form_data, handler, is_blank_row
 
 ADD_ROW = "add_row"  # the button's name; its value is the group's name
 REMOVE_ROW = "remove_row"  # its value is "<group>-<index>"
@@ -69,7 +69,7 @@ class RowAction:
 
 
 def row_action(step: Step, formdata: MultiDict[str, Any]) -> RowAction | None:
-    groups = {f.name for f in step.fields if f.kind == FieldKind.GROUP}
+    groups = {f.name for f in _groups(step)}
     added = formdata.get(ADD_ROW)
     if added in groups:
         return RowAction(added)
@@ -93,7 +93,7 @@ def without_row(formdata: MultiDict[str, Any], group: str, index: int) -> MultiD
 
 def _check_rows(form: StepForm, step: Step, visible: set[str]) -> bool:
     ok = True
-    for group in (f for f in step.fields if f.kind == FieldKind.GROUP and f.name in visible):
+    for group in (f for f in _groups(step) if f.name in visible):
         if form.posted_rows.get(group.name, 0) > group.max_items:
             getattr(form, group.name).errors = [
                 _("Vul hoogstens %(count)s rijen in; de rijen daarna zijn niet meegenomen.", count=group.max_items)
@@ -101,7 +101,7 @@ def _check_rows(form: StepForm, step: Step, visible: set[str]) -> bool:
             ok = False
             continue
         group_ok = True
-        entries = [entry for entry in getattr(form, group.name) if not _is_blank(entry.data)]
+        entries = [entry for entry in getattr(form, group.name) if not is_blank_row(entry.data)]
         for entry in entries:
             for column in group.fields:
                 if column.required and entry.data.get(column.name) in (None, "", []):
@@ -111,14 +111,16 @@ def _check_rows(form: StepForm, step: Step, visible: set[str]) -> bool:
             first = next(iter(getattr(form, group.name)))
             first[group.fields[0].name].errors = [_("Vul minstens %(count)s rij(en) in.", count=group.min_items)]
             group_ok = False
-        if not group_ok:
-            getattr(form, group.name).errors = ["rows"]  # marks the group; the messages sit on its cells
-        ok = ok and group_ok
+        ok = ok and group_ok  # the messages sit on the cells, where the error summary finds them
     return ok
 
 
-def _is_blank(row: Mapping[str, Any]) -> bool:
-    return all(value in (None, "", []) for value in row.values())
+def _groups(step: Step) -> list[Field]:
+    return [f for f in step.fields if handler(f).is_group]
+
+
+def _file_fields(step: Step) -> list[Field]:
+    return [f for f in step.fields if handler(f).is_file]
 
 
 def _check_rules(form: LdapplyForm, step: Step, answers: Answers) -> bool:
@@ -158,8 +160,8 @@ class StepForm(LdapplyForm):
     def files(self) -> dict[str, list[FileStorage]]:
         """The files chosen now, per upload field that is shown."""
         chosen = {}
-        for f in self.step.fields:
-            if f.kind == FieldKind.FILE and f.name in self.shown:
+        for f in _file_fields(self.step):
+            if f.name in self.shown:
                 data = getattr(self, f.name).data or ()
                 found = [d for d in data if isinstance(d, FileStorage) and d.filename]
                 if found:
@@ -189,13 +191,11 @@ def build_step_form(
     visible = frozenset(visible_names(step, answers, formdata)) - locked
     present = dict(files_present) if files_present is not None else _stored_file_counts(step, answers)
     attributes: dict[str, Any] = {"step": step, "stored": answers, "shown": visible, "files_present": present}
-    attributes["posted_rows"] = {
-        f.name: len(_row_indexes(f, formdata)) for f in step.fields if f.kind == FieldKind.GROUP and formdata
-    }
+    attributes["posted_rows"] = {f.name: len(_row_indexes(f, formdata)) for f in _groups(step) if formdata}
     for field in step.fields:
         asked = Asked(
             required=field.required and field.name in visible,
-            rows=row_count(field, answers, formdata) if field.kind == FieldKind.GROUP else 1,
+            rows=row_count(field, answers, formdata) if handler(field).is_group else 1,
             has_file=bool(present.get(field.name)),
         )
         attributes[field.name] = handler(field).wt_field(field, asked)
@@ -205,7 +205,7 @@ def build_step_form(
 
 
 def _stored_file_counts(step: Step, answers: Answers) -> dict[str, int]:
-    return {f.name: len(file_references(answers.get(f.name))) for f in step.fields if f.kind == FieldKind.FILE}
+    return {f.name: len(file_references(answers.get(f.name))) for f in _file_fields(step)}
 
 
 def form_data_for(step: Step, answers: Mapping[str, Any]) -> dict[str, Any]:

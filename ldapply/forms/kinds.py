@@ -1,7 +1,9 @@
 """One handler per field kind: how a question of that kind is asked (its WTForms field), read (form data
 to the stored JSON answer), checked, shown (on the check page, in the back office and in letters) and
-written back into a form to pre-fill it. Nothing else in ldapply switches on `FieldKind`: it asks
-`handler(field)`.
+written back into a form to pre-fill it. Outside the regimes' own declarations nothing in ldapply
+switches on `FieldKind`: it asks `handler(field)`, whose flags (`is_file`, `is_group`, `in_answers`, ...)
+say what kind of answer it is.
+Numbers, amounts and enterprise numbers are written by ldapply.formatting, as everywhere else.
 """
 
 from __future__ import annotations
@@ -32,13 +34,17 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, FileInput, ListWidget
 
-from .. import config
+from .. import config, formatting
 from ..i18n import _, text
-from ..workflows._spec import Field, FieldKind
+from ..workflows._spec import Field, FieldKind, Text
 from . import notation
 from .base import StrippingMeta
 
 RADIO_MAX_CHOICES = 6
+# Words shown in an answer: Text rather than _(), since `display` writes in the language it is given
+# (a letter is Dutch even when it is issued from an English page).
+YES, NO = Text("Ja", "Yes"), Text("Nee", "No")
+A_FILE = Text("bestand", "file")
 NUMBER_MAX_LENGTH = 40  # "€ 999.999.999.999.999,99" takes 24; more is no number anyone types
 Validator = Callable[[Any, WTField], None]
 
@@ -96,6 +102,8 @@ class Kind:
     posted_when_empty: ClassVar[bool] = True  # False: a form posts nothing for no answer (no box ticked)
     quick_question: ClassVar[bool] = True  # False: evidence for the application, not asked in the pre-check
     choosing: ClassVar[bool] = False  # an answer is chosen rather than typed ("Maak een keuze.")
+    is_file: ClassVar[bool] = False  # its answer is upload references (services.uploads stores the files)
+    is_group: ClassVar[bool] = False  # rows of columns, each column a field of its own kind
 
     def wt_field(self, field: Field, asked: Asked) -> Any:
         return StringField(
@@ -132,6 +140,10 @@ class Kind:
         """The stored answer in the shape the form field takes, to pre-fill the page."""
         return value
 
+    def form_value(self, value: object) -> str:
+        """How the browser sees `value` among this field's inputs (a condition the page checks as it is typed)."""
+        return str(value)
+
 
 class TextKind(Kind):
     kind = FieldKind.TEXT
@@ -147,9 +159,9 @@ class TextAreaKind(Kind):
 
 
 class NumberKind(Kind):
-    """A number in Belgian notation ("12.500", "5,5"); stored as a decimal string ("12500", "5.5")."""
+    """A number in Belgian notation ("12.500", "5,5"); stored as a decimal string ("12500", "5.5").
+    The base of the decimal, integer and money kinds."""
 
-    kind = FieldKind.DECIMAL
     money: ClassVar[bool] = False
     input_mode: ClassVar[str] = "decimal"
 
@@ -200,10 +212,10 @@ class NumberKind(Kind):
             raise ValidationError(self.at_most(field.max_value))
 
     def at_least(self, bound: Decimal) -> str:
-        return _("Vul een getal in van minstens %(value)s.", value=notation.show_number(bound))
+        return _("Vul een getal in van minstens %(value)s.", value=formatting.number(bound))
 
     def at_most(self, bound: Decimal) -> str:
-        return _("Vul een getal in van hoogstens %(value)s.", value=notation.show_number(bound))
+        return _("Vul een getal in van hoogstens %(value)s.", value=formatting.number(bound))
 
     def validators(self, field: Field, asked: Asked) -> list[Any]:
         return [*super().validators(field, asked), self._checker(field)]
@@ -228,13 +240,13 @@ class NumberKind(Kind):
 
     def display(self, field: Field, value: Any, locale: str) -> str:
         try:
-            return notation.show_number(value, locale)
+            return formatting.number(value, locale)
         except ArithmeticError:
             return str(value)
 
     def form_data(self, field: Field, value: Any) -> Any:
         try:
-            return notation.typed_number(value)
+            return formatting.plain_number(value)
         except ArithmeticError:
             return str(value)
 
@@ -282,23 +294,23 @@ class MoneyKind(NumberKind):
         super().check_value(field, value)
 
     def at_least(self, bound: Decimal) -> str:
-        return _("Vul een bedrag in van minstens %(value)s.", value=notation.show_money(bound))
+        return _("Vul een bedrag in van minstens %(value)s.", value=formatting.money(bound))
 
     def at_most(self, bound: Decimal) -> str:
-        return _("Vul een bedrag in van hoogstens %(value)s.", value=notation.show_money(bound))
+        return _("Vul een bedrag in van hoogstens %(value)s.", value=formatting.money(bound))
 
     def stored(self, value: Decimal) -> str:
         return notation.stored_money(value)
 
     def display(self, field: Field, value: Any, locale: str) -> str:
         try:
-            return notation.show_money(value, locale)
+            return formatting.money(value, locale)
         except ArithmeticError:
             return str(value)
 
     def form_data(self, field: Field, value: Any) -> Any:
         try:
-            return notation.typed_money(value)
+            return formatting.plain_money(value)
         except ArithmeticError:
             return str(value)
 
@@ -366,15 +378,12 @@ class YesNoKind(Kind):
         return data == "yes" if isinstance(data, str) else bool(data)
 
     def display(self, field: Field, value: Any, locale: str) -> str:
-        if locale.startswith("en"):
-            return "Yes" if value else "No"
-        return "Ja" if value else "Nee"
+        return (YES if value else NO).get(locale)
 
     def form_data(self, field: Field, value: Any) -> Any:
         return "yes" if value else "no"
 
     def form_value(self, value: object) -> str:
-        """How the browser sees `value` in this field's radio buttons."""
         return "yes" if value is True else "no" if value is False else str(value)
 
 
@@ -421,11 +430,6 @@ class MultiChoiceKind(Kind):
         return ", ".join(field.choice_label(v, locale) or str(v) for v in value or ()) or "—"
 
 
-def format_enterprise_number(number: str) -> str:
-    compact = vat.compact(number)
-    return f"{compact[:4]}.{compact[4:7]}.{compact[7:]}" if len(compact) == 10 else number
-
-
 class EnterpriseNumberKind(Kind):
     kind = FieldKind.ENTERPRISE_NUMBER
 
@@ -448,7 +452,7 @@ class EnterpriseNumberKind(Kind):
         return vat.compact(data) if data else None
 
     def display(self, field: Field, value: Any, locale: str) -> str:
-        return format_enterprise_number(str(value))
+        return formatting.enterprise_number(str(value))
 
 
 def file_references(value: Any) -> list[Mapping[str, Any]]:
@@ -467,6 +471,7 @@ class FileKind(Kind):
     kind = FieldKind.FILE
     in_answers = False
     quick_question = False
+    is_file = True
 
     def wt_field(self, field: Field, asked: Asked) -> Any:
         needed = asked.required and not asked.has_file
@@ -501,7 +506,7 @@ class FileKind(Kind):
         refs = file_references(value)
         if not refs:
             return "—" if value in (None, "", [], {}) else str(value)
-        return "\n".join(str(ref.get("filename", "bestand")) for ref in refs)
+        return "\n".join(str(ref.get("filename") or A_FILE.get(locale)) for ref in refs)
 
     def form_data(self, field: Field, value: Any) -> Any:
         return None
@@ -513,7 +518,8 @@ class SingleFileField(MultipleFileField):
     widget = FileInput()
 
 
-def _is_blank(row: Mapping[str, Any]) -> bool:
+def is_blank_row(row: Mapping[str, Any]) -> bool:
+    """A row of a repeating group with nothing filled in: ignored rather than refused."""
     return all(value in (None, "", []) for value in row.values())
 
 
@@ -522,6 +528,7 @@ class GroupKind(Kind):
 
     kind = FieldKind.GROUP
     quick_question = False
+    is_group = True
 
     def wt_field(self, field: Field, asked: Asked) -> Any:
         return FieldList(
@@ -536,7 +543,7 @@ class GroupKind(Kind):
         return None
 
     def parse(self, field: Field, data: Any) -> Any:
-        rows = [row for row in (data or []) if isinstance(row, Mapping) and not _is_blank(row)]
+        rows = [row for row in (data or []) if isinstance(row, Mapping) and not is_blank_row(row)]
         return [{c.name: handler(c).parse(c, row.get(c.name)) for c in field.fields} for row in rows]
 
     def display(self, field: Field, value: Any, locale: str) -> str:
@@ -609,6 +616,4 @@ def form_data(fields: tuple[Field, ...], answers: Mapping[str, Any]) -> dict[str
 def browser_values(trigger: Field, values: tuple[object, ...]) -> list[str]:
     """The form values of `trigger` for which a question is shown, as the browser reads its inputs."""
     own = handler(trigger)
-    if isinstance(own, YesNoKind):
-        return [own.form_value(v) for v in values]
-    return [str(v) for v in values]
+    return [own.form_value(v) for v in values]

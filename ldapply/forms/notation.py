@@ -1,4 +1,4 @@
-"""Numbers and amounts in Belgian notation, both ways, with Babel.
+"""Numbers and amounts typed in Belgian notation, read with Babel (ldapply.formatting writes them).
 
 The amounts in an application are Belgian, so they are read in Belgian notation whatever the page's
 language: a point groups thousands ("12.500" is twelve thousand five hundred), a comma starts the
@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from babel.numbers import NumberFormatError, format_currency, format_decimal, parse_decimal
+from babel.numbers import NumberFormatError, parse_decimal
+
+from ..formatting import number as show_number
 
 READ_LOCALE = "nl_BE"
-# The page's language -> the Babel locale numbers are shown in: Belgian notation in both languages.
-SHOW_LOCALES = {"nl": "nl_BE", "en": "en_BE"}
 
 CURRENCY = re.compile(r"^(?:€|eur(?:o)?)\s*|\s*(?:€|eur(?:o)?)$", re.IGNORECASE)
 # A space (normal, no-break or narrow no-break) between digits that groups thousands: "12 500".
@@ -84,31 +84,3 @@ def stored_money(value: Decimal) -> str:
     if value == value.to_integral_value():
         return stored(value)
     return f"{value.quantize(Decimal('0.01')):f}"
-
-
-def _show_locale(locale: str) -> str:
-    return SHOW_LOCALES.get(locale[:2], READ_LOCALE)
-
-
-def show_number(value: Decimal | int | str, locale: str = "nl") -> str:
-    """A number as people read it: "12.500", "5,5"."""
-    number = Decimal(str(value))
-    return format_decimal(number, format="#,##0.###############", locale=_show_locale(locale))
-
-
-def show_money(value: Decimal | int | str, locale: str = "nl") -> str:
-    """An amount in euro: "€ 180.000,50" (in English "180.000,50 €", still Belgian notation)."""
-    return format_currency(Decimal(str(value)), "EUR", locale=_show_locale(locale))
-
-
-def typed_number(value: Decimal | int | str) -> str:
-    """A stored number written back into a form as an applicant types it: "12.500", "6,5"."""
-    return show_number(value, "nl")
-
-
-def typed_money(value: Decimal | int | str) -> str:
-    """A stored amount written back into a form: "180.000,50", "95.000" (no currency sign to retype)."""
-    number = Decimal(str(value))
-    if number == number.to_integral_value():
-        return show_number(number, "nl")
-    return format_decimal(number, format="#,##0.00", locale=READ_LOCALE)

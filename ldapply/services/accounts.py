@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
@@ -339,11 +340,15 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
+# Every page asks the user's organisations and roles: loaded with the user, in one statement.
+SESSION_USER_LOADS = (joinedload(User.memberships), joinedload(User.role_grants))
+
+
 def load_session_user(session_id: str) -> User | None:
     """Resolve Flask-Login's id (`<user id>:<session token>`); a rotated token means logged out."""
     user_id, _, token = session_id.partition(":")
     try:
-        user = db.session.get(User, uuid.UUID(user_id))
+        user = db.session.get(User, uuid.UUID(user_id), options=SESSION_USER_LOADS)
     except ValueError:
         return None
     if user is None or not user.active or not secrets.compare_digest(user.session_token, token):

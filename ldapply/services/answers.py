@@ -7,10 +7,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..forms.kinds import display, file_references
+from ..forms.kinds import display, file_references, handler
 from ..i18n import current_locale
 from ..models import Application
-from ..workflows._spec import Answers, Field, FieldKind, Regime, Step, Text
+from ..workflows._spec import Answers, Field, Regime, Step, Text
 
 
 def display_value(field: Field, value: Any, locale: str = "nl") -> str:
@@ -72,9 +72,9 @@ def attachments(answers: Answers, regime: Regime) -> list[Attachment]:
     for step in regime.visible_steps(answers):
         for field in step.visible_fields(answers):
             value = answers.get(field.name)
-            if field.kind == FieldKind.FILE:
+            if handler(field).is_file:
                 found += [Attachment(step, field, field.label, ref) for ref in file_references(value)]
-            elif field.kind == FieldKind.GROUP:
+            elif handler(field).is_group:
                 found += _group_attachments(step, field, value)
     return found
 
@@ -84,7 +84,7 @@ def _group_attachments(step: Step, group: Field, rows: Any) -> list[Attachment]:
     for number, row in enumerate(rows if isinstance(rows, list) else [], start=1):
         if not isinstance(row, Mapping):
             continue
-        for column in (c for c in group.fields if c.kind == FieldKind.FILE):
+        for column in (c for c in group.fields if handler(c).is_file):
             label = Text(
                 f"{group.label.nl}, rij {number}: {column.label.nl}",
                 f"{group.label.en}, row {number}: {column.label.en}",

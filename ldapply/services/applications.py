@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..clock import format_local, local, utcnow
@@ -99,10 +100,11 @@ def membership_of(user: User, organisation_id: uuid.UUID | None) -> Membership |
 
 
 def applications_of(organisation_id: uuid.UUID) -> list[Application]:
-    """Every application of one organisation, newest first."""
+    """Every application of one organisation, newest first; without the answers (a list needs none)."""
     return list(
         db.session.scalars(
             select(Application)
+            .options(defer(Application.answers), defer(Application.submitted_answers))
             .where(Application.organisation_id == organisation_id)
             .order_by(Application.created_at.desc(), Application.id)
         )
@@ -201,10 +203,6 @@ def organisation_mismatches(application: Application) -> list[str]:
         if on_record and answered and str(on_record).casefold() != str(answered).casefold():
             mismatches.append(fields[name].label.nl)
     return mismatches
-
-
-def incomplete_steps(application: Application) -> list[Step]:
-    return missing_steps(application)
 
 
 # -- the task list ---------------------------------------------------------------------------------

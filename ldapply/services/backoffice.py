@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
@@ -82,19 +83,28 @@ class Deadline:
     suspended: bool
 
 
-def deadline_of(application: Application) -> Deadline | None:
+def entered_at(application: Application, events: Sequence[ApplicationEvent] | None = None) -> datetime | None:
+    """When the application last entered its current state. `events`, its history oldest first (as
+    transitions.history gives it), when the page has read it already; else one query."""
+    if events is not None:
+        return next((e.created_at for e in reversed(events) if e.to_state == application.state), None)
+    return db.session.scalar(
+        select(ApplicationEvent.created_at)
+        .where(ApplicationEvent.application_id == application.id, ApplicationEvent.to_state == application.state)
+        .order_by(ApplicationEvent.created_at.desc())
+        .limit(1)
+    )
+
+
+def deadline_of(application: Application, events: Sequence[ApplicationEvent] | None = None) -> Deadline | None:
+    """The current state's deadline; `events` as for `entered_at`."""
     regime = regime_of(application)
     state = regime.state(application.state)
     if state.deadline is None:
         return None
     parameter = regime.parameter(state.deadline)
     days = parameters_of(application).get(state.deadline, parameter.value)
-    entered = db.session.scalar(
-        select(ApplicationEvent.created_at)
-        .where(ApplicationEvent.application_id == application.id, ApplicationEvent.to_state == application.state)
-        .order_by(ApplicationEvent.created_at.desc())
-        .limit(1)
-    )
+    entered = entered_at(application, events)
     due = end_of_day_after(entered, int(days)) if days is not None and entered is not None else None
     return Deadline(parameter=parameter, due=due, suspended=state.clock_suspended)
 

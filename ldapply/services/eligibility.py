@@ -14,7 +14,9 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from .. import formatting
 from ..forms.kinds import handler
+from ..i18n import _, current_locale
 from ..workflows._spec import Answers, Condition, Finding, Parameter, Regime, Step, Text
 
 T = TypeVar("T")
@@ -66,7 +68,7 @@ class Outcome(StrEnum):
 class Norm:
     """A threshold a condition rests on, as shown to applicants: a value with its unit, and whether it is law."""
 
-    value: str  # "5 VTE doelgroepwerknemers per jaar", or "nog niet vastgelegd"
+    value: str  # "5 VTE doelgroepwerknemers per jaar", or "nog niet vastgelegd", in the page's language
     parameter: Parameter
 
     @property
@@ -170,17 +172,19 @@ def norms_of(regime: Regime, condition: Condition) -> tuple[Norm, ...]:
 
 
 def norm_value(parameter: Parameter) -> str:
-    """A parameter's value with its unit, in Dutch notation; never its name."""
+    """A parameter's value with its unit, in the page's language (numbers in Belgian notation, as
+    everywhere); never its name."""
     if parameter.value is None:
-        return "nog niet vastgelegd"
+        return _("nog niet vastgelegd")
     if isinstance(parameter.value, bool):
-        return "ja" if parameter.value else "nee"
+        return _("ja") if parameter.value else _("nee")
+    locale = current_locale()
+    unit = parameter.unit_text.get(locale)
     try:
-        number = Decimal(str(parameter.value))
+        shown = formatting.number(Decimal(str(parameter.value)), locale)
     except InvalidOperation:
-        return f"{parameter.value} {parameter.unit}".strip()
-    text = f"{number.normalize():f}".replace(".", ",")
-    return f"{text} {parameter.unit}".strip()
+        shown = str(parameter.value)
+    return f"{shown} {unit}".strip()
 
 
 def stored_answers(answers: Mapping[str, Any]) -> dict[str, Any]:

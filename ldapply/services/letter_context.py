@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from .. import formatting
 from ..clock import LOCAL_ZONE, add_years, letter_date, local, local_date
 from ..workflows._spec import Answers, Citation, Condition, Parameter, Provenance, Regime, Transition
 from .answers import attachments, step_rows
@@ -92,15 +93,8 @@ class CaseRecord:
 
 
 def nl_number(value: Decimal | int | None) -> str:
-    if value is None:
-        return "—"
-    number = Decimal(value)
-    text = f"{number.normalize():f}" if number == number.to_integral_value() else f"{number.normalize()}"
-    return text.replace(".", ",")
-
-
-def formatted_enterprise_number(number: str | None) -> str:
-    return f"{number[:4]}.{number[4:7]}.{number[7:]}" if number and len(number) == 10 else (number or "")
+    """A number in a letter, as on the pages: "180.000", "12,5" (ldapply.formatting, in Dutch)."""
+    return formatting.number(value)
 
 
 def period_context(regime: Regime, started_on: date) -> dict[str, Any]:
@@ -413,7 +407,7 @@ def _attachment(label: str, reference: Mapping[str, Any]) -> dict[str, Any]:
         "label": label,
         "filename": str(reference.get("filename") or ""),
         "sha256": str(reference.get("sha256") or ""),
-        "size": _size_text(size) if isinstance(size, int) else "",
+        "size": formatting.filesize(size) if isinstance(size, int) else "",
     }
 
 
@@ -430,13 +424,6 @@ def handed_in_context(case: CaseRecord, regime: Regime, kind: str) -> dict[str, 
         "submitted_at": letter_moment(case.issued_at),
         "attachments": attachments_context(case, regime, only),
     }
-
-
-def _size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    value, unit = (size / 1024, "kB") if size < 1024 * 1024 else (size / 1024 / 1024, "MB")
-    return f"{value:.1f} {unit}".replace(".", ",")
 
 
 def letter_moment(moment: datetime) -> str:
@@ -475,7 +462,7 @@ def build_context(case: CaseRecord, regime: Regime, kind: str, sender: Sender) -
         "contact": {"name": case.contact.name, "email": case.contact.email} if case.contact else None,
         "organisation": {
             "name": case.organisation_name,
-            "enterprise_number": formatted_enterprise_number(case.enterprise_number),
+            "enterprise_number": formatting.enterprise_number(case.enterprise_number),
         },
         "regime": period_context(regime, case.started_on),
         "legal_basis": legal_basis_context(regime),

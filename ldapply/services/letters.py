@@ -26,6 +26,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from .. import formatting
 from ..clock import local_date
 from ..extensions import db
 from ..models import Application, ApplicationEvent, DecisionProposal, Letter, LetterStatus, User, utcnow
@@ -84,13 +85,15 @@ def _template_dirs() -> list[str]:
 
 @cache
 def _jinja() -> SandboxedEnvironment:
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=FileSystemLoader(_template_dirs()),
         autoescape=True,
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["number"] = formatting.number  # numbers as on the pages ("180.000", "12,5"), in Dutch
+    return env
 
 
 def available_templates() -> list[str]:

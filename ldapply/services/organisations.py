@@ -78,13 +78,6 @@ def compact_enterprise_number(typed: str) -> str | None:
         return None
 
 
-def format_enterprise_number(number: str | None) -> str:
-    """0403170701 as people write it: 0403.170.701."""
-    if not number or len(number) != 10:
-        return number or ""
-    return f"{number[:4]}.{number[4:7]}.{number[7:]}"
-
-
 def find_by_enterprise_number(typed: str) -> Organisation | None:
     number = compact_enterprise_number(typed)
     if number is None:

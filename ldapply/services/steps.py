@@ -19,10 +19,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..clock import utcnow
 from ..extensions import db
-from ..forms.kinds import file_references
+from ..forms.kinds import file_references, handler
 from ..i18n import _
 from ..models import Application, Upload, User
-from ..workflows._spec import Field, FieldKind, Step
+from ..workflows._spec import Field, Step
 from .errors import ChangedMeanwhile, DomainError, NotFound, StepIncomplete
 from .regimes import regime_of
 from .uploads import (
@@ -142,7 +142,7 @@ def locked_fields(application: Application, step: Step) -> frozenset[str]:
 
 
 def file_fields(step: Step) -> list[Field]:
-    return [f for f in step.fields if f.kind == FieldKind.FILE]
+    return [f for f in step.fields if handler(f).is_file]
 
 
 # -- files on a step -------------------------------------------------------------------------------

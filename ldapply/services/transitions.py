@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..workflows._spec import Facts, Need, Regime, Role, Transition
 from .assessment import facts_for, parameters_of
-from .backoffice import deadline_of, end_of_day_after
+from .backoffice import deadline_of, end_of_day_after, entered_at
 from .calls import cap_refusal, type_refusal, window_refusal
 from .errors import ChangedMeanwhile, InvalidUpload, TransitionNotAllowed
 from .letter_context import CaseRecord, ProposalRecord, build_context, nl_number, prepared_in_assessment, reliances
@@ -61,12 +61,20 @@ def acting_roles(user: User | None, application: Application) -> frozenset[Role]
     return frozenset(roles)
 
 
-def available_transitions(application: Application, user: User, proposal: DecisionProposal | None) -> list[Transition]:
-    """The moves this user may make now, in declaration order (what the page offers as buttons)."""
-    regime = regime_of(application)
-    facts = facts_for(application)
-    advisors = advisor_ids(application)
-    return [t for t in regime.transitions if _refusal(t, application, user, proposal, facts, advisors) is None]
+def available_transitions(
+    application: Application,
+    user: User,
+    proposal: DecisionProposal | None,
+    events: Sequence[ApplicationEvent] | None = None,
+) -> list[Transition]:
+    """The moves this user may make now, in declaration order (what the page offers as buttons).
+    `events`, the history when the page has read it, saves reading it again; the facts and the advisors
+    are read only when a move open to this user needs them."""
+    roles = acting_roles(user, application)
+    candidates = [t for t in regime_of(application).transitions if application.state in t.sources and t.roles & roles]
+    facts = facts_for(application) if any(t.guard is not None for t in candidates) else None
+    advisors = advisor_ids(application, events) if any(t.decides for t in candidates) else frozenset()
+    return [t for t in candidates if _refusal(t, application, user, proposal, facts, advisors, events) is None]
 
 
 def may_make(application: Application, action: str, user: User) -> bool:
@@ -86,10 +94,12 @@ def pending_proposal(application_id: uuid.UUID) -> DecisionProposal | None:
     )
 
 
-def advisor_ids(application: Application) -> frozenset[uuid.UUID]:
-    """Everyone who gave advice on the case: they may not also decide it."""
+def advisor_ids(application: Application, events: Sequence[ApplicationEvent] | None = None) -> frozenset[uuid.UUID]:
+    """Everyone who gave advice on the case: they may not also decide it (from `events` when given)."""
     regime = regime_of(application)
     advising = [t.action for t in regime.transitions if t.advises]
+    if events is not None:
+        return frozenset(e.actor_id for e in events if e.action in advising and e.actor_id is not None)
     return frozenset(
         db.session.scalars(
             select(ApplicationEvent.actor_id).where(
@@ -230,49 +240,52 @@ def _refusal(
     application: Application,
     actor: User | None,
     proposal: DecisionProposal | None,
-    facts: Facts,
+    facts: Facts | None,
     advisors: frozenset[uuid.UUID],
+    events: Sequence[ApplicationEvent] | None = None,
 ) -> str | None:
-    """Why `actor` may not make `transition` now, or None when they may."""
+    """Why `actor` may not make `transition` now, or None when they may (`facts` read here when None)."""
     if application.state not in transition.sources:
         return _("Deze actie is niet mogelijk in de huidige toestand van de aanvraag.")
     if not transition.roles & acting_roles(actor, application):
         return _("U mag deze actie niet uitvoeren.")
-    if transition.guard is not None and (message := transition.guard(facts)) is not None:
+    if (
+        transition.guard is not None
+        and (message := transition.guard(facts if facts is not None else facts_for(application))) is not None
+    ):
         return text(message)
     if (refusal := _handing_in_refusal(transition, application)) is not None:
         return refusal
-    if transition.responds and (refusal := _period_over(application)) is not None:
+    if transition.responds and (refusal := _period_over(application, events)) is not None:
         return refusal
-    if transition.objects and (refusal := _objection_period_over(application)) is not None:
+    if transition.objects and (refusal := _objection_period_over(application, events)) is not None:
         return refusal
     if transition.decides:
         return _four_eyes_refusal(transition, actor, proposal, advisors)
     return None
 
 
-def _period_over(application: Application) -> str | None:
+def _period_over(application: Application, events: Sequence[ApplicationEvent] | None = None) -> str | None:
     """A response counts only within the hearing period; after it, the file is decided as it stands."""
-    deadline = deadline_of(application)
+    deadline = deadline_of(application, events)
     if deadline is None or deadline.due is None or utcnow() < deadline.due:
         return None
     return _("De termijn om te reageren liep af op %(date)s.", date=format_day(deadline.due - timedelta(seconds=1)))
 
 
-def objection_due(application: Application, letters: Sequence[Letter] | None = None) -> datetime | None:
+def objection_due(
+    application: Application,
+    events: Sequence[ApplicationEvent] | None = None,
+    letters: Sequence[Letter] | None = None,
+) -> datetime | None:
     """The end of the period to object to the decision the application rests in (None: no objection, or
-    no period running yet); `letters` the application's letters (oldest first) when the page has read them."""
+    no period running yet); `events` as for backoffice.entered_at, `letters` the application's letters
+    (oldest first) when the page has read them."""
     regime, params = regime_of(application), parameters_of(application)
     if not objectable(regime, application.state, params):
         return None  # no letter to read
     found = letters if letters is not None else letters_for(application.id)
-    entered = db.session.scalar(
-        select(ApplicationEvent.created_at)
-        .where(ApplicationEvent.application_id == application.id, ApplicationEvent.to_state == application.state)
-        .order_by(ApplicationEvent.created_at.desc())
-        .limit(1)
-    )
-    start = objection_start(regime, application.state, entered, found)
+    start = objection_start(regime, application.state, entered_at(application, events), found)
     return objection_deadline(regime, application.state, params, start)
 
 
@@ -312,9 +325,9 @@ def objection_deadline(
     return end_of_day_after(start, int(params["objection_days"]))
 
 
-def _objection_period_over(application: Application) -> str | None:
+def _objection_period_over(application: Application, events: Sequence[ApplicationEvent] | None = None) -> str | None:
     """An objection counts only within the regime's period after the decision."""
-    due = objection_due(application)
+    due = objection_due(application, events)
     if due is None or utcnow() < due:
         return None
     return _("De termijn om bezwaar in te dienen liep af op %(date)s.", date=format_day(due - timedelta(seconds=1)))

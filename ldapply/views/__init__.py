@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import time
-from decimal import Decimal
 
 from flask import Flask, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from .. import formatting
 from ..clock import local_date
 from ..extensions import login_manager
 from ..i18n import _, _l, format_day, format_moment, text
 from ..models import Application, User
 from ..services import accounts
 from ..services.errors import DomainError
-from ..services.letter_context import nl_number
 from ..services.regimes import regime_of
 from ..workflows._spec import Regime
 from . import apply, auth, backoffice, health, organisations, pages, verify
@@ -38,19 +37,14 @@ def register_views(app: Flask) -> None:
     login_manager.user_loader(_load_user)
     app.add_template_filter(format_moment, "local")
     app.add_template_filter(format_day, "day")
-    app.add_template_filter(format_filesize, "filesize")
-    app.add_template_filter(format_number, "number")
+    app.add_template_filter(formatting.filesize, "filesize")
+    app.add_template_filter(formatting.number, "number")
     app.add_template_global(outside_period, "outside_period")
     app.add_template_global(period_text, "period_text")
     app.before_request(_end_expired_session)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
     app.after_request(_security_headers)
-
-
-def format_number(value: object) -> str:
-    """A number with a decimal comma and no trailing zeros: 312,5 rather than 312.50."""
-    return nl_number(Decimal(str(value)) if value is not None else None)
 
 
 def outside_period(application: Application) -> bool:
@@ -68,14 +62,6 @@ def period_text(regime: Regime) -> str:
         end=format_day(period.ends),
         provenance=provenance,
     )
-
-
-def format_filesize(size: int) -> str:
-    """Sizes as people read them, with a decimal comma: 27 bytes, 1,2 kB, 3,4 MB."""
-    if size < 1024:
-        return f"{size} bytes"
-    value, unit = (size / 1024, "kB") if size < 1024 * 1024 else (size / 1024 / 1024, "MB")
-    return f"{value:.1f} {unit}".replace(".", ",")
 
 
 def _end_expired_session() -> WerkzeugResponse | None:

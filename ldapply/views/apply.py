@@ -15,9 +15,10 @@ from ..extensions import db
 from ..forms.base import ActionForm, EmptyForm, SubmitForm
 from ..forms.builder import build_step_form, form_data_for
 from ..forms.journey import RenameForm
+from ..forms.kinds import upload_limit
 from ..i18n import _, current_locale, format_day, text
-from ..models import Application, User
-from ..services import accounts, applications, backoffice, calls, eligibility, letters, transitions, uploads
+from ..models import Application, ApplicationEvent, User
+from ..services import accounts, applications, backoffice, calls, eligibility, letters, steps, transitions, uploads
 from ..services.answers import attachments, display_value, step_rows
 from ..services.errors import (
     ChangedMeanwhile,
@@ -26,7 +27,7 @@ from ..services.errors import (
     StepIncomplete,
     TransitionNotAllowed,
 )
-from ..services.regimes import regime_of
+from ..services.regimes import missing_steps, regime_of
 from ..workflows import REGIMES
 from ..workflows._spec import Party, Regime, Step
 from . import step_page
@@ -232,24 +233,28 @@ def overview(application_id: uuid.UUID, form: ActionForm | None = None, failed: 
         new_decision=applications.new_decision(application, found_letters, history),
         history=history,
         public_history=[e for e in history if (t := regime.transition(e.action)) is not None and t.recital],
-        deadline=backoffice.deadline_of(application),
-        objection_due=transitions.objection_due(application),
+        deadline=backoffice.deadline_of(application, history),
+        objection_due=transitions.objection_due(application, history, found_letters),
         ready=applications.is_ready(application),
         ready_by=db.session.get(User, application.ready_by_id) if application.ready_by_id else None,
-        actions=_applicant_moves(application, regime, user),
+        actions=_applicant_moves(application, regime, user, history),
         responses=uploads.event_uploads(application.id),
+        max_response_files=transitions.MAX_RESPONSE_FILES,
+        upload_limit_mb=upload_limit() // (1024 * 1024),
         rename_form=RenameForm(),
         form=form or ActionForm(),
         failed=failed,
     )
 
 
-def _applicant_moves(application: Application, regime: Regime, user: User) -> list[Any]:
+def _applicant_moves(
+    application: Application, regime: Regime, user: User, history: list[ApplicationEvent]
+) -> list[Any]:
     """The moves the page offers: a response in a hearing first, giving up last. Submitting and handing in
     additions are on the check page; a draft never submitted is deleted rather than withdrawn."""
     moves = [
         t
-        for t in transitions.available_transitions(application, user, None)
+        for t in transitions.available_transitions(application, user, None, history)
         if not (t.submits or t.hands_in) and not (application.submitted_at is None and regime.state(t.target).terminal)
     ]
     return sorted(moves, key=lambda t: (not t.responds, regime.state(t.target).terminal))
@@ -347,7 +352,7 @@ def _step_of(application_id: uuid.UUID, slug: str) -> tuple[Application, Step | 
 
 
 def _next_page(application: Application) -> str:
-    missing = applications.incomplete_steps(application)
+    missing = missing_steps(application)
     if missing:
         return url_for("apply.edit_step", application_id=application.id, slug=missing[0].slug)
     return url_for("apply.check_answers", application_id=application.id)
@@ -356,33 +361,35 @@ def _next_page(application: Application) -> str:
 # -- check answers, ready for signature, submit ----------------------------------------------------
 
 
-def _sections(application: Application, regime: Regime) -> list[tuple[Any, list[tuple[Any, str, str]], bool]]:
-    """Per step that applies: its answers (field, label, value shown) and whether it may be changed now."""
+def _sections(application: Application, regime: Regime) -> list[tuple[Step, list[tuple[Any, str, str, bool]]]]:
+    """Per step that applies: its answers (field, label, value shown, whether it may be changed now: not
+    in a step that stays as submitted, nor a question of a step whose other questions were asked)."""
     answers, locale = application.answers, current_locale()
-    return [
-        (
-            step,
-            [(f, text(f.label), display_value(f, answers.get(f.name), locale)) for f in step.visible_fields(answers)],
-            applications.is_step_unlocked(application, step),
-        )
-        for step in regime.visible_steps(answers)
-    ]
+    sections = []
+    for step in regime.visible_steps(answers):
+        unlocked = applications.is_step_unlocked(application, step)
+        locked = steps.locked_fields(application, step) if unlocked else frozenset()
+        rows = [
+            (f, text(f.label), display_value(f, answers.get(f.name), locale), unlocked and f.name not in locked)
+            for f in step.visible_fields(answers)
+        ]
+        sections.append((step, rows))
+    return sections
 
 
 def _check_page(application: Application, form: SubmitForm, refusal: str | None = None) -> str:
     user = me()
     regime = regime_of(application)
     draft = application.state == regime.initial_state and application.submitted_at is None
-    hand_in = next(
-        (t for t in transitions.available_transitions(application, user, None) if t.hands_in),
-        None,
-    )
+    # Only members see this page, so the move that hands in additions is theirs where the state has it;
+    # whether it is complete is shown on the page, and checked again when it is handed in.
+    hand_in = next((t for t in regime.transitions if t.hands_in and application.state in t.sources), None)
     return render_template(
         "apply/check.html",
         application=application,
         regime=regime,
         sections=_sections(application, regime),
-        missing=applications.incomplete_steps(application),
+        missing=missing_steps(application),
         editable=applications.is_editable(application),
         can_submit=draft,
         may_sign=applications.may_sign(user, application),

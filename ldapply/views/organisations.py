@@ -11,6 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from .. import formatting
 from ..extensions import db, limiter
 from ..forms.accounts import InvitationRegisterForm, InviteForm, OrganisationForm
 from ..forms.base import EmptyForm
@@ -37,7 +38,7 @@ def _header_context() -> dict[str, Any]:
     return {
         # No user outside a request (a template rendered by the worker): nobody acts for anyone.
         "acting_membership": acting_membership if getattr(current_user, "is_authenticated", False) else lambda: None,
-        "enterprise_number": organisations.format_enterprise_number,
+        "enterprise_number": formatting.enterprise_number,
         "legal_form_label": lambda code: text(LEGAL_FORMS[code]) if code in LEGAL_FORMS else (code or ""),
     }
 

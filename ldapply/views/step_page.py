@@ -9,7 +9,8 @@ saved and the page shows their answers beside the ones typed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ from flask import redirect, render_template, request, url_for
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.wrappers import Response
 
+from ..extensions import db
 from ..forms.builder import FINGERPRINT, RowAction, StepForm, build_step_form, form_data_for, row_action, without_row
 from ..forms.kinds import browser_values, file_references
 from ..i18n import _, current_locale, format_moment
@@ -60,11 +62,27 @@ def save(
 ) -> Response | Page:
     """A POST of the step: save it, or show it again with what was typed and chosen (and why not saved).
     With `removed`, the applicant pressed "remove" beside that file: it goes, nothing else is saved."""
-    user, posted = me(), MultiDict[str, Any](request.form)
-    notice: str | None = None
+    posted = MultiDict[str, Any](request.form)
     action = row_action(step, posted)
     if action is not None and action.removed is not None:
         posted = without_row(posted, action.group, action.removed)
+    form, files, notice = _posted_form(application, step, posted, removed)
+    if action is not None or removed is not None:
+        _show_refusals(form, files)
+        notice = action.notice(step) if action is not None else notice
+        return _page(application, step, form, files, notice=notice, added=action), 200
+    valid = form.validate()
+    if _show_refusals(form, files) or not valid:
+        return _page(application, step, form, files), 400
+    return _store(application, step, form, files, next_page)
+
+
+def _posted_form(
+    application: Application, step: Step, posted: MultiDict[str, Any], removed: uuid.UUID | None
+) -> tuple[StepForm, StepFiles, str | None]:
+    """The posted form, with the files chosen now staged beside those kept, after removing `removed`;
+    and the notice that says which file was removed."""
+    user, notice = me(), None
     before = steps.loaded_token(application, step)
     if removed is not None:
         notice = _("%(name)s is verwijderd.", name=steps.remove_file(application, step, removed, user))
@@ -76,27 +94,40 @@ def save(
     form.files_present = {f.name: files.count(application.answers, f) for f in steps.file_fields(step)}
     if removed is not None and getattr(form, FINGERPRINT).data == before:
         getattr(form, FINGERPRINT).data = steps.loaded_token(application, step)  # our own change
-    if action is not None or removed is not None:
-        _show_refusals(form, files)
-        if action is not None:
-            notice = action.notice(step)
-        return _page(application, step, form, files, notice=notice, added=action), 200
-    valid = form.validate()
-    if _show_refusals(form, files) or not valid:
-        return _page(application, step, form, files), 400
+    return form, files, notice
+
+
+def _store(
+    application: Application, step: Step, form: StepForm, files: StepFiles, next_page: Callable[[], str]
+) -> Response | Page:
+    """Save the valid step and go on; when someone else saved it meanwhile, show theirs beside ours."""
     try:
-        applications.save_step(
-            application=application,
-            step=step,
-            answers=form.answers(),
-            actor=user,
-            staged=files.staged,
-            loaded=getattr(form, FINGERPRINT).data or None,
-        )
+        with _kept_loaded():
+            applications.save_step(
+                application=application,
+                step=step,
+                answers=form.answers(),
+                actor=me(),
+                staged=files.staged,
+                loaded=getattr(form, FINGERPRINT).data or None,
+            )
+            return redirect(next_page())  # the answers just saved decide the next step
     except StepChangedMeanwhile as conflict:
         getattr(form, FINGERPRINT).data = conflict.fingerprint  # saving again overwrites, knowingly
         return _page(application, step, form, files, conflict=conflict), 409
-    return redirect(next_page())  # the answers just saved decide the next step
+
+
+@contextmanager
+def _kept_loaded() -> Iterator[None]:
+    """Keep the application loaded over the commit: the next step is found from the answers just saved
+    (the version check made sure they were written over the latest) without reading them back."""
+    session = db.session()
+    expiring = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = expiring
 
 
 def _show_refusals(form: StepForm, files: StepFiles) -> bool:
@@ -106,14 +137,15 @@ def _show_refusals(form: StepForm, files: StepFiles) -> bool:
     return bool(files.refusals)
 
 
-def _reveal(step: Step) -> dict[str, dict[str, Any]]:
+def _reveal(step: Step, locked: frozenset[str]) -> dict[str, dict[str, Any]]:
     """Per question with a declarative condition on another question of this step: that question's name
-    and the browser values that show it, so the page can reveal it as soon as it applies."""
+    and the browser values that show it, so the page can reveal it as soon as it applies. Not for the
+    `locked` questions: they are shown as submitted, never asked."""
     own = {f.name: f for f in step.fields}
     found = {}
     for spec in step.fields:
         condition: ShownWhen | None = spec.shown_when
-        if condition is not None and condition.field in own:
+        if condition is not None and condition.field in own and spec.name not in locked:
             found[spec.name] = {
                 "field": condition.field,
                 "values": browser_values(own[condition.field], condition.values),
@@ -187,7 +219,7 @@ def _page(
         attached={f.name: file_references(application.answers.get(f.name)) for f in steps.file_fields(step)},
         staged=files.staged,
         file_urls=_file_urls(application, step, files),
-        reveal=_reveal(step),
+        reveal=_reveal(step, frozenset(steps.locked_fields(application, step))),
         notice=notice,
         added_row=added.group if added is not None and added.removed is None else None,
         conflict=conflict,

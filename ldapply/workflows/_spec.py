@@ -104,17 +104,25 @@ class Period:
 
 @dataclass(frozen=True)
 class Parameter:
-    """A regime number with where it comes from; code never carries the bare value."""
+    """A regime number with where it comes from; code never carries the bare value.
+
+    `unit` is Dutch, as letters print it ("kalenderdagen"); pages show `unit_text`, which adds `unit_en`
+    for English pages (a unit without one reads in Dutch there too)."""
 
     name: str
     value: int | Decimal | bool | str | None
     unit: str
     provenance: Provenance
     source: str
+    unit_en: str = ""
 
     @property
     def is_law(self) -> bool:
         return self.provenance is Provenance.FOUND
+
+    @property
+    def unit_text(self) -> Text:
+        return Text(self.unit, self.unit_en or self.unit)
 
 
 class FieldKind(StrEnum):

@@ -378,6 +378,7 @@ REGIME = lde.lde_regime(
             "huurwoningen per VTE huisbewaarder",
             Provenance.ASSUMPTION,
             "No ratio of caretakers to housing units is known (domain brief 4.2, 4.3); set before go-live.",
+            unit_en="rental homes per FTE caretaker",
         ),
     ),
     steps=(

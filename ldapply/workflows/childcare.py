@@ -360,6 +360,7 @@ REGIME = lde.lde_regime(
             "aandeel doelgroepwerknemers in het personeel (0 tot 1)",
             Provenance.ASSUMPTION,
             "The required share of target-group staff is " + _NOT_KNOWN,
+            unit_en="share of target-group workers in the staff (0 to 1)",
         ),
         Parameter(
             "subsidy_per_place",
@@ -367,6 +368,7 @@ REGIME = lde.lde_regime(
             "EUR per opvangplaats per jaar",
             Provenance.ASSUMPTION,
             "The subsidy per childcare place is " + _NOT_KNOWN,
+            unit_en="EUR per childcare place per year",
         ),
     ),
     steps=(

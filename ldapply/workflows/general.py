@@ -95,6 +95,7 @@ REGIME = lde.lde_regime(
             "VTE inclusief omkadering",
             Provenance.FOUND,
             "Call of December 2008 (VVSG newsletter, domain brief 2.6): the cap an admin gives that call",
+            unit_en="FTE including supervision",
         ),
     ),
     steps=(

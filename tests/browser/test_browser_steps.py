@@ -38,10 +38,15 @@ def test_a_question_is_revealed_as_soon_as_the_answer_calls_for_it(client, appli
     expect(follow_up).to_be_hidden()
     question = "Heeft de organisatie ook andere activiteiten dan lokale diensteneconomie?"
     group = page.get_by_role("group", name=question)
-    group.get_by_role("radio", name="Ja", exact=True).check()
+    yes = group.get_by_role("radio", name="Ja", exact=True)
+    expect(yes).to_have_attribute("aria-controls", "question-sui_generis_responsible")  # the box it opens
+    expect(yes).to_have_attribute("aria-expanded", "false")
+    yes.check()
     expect(follow_up).to_be_visible()
+    expect(yes).to_have_attribute("aria-expanded", "true")
     group.get_by_role("radio", name="Nee", exact=True).check()
     expect(follow_up).to_be_hidden()
+    expect(yes).to_have_attribute("aria-expanded", "false")
 
 
 def test_a_multiple_choice_follow_up_appears_with_its_box_ticked(client, applicant_page):

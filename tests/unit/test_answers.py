@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ldapply.services.answers import display_value, format_enterprise_number
+from ldapply.formatting import enterprise_number as format_enterprise_number
+from ldapply.services.answers import display_value
 from ldapply.workflows import get_regime
 
 FIELDS = {f.name: f for f in get_regime("general").all_fields()}

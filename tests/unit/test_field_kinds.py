@@ -8,6 +8,7 @@ import pytest
 from flask import Flask
 from werkzeug.datastructures import MultiDict
 
+from ldapply import formatting
 from ldapply.forms import notation
 from ldapply.forms.builder import build_step_form, row_count, visible_names, without_row
 from ldapply.forms.kinds import HANDLERS, browser_values, display, form_data, handler
@@ -28,6 +29,17 @@ class TestRegistry:
         for regime in REGIMES.values():
             for field in regime.all_fields():
                 assert handler(field).kind is field.kind, (regime.code, field.name)
+
+    def test_the_flags_say_which_kinds_hold_files_or_rows(self):
+        assert [k for k, h in HANDLERS.items() if h.is_file] == [FieldKind.FILE]
+        assert [k for k, h in HANDLERS.items() if h.is_group] == [FieldKind.GROUP]
+
+    def test_a_file_without_its_name_and_a_yes_no_answer_read_in_the_language_asked(self):
+        upload = GENERAL["business_plan"]
+        assert display(upload, [{"upload_id": "x"}], "en") == "file"
+        assert display(upload, [{"upload_id": "x"}], "nl") == "bestand"
+        assert display(GENERAL["has_other_activities"], True, "en") == "Yes"
+        assert display(GENERAL["has_other_activities"], False, "nl") == "Nee"
 
     def test_only_quick_questions_reach_the_pre_check(self):
         assert not HANDLERS[FieldKind.FILE].quick_question
@@ -110,15 +122,15 @@ class TestBelgianNotation:
         assert notation.stored_money(Decimal("95000.00")) == "95000"
 
     def test_numbers_and_amounts_are_shown_in_belgian_notation(self):
-        assert notation.show_number("12500") == "12.500"
-        assert notation.show_number("5.5") == "5,5"
-        assert notation.show_money("180000.50") == "€\u00a0180.000,50"  # no line break after the euro sign
-        assert notation.show_money("95000") == "€\u00a095.000,00"
-        assert notation.show_money("180000.50", "en") == "180.000,50\u00a0€"  # Belgian amounts, English page
+        assert formatting.number("12500") == "12.500"
+        assert formatting.number("5.5") == "5,5"
+        assert formatting.money("180000.50") == "€\u00a0180.000,50"  # no line break after the euro sign
+        assert formatting.money("95000") == "€\u00a095.000,00"
+        assert formatting.money("180000.50", "en") == "180.000,50\u00a0€"  # Belgian amounts, English page
 
     def test_a_typed_value_reads_back_as_itself(self):
         for value in ("180000.50", "95000", "12500.5", "0"):
-            typed = notation.typed_money(value)
+            typed = formatting.plain_money(value)
             assert notation.parse_number(typed, money=True) == Decimal(value), typed
 
 

@@ -55,39 +55,65 @@ _UNKNOWN_PROCEDURE = (
 _OBJECTION_UNKNOWN = "Whether the 2007/2008 besluiten had an administrative objection is not known (domain brief 7)."
 
 PARAMETERS: tuple[Parameter, ...] = (
-    Parameter("admissibility_check_days", 7, "kalenderdagen", Provenance.MODELLED_2013, _WERK_PROCEDURE),
-    Parameter("advice_days", 45, "kalenderdagen", Provenance.MODELLED_2013, _WERK_PROCEDURE),
-    Parameter("decision_days", None, "kalenderdagen", Provenance.ASSUMPTION, _UNKNOWN_PROCEDURE),
-    Parameter("additions_days", 30, "kalenderdagen", Provenance.ASSUMPTION, _UNKNOWN_PROCEDURE),
-    Parameter("hearing_days", 15, "kalenderdagen", Provenance.ASSUMPTION, _UNKNOWN_PROCEDURE),
+    Parameter(
+        "admissibility_check_days",
+        7,
+        "kalenderdagen",
+        Provenance.MODELLED_2013,
+        _WERK_PROCEDURE,
+        unit_en="calendar days",
+    ),
+    Parameter("advice_days", 45, "kalenderdagen", Provenance.MODELLED_2013, _WERK_PROCEDURE, unit_en="calendar days"),
+    Parameter(
+        "decision_days", None, "kalenderdagen", Provenance.ASSUMPTION, _UNKNOWN_PROCEDURE, unit_en="calendar days"
+    ),
+    Parameter(
+        "additions_days", 30, "kalenderdagen", Provenance.ASSUMPTION, _UNKNOWN_PROCEDURE, unit_en="calendar days"
+    ),
+    Parameter("hearing_days", 15, "kalenderdagen", Provenance.ASSUMPTION, _UNKNOWN_PROCEDURE, unit_en="calendar days"),
     Parameter(
         "council_of_state_appeal_days",
         60,
         "kalenderdagen",
         Provenance.FOUND,
         "Raad van State, annulment within 60 days of notification (domain brief 7; wetwijzer.be/laws/2025004303)",
+        unit_en="calendar days",
     ),
-    Parameter("objection_enabled", False, "ja/nee", Provenance.ASSUMPTION, _OBJECTION_UNKNOWN),
+    Parameter("objection_enabled", False, "ja/nee", Provenance.ASSUMPTION, _OBJECTION_UNKNOWN, unit_en="yes/no"),
     Parameter(
         "objection_days",
         30,
         "kalenderdagen",
         Provenance.ASSUMPTION,
         "Only used when objection_enabled is true; modelled on sector practice (domain brief 5.2, 7).",
+        unit_en="calendar days",
     ),
-    Parameter("objection_body", None, "instantie", Provenance.ASSUMPTION, _OBJECTION_UNKNOWN),
-    Parameter("objection_address", None, "adres", Provenance.ASSUMPTION, _OBJECTION_UNKNOWN),
-    Parameter("objection_form", None, "vorm", Provenance.ASSUMPTION, _OBJECTION_UNKNOWN),
-    Parameter("objection_decision_days", None, "kalenderdagen", Provenance.ASSUMPTION, _UNKNOWN_PROCEDURE),
+    Parameter("objection_body", None, "instantie", Provenance.ASSUMPTION, _OBJECTION_UNKNOWN, unit_en="body"),
+    Parameter("objection_address", None, "adres", Provenance.ASSUMPTION, _OBJECTION_UNKNOWN, unit_en="address"),
+    Parameter("objection_form", None, "vorm", Provenance.ASSUMPTION, _OBJECTION_UNKNOWN, unit_en="form"),
+    Parameter(
+        "objection_decision_days",
+        None,
+        "kalenderdagen",
+        Provenance.ASSUMPTION,
+        _UNKNOWN_PROCEDURE,
+        unit_en="calendar days",
+    ),
     Parameter(
         "min_target_group_fte",
         5,
         "VTE doelgroepwerknemers per jaar",
         Provenance.MODELLED_2013,
         "Minimum scale of the 2013 regime (werk.be 'wie'); the 2007 value is unknown (domain brief 3.2)",
+        unit_en="FTE target-group workers per year",
     ),
     Parameter(
-        "recognition_years", 5, "jaar", Provenance.MODELLED_2013, "Label validity of the 2013 regime (domain brief 3.4)"
+        "recognition_years",
+        5,
+        "jaar",
+        Provenance.MODELLED_2013,
+        "Label validity of the 2013 regime (domain brief 3.4)",
+        unit_en="years",
     ),
 )
 
