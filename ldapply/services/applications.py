@@ -590,7 +590,10 @@ def _letters_by_application(application_ids: Sequence[uuid.UUID]) -> dict[uuid.U
     found: dict[uuid.UUID, list[Letter]] = {}
     if application_ids:
         for letter in db.session.scalars(
-            select(Letter).where(Letter.application_id.in_(application_ids)).order_by(Letter.created_at, Letter.id)
+            select(Letter)
+            .where(Letter.application_id.in_(application_ids))
+            .options(defer(Letter.context))  # the dashboard lists letters; only rendering reads the context
+            .order_by(Letter.created_at, Letter.id)
         ):
             found.setdefault(letter.application_id, []).append(letter)
     return found

@@ -22,6 +22,7 @@ from flask import current_app
 from jinja2 import FileSystemLoader, StrictUndefined, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import defer
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -344,9 +345,14 @@ def letter_of(application_id: uuid.UUID, letter_id: uuid.UUID) -> Letter | None:
 
 
 def letters_for(application_id: uuid.UUID) -> list[Letter]:
+    """The application's letters, oldest first, without their frozen context (pages list them; only
+    rendering reads the context, and it grows with every case)."""
     return list(
         db.session.scalars(
-            select(Letter).where(Letter.application_id == application_id).order_by(Letter.created_at, Letter.id)
+            select(Letter)
+            .where(Letter.application_id == application_id)
+            .options(defer(Letter.context))
+            .order_by(Letter.created_at, Letter.id)
         )
     )
 
