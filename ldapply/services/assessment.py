@@ -16,6 +16,7 @@ from ..extensions import db
 from ..i18n import _, text
 from ..models import Application, ConditionVerdict, DecisionProposal, ProposalStatus, User, utcnow
 from ..workflows._spec import Condition, Facts, Finding, Regime, Role
+from .answers import handed_in
 from .errors import TransitionNotAllowed
 from .motivation import MIN_REASON_WORDS, substantive
 from .regimes import regime_of
@@ -48,20 +49,20 @@ def checklist(application: Application) -> list[ConditionRow]:
     regime = regime_of(application)
     params, verdicts = parameters_of(application), verdicts_of(application.id)
     return [
-        ConditionRow(c, c.check(application.answers, params) if c.check else None, verdicts.get(c.code))
+        ConditionRow(c, c.check(handed_in(application), params) if c.check else None, verdicts.get(c.code))
         for c in regime.conditions
     ]
 
 
 def facts_for(application: Application) -> Facts:
     regime = regime_of(application)
-    params = parameters_of(application)
+    params, answers = parameters_of(application), handed_in(application)  # not edits before they are handed in
     return Facts(
-        answers=application.answers,
+        answers=answers,
         parameters=params,
         verdicts={code: v.met for code, v in verdicts_of(application.id).items()},
         conditions=tuple(c.code for c in regime.conditions),
-        blocking=tuple(c.code for c in regime.conditions if _blocks(c, application.answers, params)),
+        blocking=tuple(c.code for c in regime.conditions if _blocks(c, answers, params)),
         recognised_until=recognised_until(application, regime, params),
         today=local_date(utcnow()),
     )
@@ -117,7 +118,7 @@ def record_verdicts(*, application: Application, actor: User, verdicts: Mapping[
     problems = [
         problem
         for code, (met, reason, _note) in verdicts.items()
-        if (problem := _verdict_problem(regime.condition(code), met, reason, application.answers, params))
+        if (problem := _verdict_problem(regime.condition(code), met, reason, handed_in(application), params))
     ]
     if problems:
         raise TransitionNotAllowed(" ".join(problems))

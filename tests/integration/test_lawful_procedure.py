@@ -675,6 +675,7 @@ def childcare_in_review(desk: Desk, *, kg_status: str = "granted") -> uuid.UUID:
             application = db.session.get(Application, application_id)
             answers = {k: v for k, v in application.answers.items() if k != "kg_authorisation"}
             application.answers = {**answers, "kg_status": kg_status}
+            application.submitted_answers = dict(application.answers)  # as handed in: what the reviewer reads
             db.session.commit()
     ok(act(desk.reviewer, application_id, "start_admissibility"))
     ok(act(desk.reviewer, application_id, "accept_for_review"))

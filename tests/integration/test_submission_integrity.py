@@ -18,7 +18,7 @@ from ldapply.clock import utcnow
 from ldapply.extensions import db
 from ldapply.forms.kinds import file_references
 from ldapply.models import Application, ApplicationEvent, Letter, Upload, User
-from ldapply.services import accounts, applications, letters, steps
+from ldapply.services import accounts, applications, assessment, letters, steps
 from ldapply.services.errors import StepIncomplete
 from ldapply.services.storage import get_storage
 from ldapply.services.uploads import clean_staged_uploads
@@ -279,6 +279,8 @@ class TestStaffReadWhatWasHandedIn:
                 application, issued_at=utcnow(), message="", proposal=None, actor=None, decides=False, code=""
             )
             assert record.answers["guidance_plan"] == "Een begeleider per vijf werknemers."
+            facts = assessment.facts_for(application)  # what the reviewer's checks and the guards read
+            assert facts.answers["target_group_fte"] == "6.5"
         login(client, people.applicant)
         mine = client.get(f"/applications/{application_id}/check").get_data(as_text=True)
         assert "Nog niet ingediend plan." in mine  # the applicant sees their own edits
