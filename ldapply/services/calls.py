@@ -16,6 +16,7 @@ from ..i18n import _, format_day, text
 from ..models import Application, Call, DecisionProposal, ProposalStatus, User
 from ..workflows import get_regime
 from ..workflows._spec import Regime, Role
+from .answers import handed_in
 from .errors import Forbidden, NotFound, TransitionNotAllowed
 from .letter_context import nl_number
 
@@ -135,7 +136,8 @@ def usage(call: Call, *, excluding: uuid.UUID | None = None) -> CapUsage:
     for application in applications:
         if application.id == excluding:
             continue
-        requested = regime.volume(application.answers) if regime.volume else Decimal(0)
+        # What was handed in: edits while additions are asked do not count before they are handed in.
+        requested = regime.volume(handed_in(application)) if regime.volume else Decimal(0)
         proposal = pending.get(application.id)
         if proposal is not None and proposal.outcome in granting:
             proposed += requested if proposal.volume is None else proposal.volume

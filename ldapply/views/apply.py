@@ -393,7 +393,7 @@ def _check_page(application: Application, form: SubmitForm, refusal: str | None 
         editable=applications.is_editable(application),
         can_submit=draft,
         may_sign=applications.may_sign(user, application),
-        signatories=applications.signatories_of(application.organisation_id) if draft else [],
+        signatories=applications.signatories_of(application.organisation_id) if draft or hand_in else [],
         ready=applications.is_ready(application),
         ready_by=db.session.get(User, application.ready_by_id) if application.ready_by_id else None,
         hand_in=hand_in,
@@ -414,7 +414,7 @@ def check_answers(application_id: uuid.UUID) -> str:
 @bp.post("/applications/<uuid:application_id>/ready")
 @login_required
 def mark_ready(application_id: uuid.UUID) -> Response:
-    """A preparer marks the complete draft ready for signature."""
+    """A preparer marks the complete draft, or the additions, ready for signature."""
     application = applications.get_for_member(me(), application_id)
     if not EmptyForm().validate_on_submit():
         abort(400)

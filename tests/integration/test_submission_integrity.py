@@ -8,6 +8,7 @@ import hashlib
 import re
 import uuid
 from datetime import timedelta
+from decimal import Decimal
 from io import BytesIO
 from types import SimpleNamespace
 
@@ -17,8 +18,9 @@ from sqlalchemy import event, update
 from ldapply.clock import utcnow
 from ldapply.extensions import db
 from ldapply.forms.kinds import file_references
-from ldapply.models import Application, ApplicationEvent, Letter, Upload, User
+from ldapply.models import Application, ApplicationEvent, Call, Letter, Upload, User
 from ldapply.services import accounts, applications, assessment, letters, steps
+from ldapply.services.calls import usage
 from ldapply.services.errors import StepIncomplete
 from ldapply.services.storage import get_storage
 from ldapply.services.uploads import clean_staged_uploads
@@ -34,6 +36,7 @@ from tests.support import (
     start_application,
     submit,
     submitted_application,
+    to_review,
 )
 
 
@@ -285,6 +288,32 @@ class TestStaffReadWhatWasHandedIn:
         mine = client.get(f"/applications/{application_id}/check").get_data(as_text=True)
         assert "Nog niet ingediend plan." in mine  # the applicant sees their own edits
 
+    def test_the_cap_counts_what_was_handed_in_not_live_edits(self, app, client, people):
+        """Live answers that differ from those handed in (edits not handed in yet) do not count."""
+        application_id = submitted_application(client, people)
+        login(client, people.reviewer)
+        to_review(client, application_id)
+        assert act(client, application_id, "propose_grant", "Goed.").status_code == 302
+        with app.app_context():
+            application = db.session.get(Application, application_id)
+            application.answers = {**application.answers, "target_group_fte": "40", "application_type": "extension"}
+            db.session.commit()
+            assert usage(db.session.scalar(db.select(Call))).proposed == Decimal("7.5")  # 6.5 + 1 handed in
+
+    def test_the_questions_offered_for_additions_are_those_handed_in(self, app, client, people):
+        """Live answers that reveal another question (an extension's reference) do not offer it."""
+        application_id = submitted_application(client, people)
+        login(client, people.reviewer)
+        assert act(client, application_id, "start_admissibility").status_code == 302
+        with app.app_context():
+            application = db.session.get(Application, application_id)
+            application.answers = {**application.answers, "application_type": "extension"}
+            db.session.commit()
+        case = client.get(f"/backoffice/applications/{application_id}").get_data(as_text=True)
+        items = case[case.index("Wat moet de aanvrager aanvullen?") : case.index("</fieldset>")]
+        assert "Wat vraagt u aan?" in items
+        assert "Referentie of naam van het erkende initiatief" not in items  # shown only for an extension
+
 
 class TestOneListOfAttachments:
     def test_the_receipt_and_the_case_page_list_the_same_files_and_no_answer_that_no_longer_applies(
@@ -366,6 +395,31 @@ class TestOnlyASignatoryHandsIn:
             application = db.session.get(Application, application_id)
             assert application.state == "admissibility_check"
             assert application.ready_at is None  # a later request for additions starts unmarked
+
+    def test_the_check_page_offers_a_preparer_the_mark_and_a_signatory_the_hand_in(self, app, client, people):
+        application_id = additions_asked(client, people, "staffing")
+        check_url = f"/applications/{application_id}/check"
+        hand_in_form = f'action="/applications/{application_id}/actions/submit_additions"'
+        mark_form = f'action="/applications/{application_id}/ready"'
+        login(client, self.preparer(app, people))
+        check = client.get(check_url).get_data(as_text=True)
+        assert mark_form in check
+        assert "Klaar voor ondertekening</button>" in check
+        assert hand_in_form not in check
+        assert "Alleen een gemachtigde ondertekenaar" in check
+        assert "Dat kan: An." in check
+        assert post(client, f"/applications/{application_id}/ready").status_code == 302
+        check = client.get(check_url).get_data(as_text=True)
+        assert "gemarkeerd door Pim Preparer op" in check
+        assert mark_form not in check
+        assert hand_in_form not in check
+        login(client, people.applicant)
+        check = client.get(check_url).get_data(as_text=True)
+        assert hand_in_form in check
+        assert mark_form not in check
+        assert "gemarkeerd door Pim Preparer op" in check
+        assert "Door de aanvulling in te dienen verklaart u" in check
+        assert "Alleen een gemachtigde ondertekenaar" not in check
 
 
 def token_on(page: str) -> str:
