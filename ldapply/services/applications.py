@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import defer
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..clock import format_local, local, utcnow
 from ..extensions import db
@@ -142,23 +141,14 @@ def save_step(
     Whether the step may change is checked on every attempt: a save that loses the race to a submission
     (or to the end of a request for additions) writes nothing.
     """
-    for attempt in range(3):
-        steps.refuse_unless_changeable(application, step)
+
+    def change() -> list[str]:
         if steps.changed_by_someone_else(application, step, actor, loaded):
             raise steps.StepChangedMeanwhile(step, application)
-        try:
-            keys = _merge_step(application, step, answers, staged or {}, actor)
-            db.session.commit()
-        except StaleDataError:  # another save of this application came first: look at it again
-            db.session.rollback()
-            if attempt == 2:
-                raise ChangedMeanwhile() from None
-            continue
-        except BaseException:
-            db.session.rollback()
-            raise
-        remove_files(keys)  # only once the answers let go of them are the files removed
-        return
+        return _merge_step(application, step, answers, staged or {}, actor)
+
+    keys = steps.change_step(application, step, change)
+    remove_files(keys)  # only once the answers let go of them are the files removed
 
 
 def _merge_step(

@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -36,6 +36,8 @@ from .uploads import (
     staged_uploads,
     take_staged,
 )
+
+T = TypeVar("T")
 
 SAVERS_KEPT = 20  # who made the step's last revisions: enough for any tab still open
 
@@ -263,21 +265,32 @@ def remove_file(application: Application, step: Step, upload_id: uuid.UUID, acto
     """Remove a file from a step the applicant may change now: an attached one from the answers, or a staged
     one this person chose. Returns its name. Raises NotFound for a file not on this step, StepIncomplete
     when the step may not change (also when a submission came first), ChangedMeanwhile after three races."""
-    for attempt in range(3):
-        refuse_unless_changeable(application, step)  # again after a lost race: it may be submitted now
+    name, keys = change_step(application, step, lambda: _detach(application, step, upload_id, actor))
+    remove_files(keys)
+    return name
+
+
+CHANGE_ATTEMPTS = 3
+
+
+def change_step(application: Application, step: Step, change: Callable[[], T]) -> T:
+    """Make `change` to a step and commit it, again after losing a race to another change of the
+    application; whether the step may still change is checked before every attempt, so a change that
+    loses the race to a submission writes nothing. Raises ChangedMeanwhile after the last attempt."""
+    for attempt in range(CHANGE_ATTEMPTS):
+        refuse_unless_changeable(application, step)
         try:
-            name, keys = _detach(application, step, upload_id, actor)
+            result = change()
             db.session.commit()
         except StaleDataError:  # another change of this application came first: look at it again
             db.session.rollback()
-            if attempt == 2:
+            if attempt == CHANGE_ATTEMPTS - 1:
                 raise ChangedMeanwhile() from None
             continue
         except BaseException:
             db.session.rollback()
             raise
-        remove_files(keys)
-        return name
+        return result
     raise ChangedMeanwhile()  # pragma: no cover - the loop returns or raises
 
 
