@@ -59,8 +59,8 @@
   /* Questions with a declarative condition (data-shown-when, data-shown-values) are shown as soon as the
      answer they depend on says so, and hidden again when it no longer does. The server decides the same
      on saving, so without JavaScript they appear once the step is saved. A radio button or box that
-     reveals a question controls it (aria-controls) and says whether it is open (aria-expanded); an answer
-     typed or picked from a list that reveals one is announced in the page's live region. */
+     reveals a question controls it (aria-controls; aria-expanded is not allowed on those roles), and every
+     question revealed is announced in the page's live region. */
   function revealConditionalQuestions() {
     var questions = document.querySelectorAll("[data-shown-when]");
     if (!questions.length) {
@@ -68,13 +68,11 @@
     }
     var form = questions[0].closest("form");
     var status = form.querySelector("[data-reveal-status]");
-    var controls = [];
     questions.forEach(function (question) {
       var wanted = JSON.parse(question.getAttribute("data-shown-values") || "[]");
       revealingChoices(form, question.getAttribute("data-shown-when"), wanted).forEach(function (input) {
         var ids = (input.getAttribute("aria-controls") || "").split(" ").filter(Boolean);
         input.setAttribute("aria-controls", ids.concat([question.id]).join(" "));
-        controls.push(input);
       });
     });
     function update(announce) {
@@ -90,16 +88,12 @@
         }
         question.hidden = !shown;
       });
-      controls.forEach(function (input) {
-        input.setAttribute("aria-expanded", input.checked ? "true" : "false");
-      });
       if (announce && status && revealed.length) {
         status.textContent = status.getAttribute("data-label-shown") + " " + revealed.join(", ");
       }
     }
-    form.addEventListener("change", function (event) {
-      var choice = event.target.type === "radio" || event.target.type === "checkbox";
-      update(!choice); /* a choice says so itself, through aria-expanded */
+    form.addEventListener("change", function () {
+      update(true);
     });
     update(false);
   }
