@@ -44,7 +44,7 @@ from flask_babel import force_locale
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
-from ldapply.forms import notation
+from ldapply import formatting
 from ldapply.workflows import get_regime
 from ldapply.workflows._spec import Field, FieldKind, Regime, Step
 from tests.browser.a11y import Checker
@@ -205,7 +205,7 @@ class Journey:
 
     def money(self, value: Decimal) -> str:
         with self.app.test_request_context(), force_locale(self.lang):
-            return notation.show_money(value, self.lang)
+            return formatting.money(value, self.lang)
 
     # -- logging in and out, in the journey's language ---------------------------------------------
 

@@ -24,6 +24,7 @@ from flask import Flask
 from playwright.sync_api import Locator, Page, expect
 from pypdf import PdfReader
 
+from ldapply import formatting
 from ldapply.forms import notation
 from ldapply.forms.kinds import RADIO_MAX_CHOICES
 from ldapply.workflows import get_regime
@@ -88,7 +89,7 @@ def shown(field: Field, value: Any) -> str:
         case FieldKind.DATE:
             return date.fromisoformat(value).strftime("%d-%m-%Y")
         case FieldKind.MONEY:  # typed in Belgian notation, shown as an amount: "120000" -> "€ 120.000,00"
-            return notation.show_money(notation.parse_number(value, money=True))
+            return formatting.money(notation.parse_number(value, money=True))
     return value
 
 
