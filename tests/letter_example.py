@@ -113,6 +113,13 @@ OWN_RULE = "een termijn die de administratie zelf hanteert"
 DEADLINES = {
     "additions": {"days": 30, "text": f"binnen 30 dagen na de datum van deze brief ({OWN_RULE})"},
     "hearing": {"days": 15, "text": f"binnen 15 dagen na de datum van deze brief ({OWN_RULE})"},
+    "admissibility": {
+        "days": 7,
+        "unit": "kalenderdagen",
+        "is_law": False,
+        "provenance_label": "naar het model van de regeling van 2013, niet teruggevonden in de regelgeving van "
+        "2006-2008",
+    },
 }
 COUNCIL_OF_STATE = {
     "days": 60,
@@ -285,7 +292,11 @@ GENERAL_SANCTION = {
 
 GENERAL = {
     "reference": "LDE-2026-FGT417",
-    "organisation": {"name": "Fietspunt Gent vzw", "enterprise_number": "0456.789.034"},
+    "organisation": {
+        "name": "Fietspunt Gent vzw",
+        "enterprise_number": "0456.789.034",
+        "address": ["Koningin Maria Hendrikaplein 1", "9000 Gent"],
+    },
     "regime": {"code": "general", "title": "Erkenning lokale diensteneconomie", "version": 1},
     "starts": "5 oktober 2007",
     "legal_basis": [
@@ -446,7 +457,11 @@ CARETAKERS_SANCTION = {
 }
 CARETAKERS = {
     "reference": "LDE-2026-HBW208",
-    "organisation": {"name": "Volkshaard cvba", "enterprise_number": "0425.117.841"},
+    "organisation": {
+        "name": "Volkshaard cvba",
+        "enterprise_number": "0425.117.841",
+        "address": ["Rabotstraat 90", "9000 Gent"],
+    },
     "regime": {
         "code": "caretakers",
         "title": "Erkenning initiatieven huisbewaarder in de sociale huisvesting",
@@ -604,7 +619,11 @@ CHILDCARE_SANCTION = {
 }
 CHILDCARE = {
     "reference": "LDE-2026-KOL114",
-    "organisation": {"name": "Kinderopvang De Speelboom vzw", "enterprise_number": "0881.234.508"},
+    "organisation": {
+        "name": "Kinderopvang De Speelboom vzw",
+        "enterprise_number": "0881.234.508",
+        "address": ["Dorpsstraat 1", "3000 Leuven"],
+    },
     "regime": {"code": "childcare", "title": "Lokale diensten buurtgerichte kinderopvang", "version": 1},
     "starts": "9 mei 2008",
     "legal_basis": [
@@ -662,7 +681,11 @@ CHILDCARE = {
 
 LABEL = {
     "reference": "LDE-2026-LBL031",
-    "organisation": {"name": "Buurtwerk De Brug vzw", "enterprise_number": "0463.902.104"},
+    "organisation": {
+        "name": "Buurtwerk De Brug vzw",
+        "enterprise_number": "0463.902.104",
+        "address": ["Brugstraat 5", "2000 Antwerpen"],
+    },
     "regime": {"code": "label_2013", "title": "LDE-label (regeling 2013, testregeling)", "version": 2},
     "starts": "1 april 2015",
     "legal_basis": [{"citation": f"{DECREE_2013}, art. 2 en 3", "articles_known": True}],
@@ -1021,12 +1044,13 @@ def example_context(
         "verification": dict(VERIFICATION),
         "answers": answers,
         **_handed_in(spec, answers, kind),
+        "additions_request": _additions_request(answers) if kind == "additions_received" else None,
         "parameters": copy.deepcopy(PARAMETERS),
     }
 
 
-SUBMITTED_AT = "3 november 2026 om 14.05 uur"
-HANDED_IN_AT = "20 november 2026 om 10.12 uur"
+SUBMITTED_AT = "3 november 2026 om 14.05 uur (Belgische tijd)"
+HANDED_IN_AT = "20 november 2026 om 10.12 uur (Belgische tijd)"
 
 
 def _handed_in(spec: dict[str, Any], answers: dict[str, Any], kind: str) -> dict[str, Any]:
@@ -1044,6 +1068,14 @@ def _handed_in(spec: dict[str, Any], answers: dict[str, Any], kind: str) -> dict
     rows = [{"label": f["label"], "value": f["filename"]} for f in files]
     rows.append({"label": "Lokale behoefte", "value": str(answers.get("local_need") or "Toegelicht in de bijlage.")})
     return {"sections": [{"title": "Aanvulling", "rows": rows}], "submitted_at": HANDED_IN_AT, "attachments": files}
+
+
+def _additions_request(answers: dict[str, Any]) -> dict[str, Any]:
+    """The request the additions answer: the first file's question (changed) and the local need (not changed)."""
+    files = _attachments(answers)[:1]
+    asked = [{"step": "Bijlagen", "label": f["label"], "changed": True} for f in files]
+    asked.append({"step": "Dienst en lokale behoefte", "label": "Lokale behoefte", "changed": False})
+    return {"on": "9 november 2026", "asked": asked}
 
 
 # Realistic SHA-256 fingerprints of the example files (the receipt prints them in full).

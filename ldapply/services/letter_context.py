@@ -15,7 +15,17 @@ from typing import Any
 
 from .. import formatting
 from ..clock import LOCAL_ZONE, add_years, letter_date, local, local_date
-from ..workflows._spec import Answers, Citation, Condition, Parameter, Provenance, Regime, Transition
+from ..workflows._spec import (
+    Answers,
+    Citation,
+    Condition,
+    Field,
+    FieldKind,
+    Parameter,
+    Provenance,
+    Regime,
+    Transition,
+)
 from .answers import attachments, step_rows
 
 SCHEMA = 2
@@ -41,6 +51,7 @@ class EventRecord:
     comment: str | None
     files: tuple[str, ...] = ()
     event_id: Any = None
+    items: tuple[str, ...] = ()  # what the move recorded: the items a request asks, the answers a hand-in changed
 
 
 @dataclass(frozen=True)
@@ -87,6 +98,7 @@ class CaseRecord:
     call: Mapping[str, str] | None = None  # {"title", "closes_on"} of the call the application answers
     # What the issuing move recorded: the items a request for additions asks, the answers a hand-in changed.
     items: tuple[str, ...] = ()
+    organisation_address: tuple[str, ...] = ()  # the registered address on record, as lines
 
 
 # -- the parts -------------------------------------------------------------------------------------
@@ -159,11 +171,57 @@ def days_text(case: CaseRecord, regime: Regime, name: str | None, after: str) ->
     return {"days": days, "text": text}
 
 
+def admissibility_period(regime: Regime) -> str | None:
+    """The reviewers' term for the admissibility check: the deadline of the state a hand-in of additions
+    returns the file to (the same term runs from the submission)."""
+    target = next((t.target for t in regime.transitions if t.hands_in), None)
+    return regime.state(target).deadline if target else None
+
+
+def term_context(case: CaseRecord, regime: Regime, name: str | None) -> dict[str, Any] | None:
+    """A term as a letter states it: value and unit, and whether it is law or the administration's own rule."""
+    parameter = parameter_of(regime, name) if name else None
+    value = pinned(case, regime, parameter.name) if parameter else None
+    if parameter is None or value is None:
+        return None
+    return {
+        "days": value,
+        "unit": parameter.unit,
+        "is_law": parameter.is_law,
+        "provenance_label": parameter.provenance.label.nl,
+    }
+
+
 def deadlines_context(case: CaseRecord, regime: Regime) -> dict[str, Any]:
     return {
         "additions": days_text(case, regime, additions_period(regime), "de kennisgeving van deze brief"),
         "hearing": days_text(case, regime, hearing_period(regime), "de kennisgeving van deze brief"),
+        "admissibility": term_context(case, regime, admissibility_period(regime)),
     }
+
+
+def additions_request_context(case: CaseRecord, regime: Regime, kind: str) -> dict[str, Any] | None:
+    """For the receipt of additions: the latest request for additions, each item it asked and whether the
+    hand-in changed it (`case.items`: the answers changed); asked [] when the request named none (every step)."""
+    if acknowledges(regime, kind) != "additions":
+        return None
+    request = next((e for e in reversed(case.events) if _asks_additions(regime, e)), None)
+    if request is None:
+        return None
+    asked, changed = set(request.items), set(case.items)
+    items = []
+    for step in regime.steps:
+        fields = [f for f in step.fields if f.name in asked]
+        if step.slug in asked or fields:
+            names = {f.name for f in (fields or step.fields)}
+            label = ", ".join(f.label.nl for f in fields) if fields else step.title.nl
+            items.append({"step": step.title.nl, "label": label, "changed": bool(names & changed)})
+    return {"on": letter_date(request.at), "asked": items}
+
+
+def _asks_additions(regime: Regime, event: EventRecord) -> bool:
+    transition = regime.transition(event.action)
+    return transition is not None and not transition.submits and regime.state(event.to_state).applicant_edits
 
 
 def citation_context(citation: Citation) -> tuple[str, bool]:
@@ -379,7 +437,7 @@ def sections_context(case: CaseRecord, regime: Regime, only: set[str] | None = N
     sections = []
     for step in regime.visible_steps(case.answers):
         rows = [
-            {"label": label, "value": value}
+            {"label": label, "value": _letter_value(field, case.answers.get(field.name), value)}
             for field, (label, value) in zip(
                 step.visible_fields(case.answers), step_rows(step, case.answers), strict=True
             )
@@ -388,6 +446,16 @@ def sections_context(case: CaseRecord, regime: Regime, only: set[str] | None = N
         if rows:
             sections.append({"title": step.title.nl, "rows": rows})
     return sections
+
+
+def _letter_value(field: Field, answer: Any, shown: str) -> str:
+    """An answer as a letter writes it: a date in words ("1 februari 2026"), anything else as on the pages."""
+    if field.kind is FieldKind.DATE and isinstance(answer, str):
+        try:
+            return letter_date_of(date.fromisoformat(answer[:10]))
+        except ValueError:
+            return shown
+    return shown
 
 
 def attachments_context(case: CaseRecord, regime: Regime, only: set[str] | None = None) -> list[dict[str, Any]]:
@@ -427,8 +495,8 @@ def handed_in_context(case: CaseRecord, regime: Regime, kind: str) -> dict[str, 
 
 
 def letter_moment(moment: datetime) -> str:
-    """A date and time as a letter writes them, Brussels time: 3 november 2026 om 14.05 uur."""
-    return f"{letter_date(moment)} om {local(moment):%H.%M} uur"
+    """A date and time as a letter writes them, Brussels time: 3 november 2026 om 14.05 uur (Belgische tijd)."""
+    return f"{letter_date(moment)} om {local(moment):%H.%M} uur (Belgische tijd)"
 
 
 def formatted_code(code: str) -> str:
@@ -463,6 +531,7 @@ def build_context(case: CaseRecord, regime: Regime, kind: str, sender: Sender) -
         "organisation": {
             "name": case.organisation_name,
             "enterprise_number": formatting.enterprise_number(case.enterprise_number),
+            "address": list(case.organisation_address),
         },
         "regime": period_context(regime, case.started_on),
         "legal_basis": legal_basis_context(regime),
@@ -485,6 +554,7 @@ def build_context(case: CaseRecord, regime: Regime, kind: str, sender: Sender) -
         "verification": {"code": formatted_code(case.verification_code), "url": sender.verify_url},
         "answers": _plain(dict(case.answers)),
         **handed_in_context(case, regime, kind),
+        "additions_request": additions_request_context(case, regime, kind),
         "parameters": {
             p.name: {"value": _plain(pinned(case, regime, p.name)), "unit": p.unit, "provenance": str(p.provenance)}
             for p in regime.parameters

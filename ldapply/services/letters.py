@@ -207,7 +207,15 @@ def case_record(
         submitted_on=local_date(application.submitted_at) if application.submitted_at else None,
         call=_call_of(application),
         items=items,
+        organisation_address=_address_of(application),
     )
+
+
+def _address_of(application: Application) -> tuple[str, ...]:
+    """The organisation's registered address on record, as the lines under its name."""
+    organisation = application.organisation
+    place = " ".join(p for p in (organisation.postcode, organisation.municipality) if p)
+    return tuple(line for line in (organisation.street, place) if line)
 
 
 def _call_of(application: Application) -> dict[str, str] | None:
@@ -233,7 +241,16 @@ def event_records(application_id: uuid.UUID) -> tuple[EventRecord, ...]:
         .order_by(ApplicationEvent.created_at, ApplicationEvent.id)
     )
     return tuple(
-        EventRecord(e.action, e.from_state, e.to_state, e.created_at, e.comment, tuple(files.get(e.id, ())), e.id)
+        EventRecord(
+            e.action,
+            e.from_state,
+            e.to_state,
+            e.created_at,
+            e.comment,
+            tuple(files.get(e.id, ())),
+            e.id,
+            tuple(e.items or ()),
+        )
         for e in events
     )
 

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..models import Application, ApplicationEvent, Letter, LetterStatus, Organisation, User
 from ..workflows import REGIMES
 from ..workflows._spec import ExampleCase, Regime, Transition
+from .answers import attachments
 from .letter_context import (
     CaseRecord,
     EventRecord,
@@ -53,12 +54,18 @@ def sample_case(regime: Regime, kind: str, *, code: str, now: datetime | None = 
     example = example_of(regime)
     now = now or example.on
     path = ("submit", *example.paths[kind])
-    # Three days between moves; a hearing period that ends runs its full length first.
+    # Three days between moves; a hearing period that ends runs its full length first. A letter the last
+    # move issues is issued at that move and does not list it (as `letters.case_record`): a receipt's time
+    # is the time of the submission; a decision follows three days after its proposal.
+    issued_by_move = (last := regime.transition(path[-1])) is not None and last.letter == kind
     gaps = [16 if (t := regime.transition(a)) is not None and t.automatic else 3 for a in path]
-    start = now - timedelta(days=sum(gaps) + 3)
-    events = tuple(
-        _event(regime, example, action, start + timedelta(days=sum(gaps[: i + 1]))) for i, action in enumerate(path)
+    start = now - timedelta(days=sum(gaps) + (0 if issued_by_move else 3))
+    asked = _asked_items(regime)
+    timeline = tuple(
+        _event(regime, example, action, start + timedelta(days=sum(gaps[: i + 1])), asked)
+        for i, action in enumerate(path)
     )
+    events = timeline[:-1] if issued_by_move else timeline
     proposal = _proposal(regime, example, path)
     adverse = proposal is not None and regime.outcome(proposal.outcome).needs_hearing
     return CaseRecord(
@@ -82,11 +89,28 @@ def sample_case(regime: Regime, kind: str, *, code: str, now: datetime | None = 
         issued_at=now,
         verification_code=code,
         message=example.texts.get(path[-1], "") if not regime.letter(kind).is_decision else "",
-        submitted_on=local_date(events[0].at),
+        submitted_on=local_date(timeline[0].at),
         call={"title": "Oproep lokale diensteneconomie 2008-2009", "closes_on": "2 februari 2009"}
         if regime.uses_calls
         else None,
+        # The hand-in of the sample additions changed what the request asked.
+        items=asked if kind in {t.letter for t in regime.transitions if t.hands_in} else (),
+        organisation_address=SAMPLE_ADDRESSES.get(regime.code, SAMPLE_ADDRESSES["general"]),
     )
+
+
+# The registered address of each example organisation (made up), as the lines under its name.
+SAMPLE_ADDRESSES = {
+    "general": ("Koningin Fabiolalaan 12", "9000 Gent"),
+    "caretakers": ("Rabotstraat 90", "9000 Gent"),
+    "childcare": ("Dorpsstraat 1", "3000 Leuven"),
+}
+
+
+def _asked_items(regime: Regime) -> tuple[str, ...]:
+    """What the sample request for additions asks: the first file among the example answers."""
+    found = attachments(regime.example_answers, regime)
+    return (found[0].answer,) if found else ()
 
 
 def example_of(regime: Regime) -> ExampleCase:
@@ -99,12 +123,17 @@ def proposing(regime: Regime, path: tuple[str, ...]) -> Transition:
     return next(t for a in reversed(path) if (t := regime.transition(a)) is not None and t.proposes)
 
 
-def _event(regime: Regime, example: ExampleCase, action: str, at: datetime) -> EventRecord:
+def _event(regime: Regime, example: ExampleCase, action: str, at: datetime, asked: tuple[str, ...]) -> EventRecord:
     transition = regime.transition(action)
     files = ("bijlage-bij-de-reactie.pdf",) if transition is not None and transition.responds else ()
     target = transition.target if transition else ""
     source = sorted(transition.sources)[0] if transition else ""
-    return EventRecord(action, source, target, at, example.texts.get(action), files)
+    # A request for additions records the items it asks; a hand-in the answers it changed (the same).
+    records_items = transition is not None and not transition.submits
+    if transition is not None and not transition.hands_in:
+        records_items = records_items and regime.state(target).applicant_edits
+    items = asked if records_items else ()
+    return EventRecord(action, source, target, at, example.texts.get(action), files, items=items)
 
 
 def _proposal(regime: Regime, example: ExampleCase, path: tuple[str, ...]) -> ProposalRecord | None:

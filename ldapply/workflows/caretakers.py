@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from . import _fields as f
 from . import _lde as lde
+from ._lde.examples import sample_sha256
 from ._spec import Answers, Citation, Condition, Finding, LegalBasis, Parameter, Params, Provenance, Step, Text
 
 BVR_2008_CARETAKERS = LegalBasis(
@@ -355,7 +356,7 @@ EXAMPLE_ANSWERS = {
         "upload_id": "00000000-0000-4000-8000-000000000003",
         "filename": "besluit-raad-van-bestuur.pdf",
         "size": 61440,
-        "sha256": "0" * 64,
+        "sha256": sample_sha256("besluit-raad-van-bestuur.pdf"),
     },
     "declares_separate_registration": True,
     "declares_no_displacement": True,

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from . import _fields as f
 from . import _lde as lde
+from ._lde.examples import sample_sha256
 from ._spec import Answers, Citation, Condition, Finding, LegalBasis, Parameter, Params, Provenance, Step, Text
 
 # Only the French title is known ("fixant les conditions d'autorisation et de subventionnement de services
@@ -205,7 +206,7 @@ SAFETY_STEP = Step(
             max_files=10,
             hint=("Eén attest per opvanglocatie.", "One certificate per childcare location."),
         ),
-        f.yes_no("quality_handbook", "Heeft u een kwaliteitshandboek?", "Do you have a quality handbook?"),
+        f.yes_no("quality_handbook", "Hebt u een kwaliteitshandboek?", "Do you have a quality handbook?"),
     ),
 )
 
@@ -322,20 +323,20 @@ EXAMPLE_ANSWERS = {
         "upload_id": "00000000-0000-4000-8000-000000000004",
         "filename": "vergunning-kind-en-gezin.pdf",
         "size": 30720,
-        "sha256": "0" * 64,
+        "sha256": sample_sha256("vergunning-kind-en-gezin.pdf"),
     },
     "lok_advice": {
         "upload_id": "00000000-0000-4000-8000-000000000005",
         "filename": "advies-lok.pdf",
         "size": 20480,
-        "sha256": "0" * 64,
+        "sha256": sample_sha256("advies-lok.pdf"),
     },
     "lok_advice_date": "2026-02-01",
     "fire_safety_certificate": {
         "upload_id": "00000000-0000-4000-8000-000000000006",
         "filename": "brandweerattest.pdf",
         "size": 25600,
-        "sha256": "0" * 64,
+        "sha256": sample_sha256("brandweerattest.pdf"),
     },
     "quality_handbook": True,
     "budget_flemish": "110000",

@@ -10,6 +10,7 @@ from datetime import date
 
 from . import _fields as f
 from . import _lde as lde
+from ._lde.examples import sample_sha256
 from ._spec import Parameter, Provenance, Step, Text
 
 SERVICE_STEP = Step(
@@ -61,7 +62,7 @@ EXAMPLE_ANSWERS = {
         "upload_id": "00000000-0000-4000-8000-000000000001",
         "filename": "collegebesluit.pdf",
         "size": 48213,
-        "sha256": "0" * 64,
+        "sha256": sample_sha256("collegebesluit.pdf"),
     },
     "target_group_fte": "6.5",
     "supervisory_fte": "1",
@@ -75,7 +76,7 @@ EXAMPLE_ANSWERS = {
         "upload_id": "00000000-0000-4000-8000-000000000002",
         "filename": "ondernemingsplan.pdf",
         "size": 102400,
-        "sha256": "0" * 64,
+        "sha256": sample_sha256("ondernemingsplan.pdf"),
     },
     "declares_separate_registration": True,
     "declares_no_displacement": True,

@@ -176,4 +176,5 @@ class TestDispatch:
             assert letter.context["organisation"] == {
                 "name": "Buurtwerk De Brug vzw",
                 "enterprise_number": "0403.170.701",
+                "address": [],  # the organisation on record has no registered address in this fixture
             }

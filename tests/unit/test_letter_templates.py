@@ -70,3 +70,65 @@ def test_a_receipt_of_additions_without_changes_says_so():
     html = letters.render_html("caretakers", "additions_received", context)
     assert "U wijzigde bij de aanvulling geen antwoorden van uw aanvraag." in html
     assert "Bijlagen bij uw aanvulling" not in html
+
+
+def text_of(html: str) -> str:
+    return " ".join(html.split())
+
+
+@pytest.mark.parametrize("code", ["general", "caretakers", "childcare"])
+def test_the_receipt_states_the_admissibility_term_as_the_administrations_own_rule_and_no_stopped_clock(code):
+    context = example_context(code, "receipt")
+    html = text_of(letters.render_html(code, "receipt", context))
+    assert "termijn van 7 kalenderdagen" in html
+    assert (
+        "Die termijn is een regel die de administratie zelf hanteert, naar het model van de regeling van 2013" in html
+    )
+    assert "staat de behandeling van uw aanvraag stil" not in html
+
+
+@pytest.mark.parametrize("code", ["general", "caretakers", "childcare"])
+def test_a_receipt_is_signed_for_the_team_without_a_delegation_and_addressed_to_the_registered_address(code):
+    context = example_context(code, "receipt")
+    context["signatory"]["delegation"] = "het besluit houdende delegatie van beslissingsbevoegdheden"
+    html = text_of(letters.render_html(code, "receipt", context))
+    assert "delegatie van beslissingsbevoegdheden" not in html
+    assert f"namens het {context['sender']['unit']}" in html
+    for line in context["organisation"]["address"]:
+        assert line in html
+
+
+def test_a_decision_keeps_its_delegation_line():
+    context = example_context("general", "decision_granted")
+    context["signatory"]["delegation"] = "het besluit houdende delegatie van beslissingsbevoegdheden"
+    assert "Handelend krachtens het besluit houdende delegatie" in letters.render_html(
+        "general", "decision_granted", context
+    )
+
+
+def test_the_receipt_hides_questions_left_empty():
+    context = example_context("general", "receipt")
+    context["sections"][0]["rows"].append({"label": "Of: de beslissing volgt uiterlijk op", "value": "—"})
+    assert "Of: de beslissing volgt uiterlijk op" not in letters.render_html("general", "receipt", context)
+
+
+def test_the_receipt_of_additions_lists_each_item_asked_and_whether_it_changed():
+    context = example_context("general", "additions_received")
+    html = text_of(letters.render_html("general", "additions_received", context))
+    for item in context["additions_request"]["asked"]:
+        assert item["label"] in html
+    assert "gewijzigd" in html
+    assert "niet gewijzigd" in html
+    assert "Wij nemen uw aanvulling mee in de behandeling van uw aanvraag." in html
+    assert "binnen 7 kalenderdagen na ontvangst van uw aanvulling" in html
+    assert "stilstond" not in html
+
+
+def test_a_receipt_of_additions_that_changed_nothing_names_the_items_asked():
+    context = example_context("general", "additions_received")
+    context.update(sections=[], attachments=[])
+    for item in context["additions_request"]["asked"]:
+        item["changed"] = False
+    html = text_of(letters.render_html("general", "additions_received", context))
+    assert "U diende de aanvulling in zonder de gevraagde gegevens te wijzigen: " in html
+    assert "Wij beoordelen uw aanvraag op basis van de stukken die wij hebben." in html

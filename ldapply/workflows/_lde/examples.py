@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 
 from .._spec import ExampleCase
@@ -28,8 +29,8 @@ PATHS = {
 }
 
 TEXTS = {
-    "request_additions": "Bezorg de beslissing van het college van burgemeester en schepenen waarin de opdracht "
-    "aan uw organisatie wordt gegeven; de bijgevoegde nota is geen beslissing.",
+    "request_additions": "Het stuk dat u bijvoegde, is niet ondertekend en niet gedateerd. Voeg de ondertekende en "
+    "gedateerde versie toe.",
     "record_advice": "Het Forum voor Lokaal Werkgelegenheidsbeleid adviseert gunstig: de dienst beantwoordt een "
     "lokale behoefte en vult het bestaande aanbod aan.",
     "announce_refusal": "Uit de aanvraag blijkt niet dat de dienst een lokale behoefte beantwoordt die het "
@@ -52,8 +53,8 @@ MOTIVATIONS = {
     "dienst volgens het ondernemingsplan in het eerste jaar kan inzetten.",
     "refuse": "De organisatie toont niet aan dat de dienst een lokale behoefte beantwoordt die het bestaande aanbod "
     "niet dekt.",
-    "inadmissible": "De aanvraag is ook na de gevraagde aanvulling onvolledig: de beslissing van de opdrachtgevende "
-    "overheid ontbreekt nog altijd.",
+    "inadmissible": "De aanvraag is ook na de gevraagde aanvulling onvolledig: het stuk dat u opnieuw bijvoegde, is "
+    "nog altijd niet ondertekend.",
     "objection_rejected": "Het bezwaar is ongegrond. De bevraging waarop het bezwaar steunt, werd al bij de "
     "beslissing beoordeeld; het bezwaar brengt geen nieuwe feiten aan.",
     "suspend": "De activiteiten worden niet afzonderlijk geregistreerd, wat een voorwaarde van de erkenning is. "
@@ -85,3 +86,9 @@ EXAMPLE_CASE = ExampleCase(
     reference="LDE-2009-{code}01",
     call={"title": "Oproep lokale diensteneconomie 2008-2009", "closes_on": "2 februari 2009"},
 )
+
+
+def sample_sha256(filename: str) -> str:
+    """A real-looking SHA-256 for an example file: the hash of a sample content string, distinct per file,
+    so a sample receipt prints what a real one prints."""
+    return hashlib.sha256(f"ldapply voorbeeldbestand: {filename}".encode()).hexdigest()

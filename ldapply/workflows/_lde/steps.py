@@ -198,8 +198,8 @@ DECLARATIONS_STEP = Step(
         ),
         f.yes_no(
             "declares_no_displacement",
-            "Verdringt de dienst geen bestaande banen?",
-            "Does the service avoid displacing existing jobs?",
+            "Verklaart u dat de dienst geen bestaande banen verdringt?",
+            "Do you declare that the service does not displace existing jobs?",
         ),
     ),
     rules=(
