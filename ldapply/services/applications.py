@@ -13,10 +13,11 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import defer
+from sqlalchemy.orm.exc import StaleDataError
 
-from ..clock import format_local, local, utcnow
+from ..clock import local, utcnow
 from ..extensions import db
-from ..i18n import _, text
+from ..i18n import _, format_day, text
 from ..models import Application, ApplicationEvent, Letter, Membership, Upload, User
 from ..workflows import get_regime
 from ..workflows._spec import Answers, Field, Regime, StateSpec, Step
@@ -371,7 +372,20 @@ def hand_in_additions(*, application: Application, actor: User) -> None:
     application.submitted_answers = copy.deepcopy(application.answers)
     application.unlocked = None  # with the move: a refused hand-in rolls both back
     clear_ready(application)
-    apply_transition(application=application, action=action, actor=actor, items=changed)
+    _move_with_changes(application=application, action=action, actor=actor, items=changed)
+
+
+def _move_with_changes(*, application: Application, action: str, actor: User, items: list[str] | None = None) -> None:
+    """The move that commits the changes made to the application just before it: a refused move leaves
+    none of them in the session, and losing the race to a colleague's change is ChangedMeanwhile."""
+    try:
+        apply_transition(application=application, action=action, actor=actor, items=items)
+    except StaleDataError:
+        db.session.rollback()
+        raise ChangedMeanwhile() from None
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
 def changes_handed_in(application: Application, events: Sequence[ApplicationEvent]) -> set[str]:
@@ -407,11 +421,23 @@ def may_sign(user: User, application: Application) -> bool:
     return membership is not None and membership.is_signatory
 
 
-def not_signatory_message(application: Application, *, additions: bool = False) -> str:
-    """Why someone who is no signatory cannot submit (or hand in the additions), and who can."""
+def not_signatory_message(application: Application, *, additions: bool = False, move: str | None = None) -> str:
+    """Why someone who is no signatory cannot submit (or hand in the additions, or make `move`: withdraw,
+    object), and who can."""
     names = ", ".join(user.name for user in signatories_of(application.organisation_id))
     who = _("Dat kan: %(names)s.", names=names) if names else _("Uw organisatie heeft nog geen ondertekenaar.")
     organisation = application.organisation.name
+    if move is not None:
+        return " ".join(
+            (
+                _(
+                    "Alleen een gemachtigde ondertekenaar van %(organisation)s kan dit doen: %(move)s.",
+                    organisation=organisation,
+                    move=move.lower(),
+                ),
+                who,
+            )
+        )
     return " ".join(
         (
             _(
@@ -477,9 +503,8 @@ def submit(*, application: Application, actor: User, declaration: bool) -> bool:
     application.submitted_answers = copy.deepcopy(application.answers)
     clear_ready(application)
     try:
-        apply_transition(application=application, action=regime_of(application).submit_action, actor=actor)
+        _move_with_changes(application=application, action=regime_of(application).submit_action, actor=actor)
     except ChangedMeanwhile:
-        db.session.rollback()
         if db.session.get(Application, application.id, populate_existing=True).submitted_at is not None:  # type: ignore[union-attr]
             return False
         raise
@@ -673,7 +698,7 @@ def letter_statuses(application: Application, letters: Sequence[Letter]) -> list
             "id": str(letter.id),
             "title": text(regime.letter(letter.kind).title),
             "status": letter.status,
-            "rendered_at": format_local(letter.rendered_at, False) if letter.rendered_at else None,
+            "rendered_at": format_day(letter.rendered_at) if letter.rendered_at else None,  # as the page prints it
         }
         for letter in letters
     ]

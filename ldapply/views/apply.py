@@ -22,6 +22,7 @@ from ..services import accounts, applications, backoffice, calls, eligibility, l
 from ..services.answers import attachments, display_value, step_rows
 from ..services.errors import (
     ChangedMeanwhile,
+    Forbidden,
     InvalidUpload,
     NotFound,
     StepIncomplete,
@@ -29,7 +30,7 @@ from ..services.errors import (
 )
 from ..services.regimes import missing_steps, regime_of
 from ..workflows import REGIMES
-from ..workflows._spec import Party, Regime, Step
+from ..workflows._spec import Party, Regime, Role, Step
 from . import step_page
 from ._helpers import acting_membership, me, pdf_download
 
@@ -282,10 +283,12 @@ def applicant_action(application_id: uuid.UUID, action: str) -> Response | str |
     if not form.validate_on_submit():
         abort(400)
     transition = regime.transition(action)
-    if transition is None or transition.submits:
-        abort(404)  # submission goes through the check page and its declaration
+    if transition is None or transition.submits or Role.APPLICANT not in transition.roles:
+        abort(404)  # submission goes through the check page and its declaration; staff moves through the back office
     if transition.hands_in:
         return _hand_in(application)
+    if (transition.irreversible or transition.objects) and not applications.may_sign(me(), application):
+        raise Forbidden(applications.not_signatory_message(application, move=text(transition.label)))
     if transition.irreversible and form.confirmed.data != "yes":
         return render_template("apply/confirm.html", application=application, transition=transition, form=form)
     try:

@@ -86,6 +86,8 @@ def apply_action(application_id: uuid.UUID, action: str) -> Response | tuple[str
     if not form.validate_on_submit():
         return case(application_id, form=form, status=400)
     transition = regime_of(application).transition(action)
+    if transition is not None and Role.APPLICANT in transition.roles:
+        raise NotFound()  # the applicant's moves go through the applicant's pages, with their checks
     asks_confirmation = transition is not None and transition.irreversible
     try:
         if asks_confirmation and form.confirmed.data != "yes":

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from werkzeug.wrappers import Response
 
@@ -25,6 +25,7 @@ from ..i18n import _, current_locale, format_moment
 from ..models import Application
 from ..services import applications, steps
 from ..services.answers import display_value
+from ..services.errors import ChangedMeanwhile, StepIncomplete
 from ..services.regimes import regime_of
 from ..services.steps import StepChangedMeanwhile, StepFiles
 from ..workflows._spec import ShownWhen, Step
@@ -115,6 +116,9 @@ def _store(
     except StepChangedMeanwhile as conflict:
         getattr(form, FINGERPRINT).data = conflict.fingerprint  # saving again overwrites, knowingly
         return _page(application, step, form, files, conflict=conflict), 409
+    except (StepIncomplete, ChangedMeanwhile) as refusal:  # e.g. a chosen file expired, or a submission came first
+        flash(refusal.message, "warn")  # on this page, with every answer typed still in the form
+        return _page(application, step, form, files), refusal.status_code
 
 
 @contextmanager

@@ -43,6 +43,8 @@ def upgrade():
         batch_op.add_column(sa.Column('unlocked', JSON, nullable=True))
         batch_op.add_column(sa.Column('submitted_answers', JSON, nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_applications_ready_by_id_users'), 'users', ['ready_by_id'], ['id'])
+    # What applications submitted before this revision handed in is what they hold now.
+    op.execute("UPDATE applications SET submitted_answers = answers WHERE submitted_at IS NOT NULL")
     with op.batch_alter_table('application_events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('items', JSON, nullable=True))
         batch_op.add_column(sa.Column('answers', JSON, nullable=True))

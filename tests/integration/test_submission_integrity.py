@@ -18,7 +18,7 @@ from sqlalchemy import event, update
 from ldapply.clock import utcnow
 from ldapply.extensions import db
 from ldapply.forms.kinds import file_references
-from ldapply.models import Application, ApplicationEvent, Call, Letter, Upload, User
+from ldapply.models import Application, ApplicationEvent, Call, Letter, Membership, Upload, User
 from ldapply.services import accounts, applications, assessment, letters, steps
 from ldapply.services.calls import usage
 from ldapply.services.errors import StepIncomplete
@@ -395,6 +395,31 @@ class TestOnlyASignatoryHandsIn:
             application = db.session.get(Application, application_id)
             assert application.state == "admissibility_check"
             assert application.ready_at is None  # a later request for additions starts unmarked
+
+    def test_a_preparer_cannot_withdraw_a_submitted_application(self, app, client, people):
+        application_id = submitted_application(client, people)
+        login(client, self.preparer(app, people))
+        data = {"comment": "Wij trekken de aanvraag in.", "confirmed": "yes"}
+        response = post(client, f"/applications/{application_id}/actions/withdraw", data)
+        assert response.status_code == 403
+        assert "Alleen een gemachtigde ondertekenaar" in response.get_data(as_text=True)
+        with app.app_context():
+            assert db.session.get(Application, application_id).state == "submitted"
+
+    def test_applicant_moves_stay_on_the_applicants_pages_and_staff_moves_in_the_back_office(self, app, client, people):
+        application_id = submitted_application(client, people)
+        data = {"comment": "Ontvankelijk.", "note": "", "confirmed": "yes"}
+        assert post(client, f"/applications/{application_id}/actions/start_admissibility", data).status_code == 404
+        with app.app_context():  # a reviewer who is also a member of the applying organisation
+            reviewer = db.session.get(User, people.reviewer.id)
+            organisation_id = db.session.get(Application, application_id).organisation_id
+            reviewer.memberships.append(Membership(organisation_id=organisation_id, is_signatory=True))
+            db.session.commit()
+        login(client, people.reviewer)
+        response = post(client, f"/backoffice/applications/{application_id}/actions/withdraw", data)
+        assert response.status_code == 404
+        with app.app_context():
+            assert db.session.get(Application, application_id).state == "submitted"
 
     def test_the_check_page_offers_a_preparer_the_mark_and_a_signatory_the_hand_in(self, app, client, people):
         application_id = additions_asked(client, people, "staffing")
