@@ -95,16 +95,8 @@ def sample_case(regime: Regime, kind: str, *, code: str, now: datetime | None = 
         else None,
         # The hand-in of the sample additions changed what the request asked.
         items=asked if kind in {t.letter for t in regime.transitions if t.hands_in} else (),
-        organisation_address=SAMPLE_ADDRESSES.get(regime.code, SAMPLE_ADDRESSES["general"]),
+        organisation_address=example.organisation_address,
     )
-
-
-# The registered address of each example organisation (made up), as the lines under its name.
-SAMPLE_ADDRESSES = {
-    "general": ("Koningin Fabiolalaan 12", "9000 Gent"),
-    "caretakers": ("Rabotstraat 90", "9000 Gent"),
-    "childcare": ("Dorpsstraat 1", "3000 Leuven"),
-}
 
 
 def _asked_items(regime: Regime) -> tuple[str, ...]:

@@ -383,6 +383,7 @@ class ExampleCase:
     on: datetime  # the date the letters are dated
     reference: str  # with {code}
     call: Mapping[str, str] | None = None
+    organisation_address: tuple[str, ...] = ()  # the example organisation's registered address, per line
 
 
 @dataclass(frozen=True)

@@ -405,4 +405,5 @@ REGIME = lde.lde_regime(
     volume=requested_fte,
     uses_calls=False,
     example_answers=EXAMPLE_ANSWERS,
+    example_address=("Rabotstraat 90", "9000 Gent"),  # made up, for the sample letters
 )

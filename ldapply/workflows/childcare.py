@@ -400,4 +400,5 @@ REGIME = lde.lde_regime(
     volume_whole=True,
     uses_calls=False,
     example_answers=EXAMPLE_ANSWERS,
+    example_address=("Dorpsstraat 1", "3000 Leuven"),  # made up, for the sample letters
 )

@@ -114,4 +114,5 @@ REGIME = lde.lde_regime(
     uses_calls=True,
     application_type_field="application_type",
     example_answers=EXAMPLE_ANSWERS,
+    example_address=("Koningin Fabiolalaan 12", "9000 Gent"),  # made up, for the sample letters
 )

@@ -7,6 +7,7 @@ parameters, legal basis); it may also build a `Regime` itself from these parts a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -105,6 +106,7 @@ def lde_regime(
     uses_calls: bool = False,
     application_type_field: str | None = "application_type",
     example_answers: Mapping[str, Any] | None = None,
+    example_address: tuple[str, ...] = (),
 ) -> Regime:
     """A regime with the shared LDE procedure (its states, transitions, letters and outcomes) and the
     organisation record pre-filling the identity step."""
@@ -130,5 +132,5 @@ def lde_regime(
         organisation_fields=ORGANISATION_FIELDS,
         example_answers=example_answers or {},
         duration="recognition_years",
-        example_case=EXAMPLE_CASE,
+        example_case=replace(EXAMPLE_CASE, organisation_address=example_address),
     )
