@@ -91,8 +91,3 @@ def _group_attachments(step: Step, group: Field, rows: Any) -> list[Attachment]:
             )
             found += [Attachment(step, column, label, ref, group) for ref in file_references(row.get(column.name))]
     return found
-
-
-def uploads_in(answers: Answers, regime: Regime) -> list[Mapping[str, Any]]:
-    """The upload references among the answers, in step order."""
-    return [item.reference for item in attachments(answers, regime)]

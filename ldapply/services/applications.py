@@ -304,12 +304,6 @@ def unlocked_fields(application: Application) -> set[str] | None:
     }
 
 
-def locked_fields(application: Application, step: Step) -> set[str]:
-    """The fields of an unlocked step that stay as submitted (a request that named only some of its fields)."""
-    allowed = unlocked_fields(application)
-    return set() if allowed is None else {f.name for f in step.fields if f.name not in allowed}
-
-
 def _keep_locked_as_submitted(application: Application) -> None:
     """What was not asked stays as handed in, whatever was sent for it."""
     allowed, before = unlocked_fields(application), application.submitted_answers

@@ -411,16 +411,6 @@ def remove_files(keys: Iterable[str]) -> None:
         storage.delete(key)
 
 
-def uploads_by_id(application: Application, ids: Iterable[str]) -> list[Upload]:
-    """The application's uploads among `ids`, in one query."""
-    wanted = [uuid.UUID(str(i)) for i in ids]
-    if not wanted:
-        return []
-    return list(
-        db.session.scalars(select(Upload).where(Upload.id.in_(wanted), Upload.application_id == application.id))
-    )
-
-
 CLEANUP_BATCH = 500
 
 

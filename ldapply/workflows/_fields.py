@@ -64,16 +64,7 @@ def decimal(
     hint: Hint = None,
     show_if: ShowIf = None,
 ) -> Field:
-    return Field(
-        name,
-        Text(nl, en),
-        FieldKind.DECIMAL,
-        required,
-        _hint(hint),
-        min_value=_bound(min_value),
-        max_value=_bound(max_value),
-        show_if=show_if,
-    )
+    return _number(FieldKind.DECIMAL, name, Text(nl, en), min_value, max_value, required, hint, show_if)
 
 
 def money(
@@ -88,10 +79,23 @@ def money(
     show_if: ShowIf = None,
 ) -> Field:
     """An amount in euro, to the cent; typed and shown in Belgian notation ("€ 180.000,50")."""
+    return _number(FieldKind.MONEY, name, Text(nl, en), min_value, max_value, required, hint, show_if)
+
+
+def _number(
+    kind: FieldKind,
+    name: str,
+    label: Text,
+    min_value: str | int | None,
+    max_value: str | int | None,
+    required: bool,
+    hint: Hint,
+    show_if: ShowIf,
+) -> Field:
     return Field(
         name,
-        Text(nl, en),
-        FieldKind.MONEY,
+        label,
+        kind,
         required,
         _hint(hint),
         min_value=_bound(min_value),
@@ -111,16 +115,7 @@ def integer(
     hint: Hint = None,
     show_if: ShowIf = None,
 ) -> Field:
-    return Field(
-        name,
-        Text(nl, en),
-        FieldKind.INTEGER,
-        required,
-        _hint(hint),
-        min_value=_bound(min_value),
-        max_value=_bound(max_value),
-        show_if=show_if,
-    )
+    return _number(FieldKind.INTEGER, name, Text(nl, en), min_value, max_value, required, hint, show_if)
 
 
 def date(name: str, nl: str, en: str, *, required: bool = True, hint: Hint = None, show_if: ShowIf = None) -> Field:
