@@ -588,7 +588,7 @@ CHILDCARE_CONDITIONS = [
         "kind_en_gezin_authorisation",
         "Kind en Gezin heeft de opvang vergund",
         f"{DECREE_2004_KG}, art. 12 en 13; {BVR_2008_CHILDCARE}",
-        finding="Vergunning van Kind en Gezin verleend op 15-01-2026.",
+        finding="Vergunning van Kind en Gezin verleend op 15 januari 2026.",
     ),
     _condition(
         "lok_advice",
@@ -605,7 +605,7 @@ CHILDCARE_CONDITIONS = [
 ]
 CHILDCARE_REFUSAL = {
     "kind_en_gezin_authorisation": {
-        "finding": "De vergunning van Kind en Gezin is aangevraagd op 01-09-2026 maar nog niet verleend.",
+        "finding": "De vergunning van Kind en Gezin is aangevraagd op 1 september 2026 maar nog niet verleend.",
         "reason": "Kind en Gezin liet op 20 december 2026 weten dat het de vergunning voor de locatie Dorpsstraat 1 "
         "niet verleent zolang de buitenspeelruimte niet is aangelegd.",
     },

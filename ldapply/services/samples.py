@@ -90,9 +90,7 @@ def sample_case(regime: Regime, kind: str, *, code: str, now: datetime | None = 
         verification_code=code,
         message=example.texts.get(path[-1], "") if not regime.letter(kind).is_decision else "",
         submitted_on=local_date(timeline[0].at),
-        call={"title": "Oproep lokale diensteneconomie 2008-2009", "closes_on": "2 februari 2009"}
-        if regime.uses_calls
-        else None,
+        call=example.call if regime.uses_calls else None,
         # The hand-in of the sample additions changed what the request asked.
         items=asked if kind in {t.letter for t in regime.transitions if t.hands_in} else (),
         organisation_address=example.organisation_address,

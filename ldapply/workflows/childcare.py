@@ -214,22 +214,35 @@ SAFETY_STEP = Step(
 # -- conditions ------------------------------------------------------------------------------------
 
 
+MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+             "november", "december")  # fmt: skip
+
+
 def _nl_date(value: object) -> str:
+    """A date as letters write it: "15 januari 2026"."""
     try:
-        return Date.fromisoformat(str(value)).strftime("%d-%m-%Y")
+        day = Date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    return f"{day.day} {MONTHS_NL[day.month - 1]} {day.year}"
+
+
+def _en_date(value: object) -> str:
+    try:
+        return Date.fromisoformat(str(value)).strftime("%-d %B %Y")
     except ValueError:
         return str(value)
 
 
 def _kind_en_gezin_authorised(answers: Answers, params: Params) -> Finding | None:
     status, on = answers.get("kg_status"), answers.get("kg_date")
-    nl_on = _nl_date(on) if on else None
+    nl_on, en_on = (_nl_date(on), _en_date(on)) if on else (None, None)
     if status == "granted":
         return Finding(
             True,
             Text(
                 "Vergunning van Kind en Gezin verleend" + (f" op {nl_on}." if on else "."),
-                "Kind en Gezin authorisation granted" + (f" on {on}." if on else "."),
+                "Kind en Gezin authorisation granted" + (f" on {en_on}." if on else "."),
             ),
         )
     if status == "requested":
@@ -240,7 +253,7 @@ def _kind_en_gezin_authorised(answers: Answers, params: Params) -> Finding | Non
                 + (f" op {nl_on}" if on else "")
                 + " maar nog niet verleend.",
                 "The Kind en Gezin authorisation was requested"
-                + (f" on {on}" if on else "")
+                + (f" on {en_on}" if on else "")
                 + " but is not granted yet.",
             ),
         )

@@ -81,10 +81,10 @@ EXAMPLE_CASE = ExampleCase(
     advice_answer=ADVICE_ANSWER,
     reason_not_met="De aanvraag noemt geen cijfers en geen vragen van bewoners; dat het bestaande aanbod de behoefte "
     "niet dekt, blijkt nergens uit.",
-    # Inside the period of the 2006-2008 regimes, after the call of December 2008.
+    # Inside the period of the 2006-2008 regimes; every sample is submitted while its (made-up) call is open.
     on=datetime(2009, 3, 16, 10, 0, tzinfo=UTC),
     reference="LDE-2009-{code}01",
-    call={"title": "Oproep lokale diensteneconomie 2008-2009", "closes_on": "2 februari 2009"},
+    call={"title": "Oproep lokale diensteneconomie 2009", "closes_on": "31 maart 2009"},
 )
 
 
