@@ -10,9 +10,11 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -21,6 +23,7 @@ from sqlalchemy import (
     UniqueConstraint,
     Uuid,
     false,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
@@ -56,6 +59,10 @@ class TimestampMixin:
 
 class Organisation(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "organisations"
+    # The queue's search by (part of) an organisation's name: a trigram index on PostgreSQL.
+    __table_args__ = (
+        Index("ix_organisations_name_trgm", "name", postgresql_using="gin", postgresql_ops={"name": "gin_trgm_ops"}),
+    )
 
     name: Mapped[str] = mapped_column(String(200))
     enterprise_number: Mapped[str | None] = mapped_column(String(10), unique=True)
@@ -104,6 +111,10 @@ class User(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     @property
     def roles(self) -> frozenset[str]:
         return frozenset(grant.role for grant in self.role_grants)
+
+    def roles_for(self, regime_code: str) -> frozenset[str]:
+        """The roles this user holds under one regime (grants for every regime included)."""
+        return frozenset(grant.role for grant in self.role_grants if grant.covers(regime_code))
 
     @property
     def organisation_ids(self) -> frozenset[uuid.UUID]:
@@ -169,14 +180,41 @@ class Mail(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
 
 
 class RoleGrant(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
-    """A staff role. Regime-scoped grants will add a nullable regime column."""
+    """A staff role, for one regime or (regime_code None) for every regime. An advisor's grant names the
+    advisory body they speak for; an advisor sees only the cases sent to that body."""
 
     __tablename__ = "role_grants"
-    __table_args__ = (UniqueConstraint("user_id", "role"),)
+    __table_args__ = (UniqueConstraint("user_id", "role", "regime_code"),)
 
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(32))
+    regime_code: Mapped[str | None] = mapped_column(String(64))
+    advisory_body_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("advisory_bodies.id"), index=True)
     user: Mapped[User] = relationship(back_populates="role_grants")
+
+    def covers(self, regime_code: str) -> bool:
+        return self.regime_code is None or self.regime_code == regime_code
+
+
+class AdvisoryBody(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """An outside body that gives advice on cases (Kind en Gezin, a local authority, a committee)."""
+
+    __tablename__ = "advisory_bodies"
+
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    regime_code: Mapped[str | None] = mapped_column(String(64))  # None: asked under every regime
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class ClosingDay(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A day the administration is closed besides weekends and public holidays (11 July for the
+    Flemish services): data an admin keeps; working-day clocks skip it."""
+
+    __tablename__ = "closing_days"
+
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    label: Mapped[str] = mapped_column(String(200))
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
 
 
 class Call(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
@@ -196,14 +234,32 @@ class Call(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (read once by the mapper)
 
 
+SUBMITTED = text("submitted_at IS NOT NULL")
+
+
 class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "applications"
+    # The queue's sorts and filters, each served by an index on submitted cases only (drafts never show).
+    __table_args__ = tuple(
+        Index(f"ix_applications_queue_{name}", *columns, "id", postgresql_where=SUBMITTED, sqlite_where=SUBMITTED)
+        for name, columns in (
+            ("due", ("due_on",)),
+            ("submitted", ("submitted_at",)),
+            ("move_due", ("whose_move", "due_on")),
+            ("regime_due", ("regime_code", "due_on")),
+            ("state_due", ("state", "due_on")),
+            ("assignee_due", ("assignee_id", "due_on")),
+            ("call_due", ("call_id", "due_on")),
+        )
+    )
 
     reference: Mapped[str] = mapped_column(String(32), unique=True)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     regime_code: Mapped[str] = mapped_column(String(64))
     regime_version: Mapped[int] = mapped_column(Integer)
     state: Mapped[str] = mapped_column(String(64), index=True)
+    # The Party whose move it is in `state`, kept with every state change so the queue can filter on it.
+    whose_move: Mapped[str] = mapped_column(String(16), default="applicant", server_default="applicant")
     answers: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     completed_steps: Mapped[list[str]] = mapped_column(JSONType, default=list)
     call_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("calls.id"), index=True)
@@ -222,11 +278,27 @@ class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     # The answers as last handed in, so the reviewer sees what the additions changed.
     submitted_answers: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The reviewer who handles the case; None: unassigned.
+    assignee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    # The legal clocks (services/legal_clock.py): per clock name, when it started, whether it stands still,
+    # the days used and left, extensions. `due_on` is the last day of the clock that runs now (the one
+    # staff and applicant both see), None when no clock runs or its parameter has no value.
+    clocks: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    # A hold: staff put the case aside, with a reason (the legal clock does not stop for it).
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    held_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    hold_reason: Mapped[str | None] = mapped_column(Text)
+    # An objection is a case of its own, linked to the case whose decision it contests.
+    objection_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("applications.id"), index=True)
+    # The last day of the recognition granted, when it has a term: expiry and its reminders read it.
+    recognition_ends_on: Mapped[date | None] = mapped_column(Date, index=True)
     # Optimistic lock: two racing reviewers cannot both move the same application (quality fact 7).
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     call: Mapped[Call | None] = relationship(lazy="joined")
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (read once by the mapper)
 
 
@@ -256,8 +328,9 @@ class ApplicationEvent(TimestampMixin, db.Model):  # type: ignore[name-defined,m
     """
 
     __tablename__ = "application_events"
+    __table_args__ = (Index("ix_application_events_timeline", "application_id", "created_at", "id"),)
 
-    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     action: Mapped[str] = mapped_column(String(64))
     from_state: Mapped[str] = mapped_column(String(64))
@@ -385,3 +458,122 @@ class LegalReliance(TimestampMixin, db.Model):  # type: ignore[name-defined,misc
     kind: Mapped[str] = mapped_column(String(16))  # "parameter" or "citation"
     name: Mapped[str] = mapped_column(String(200), index=True)
     provenance: Mapped[str] = mapped_column(String(32))
+
+
+class CaseNote(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """An internal note on a case: staff only, never in a letter."""
+
+    __tablename__ = "case_notes"
+    __table_args__ = (Index("ix_case_notes_application", "application_id", "created_at"),)
+
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    author_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+
+    author: Mapped[User] = relationship(lazy="joined")
+
+
+class ConflictDeclaration(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """Before staff or an advisor first see a case's content: no conflict of interest with the applying
+    organisation, or a recusal (with its reason). Assignment skips those who recused."""
+
+    __tablename__ = "conflict_declarations"
+    __table_args__ = (UniqueConstraint("user_id", "application_id"),)
+
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"))
+    recused: Mapped[bool] = mapped_column(default=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AdviceRequest(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """Advice asked of an advisory body on one case, with a due date; the advice its advisor records."""
+
+    __tablename__ = "advice_requests"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    advisory_body_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("advisory_bodies.id"), index=True)
+    requested_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    question: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    advice: Mapped[str | None] = mapped_column(Text)
+    advised_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    advised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    advisory_body: Mapped[AdvisoryBody] = relationship(lazy="joined")
+
+
+class InformationRequestItem(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """One item of a request for additional information: which step, field or upload, what is wrong,
+    and by which date; answered when the applicant hands the additions in."""
+
+    __tablename__ = "information_request_items"
+
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("application_events.id", ondelete="CASCADE"), index=True)
+    item: Mapped[str] = mapped_column(String(128))  # a step slug or a field name
+    message: Mapped[str] = mapped_column(Text)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Reminder(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A reminder sent once: (case, kind, the due date it is about) is unique, so beat runs never repeat one."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (UniqueConstraint("application_id", "kind", "about"),)
+
+    application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    about: Mapped[date] = mapped_column(Date)
+
+
+class BulkJob(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A bulk action on a selection from the queue, run by the worker; the page shows its progress."""
+
+    __tablename__ = "bulk_jobs"
+
+    kind: Mapped[str] = mapped_column(String(32))  # assign, export_csv, export_xlsx, reissue
+    created_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    application_ids: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    options: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, running, done, failed
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    result_key: Mapped[str | None] = mapped_column(String(255))  # the export's stored file
+    error: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
+    """The append-only audit trail, chained by SHA-256: each entry's hash covers its content and the
+    previous entry's hash, so `flask ldapply audit-verify` finds a changed or deleted entry. No foreign
+    keys: the trail outlives the rows it speaks of. Triggers refuse UPDATE and DELETE (migration 0006)."""
+
+    __tablename__ = "audit_entries"
+
+    seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    actor_name: Mapped[str | None] = mapped_column(String(200))
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str | None] = mapped_column(String(64))
+    application_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    old: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    new: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(db.Model):  # type: ignore[name-defined,misc]
+    """One row: the last entry's number and hash. Appending takes its row lock first, which orders
+    concurrent appends (and on SQLite takes the write lock), and lets the check see a cut-off tail."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    hash: Mapped[str] = mapped_column(String(64))

@@ -23,6 +23,39 @@ PASSWORD = "correct horse battery staple"
 TEST_REGIME_TEMPLATES = str(Path(__file__).parent / "regimes" / "templates")
 
 
+SQLITE_AUDIT_GUARDS = {
+    "audit_entries_no_update": "CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries "
+    "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only: UPDATE refused'); END",
+    "audit_entries_no_delete": "CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries "
+    "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only: DELETE refused'); END",
+}
+
+
+@contextlib.contextmanager
+def audit_guard_lifted() -> Iterator[None]:
+    """Tamper with the audit trail as only a database owner could: the append-only triggers are off
+    inside (migration 0006 made them), and back on after. For the tests that clean up or tamper."""
+    from sqlalchemy import text
+
+    from ldapply.extensions import db
+
+    postgres = db.engine.dialect.name == "postgresql"
+    if postgres:
+        db.session.execute(text("ALTER TABLE audit_entries DISABLE TRIGGER audit_entries_append_only"))
+    else:
+        for name in SQLITE_AUDIT_GUARDS:
+            db.session.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+    try:
+        yield
+    finally:
+        if postgres:
+            db.session.execute(text("ALTER TABLE audit_entries ENABLE TRIGGER audit_entries_append_only"))
+        else:
+            for statement in SQLITE_AUDIT_GUARDS.values():
+                db.session.execute(text(statement))
+        db.session.commit()
+
+
 def backend_environ(backend: Any) -> dict[str, str]:
     """The environment that points an ldapply process (this one or a worker) at the run's services."""
     return {

@@ -97,7 +97,10 @@ def _blocks(condition: Condition, answers: Any, params: Any) -> bool:
 
 def may_assess(application: Application, user: User) -> bool:
     """Reviewers judge the conditions only in the states the regime marks as assessable."""
-    return Role.REVIEWER in user.roles and regime_of(application).state(application.state).assessable
+    return (
+        Role.REVIEWER in user.roles_for(application.regime_code)
+        and regime_of(application).state(application.state).assessable
+    )
 
 
 Judgement = tuple[bool, str | None, str | None]  # met, the reason for the letter, an internal note

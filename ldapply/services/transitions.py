@@ -33,6 +33,7 @@ from ..models import (
     utcnow,
 )
 from ..workflows._spec import Facts, Need, Regime, Role, Transition
+from . import audit, legal_clock
 from .assessment import facts_for, parameters_of
 from .backoffice import deadline_of, end_of_day_after, entered_at
 from .calls import cap_refusal, type_refusal, window_refusal
@@ -55,7 +56,7 @@ def acting_roles(user: User | None, application: Application) -> frozenset[Role]
     the system role for ldapply itself (no user)."""
     if user is None:
         return frozenset({Role.SYSTEM})
-    roles = {Role(role) for role in user.roles}
+    roles = {Role(role) for role in user.roles_for(application.regime_code)}  # grants per regime, or for all
     if application.organisation_id in user.organisation_ids:
         roles.add(Role.APPLICANT)
     return frozenset(roles)
@@ -171,6 +172,7 @@ def apply_transition(
                 decides=transition.decides,
                 case=case if transition.decides else None,
             )
+        _audit_move(application, transition, event, actor)
         db.session.commit()
     except StaleDataError:
         _undo(written)
@@ -383,10 +385,33 @@ def _move(
     if transition.submits:
         application.submitted_at = now
         application.parameters = regime_of(application).parameter_values_json()  # pinned for the application's life
+    regime = regime_of(application)
     application.state = transition.target
+    application.whose_move = regime.state(transition.target).whose_move
+    legal_clock.on_move(application, regime, transition, now)
     db.session.add(event)
     db.session.flush()  # the event row exists before the letter that refers to it
     return event
+
+
+def _audit_move(application: Application, transition: Transition, event: ApplicationEvent, actor: User | None) -> None:
+    """The audit entry of a move, written last in its transaction (services/audit.py says why)."""
+    audit.record(
+        f"transition.{transition.action}",
+        object_type="application",
+        object_id=application.id,
+        application_id=application.id,
+        old={"state": event.from_state},
+        new={
+            "state": event.to_state,
+            "event_id": event.id,
+            "motivation": event.comment,
+            "note": event.note,
+            "items": event.items,
+            "due_on": application.due_on,
+        },
+        actor=actor,
+    )
 
 
 def _handing_in_refusal(transition: Transition, application: Application) -> str | None:

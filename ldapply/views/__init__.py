@@ -14,7 +14,7 @@ from ..clock import local_date
 from ..extensions import login_manager
 from ..i18n import _, _l, format_day, format_moment, text
 from ..models import Application, User
-from ..services import accounts
+from ..services import accounts, audit
 from ..services.errors import DomainError
 from ..services.regimes import regime_of
 from ..workflows._spec import Regime
@@ -41,6 +41,7 @@ def register_views(app: Flask) -> None:
     app.add_template_filter(formatting.number, "number")
     app.add_template_global(outside_period, "outside_period")
     app.add_template_global(period_text, "period_text")
+    app.before_request(audit.begin_request)
     app.before_request(_end_expired_session)
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(HTTPException, _http_error)
@@ -110,6 +111,8 @@ def _http_error(error: HTTPException) -> tuple[str, int] | HTTPException:
 
 def _security_headers(response: Response) -> Response:
     headers = response.headers
+    if request_id := audit.request_id():
+        headers.setdefault("X-Request-ID", request_id)  # the audit trail's entries for this request carry it
     headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")

@@ -7,7 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._clock import ClockSpec
 
 Answers = Mapping[str, Any]
 Params = Mapping[str, Any]  # parameter name -> value, as pinned on the application
@@ -35,10 +38,13 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     DECISION_MAKER = "decision_maker"
     ADMIN = "admin"
+    ADVISOR = "advisor"  # a member of an outside advisory body: sees only the cases sent to that body
     SYSTEM = "system"
 
 
-STAFF_ROLES = frozenset({Role.REVIEWER, Role.DECISION_MAKER, Role.ADMIN})
+# Who may enter the back office; an advisor only for the cases sent to their body.
+STAFF_ROLES = frozenset({Role.REVIEWER, Role.DECISION_MAKER, Role.ADMIN, Role.ADVISOR})
+INTERNAL_ROLES = frozenset({Role.REVIEWER, Role.DECISION_MAKER, Role.ADMIN})
 
 
 class Party(StrEnum):
@@ -413,6 +419,7 @@ class Regime:
     example_answers: Mapping[str, Any] = field(default_factory=dict)
     duration: str | None = None  # the parameter (in years) a recognition lasts; None: no term
     example_case: ExampleCase | None = None
+    clocks: tuple[ClockSpec, ...] = ()  # the legal periods the administration keeps (workflows/_clock.py)
 
     @property
     def submit_action(self) -> str:
