@@ -154,6 +154,12 @@ def _celery_settings(broker_url: str, instance_path: Path) -> dict[str, Any]:
             "dispatch-pending-mails": {"task": "mail.dispatch_pending", "schedule": 60.0},
             # Files chosen on a step that was never saved are removed after a day.
             "clean-staged-uploads": {"task": "uploads.clean_staged", "schedule": 3600.0},
+            # Overdue cases are flagged and their assignees reminded (once per due date).
+            "remind-overdue": {"task": "clock.remind_overdue", "schedule": 3600.0},
+            # Requests for information whose date passed: the regime's parameter decides what follows.
+            "expire-information-requests": {"task": "information_requests.expire", "schedule": 600.0},
+            # Recognitions at the end of their term expire; reminders go out before.
+            "expire-recognitions": {"task": "recognitions.expire_and_remind", "schedule": 3600.0},
         },
     }
     if broker_url.startswith(("sqla+sqlite", "sqlalchemy+sqlite")):

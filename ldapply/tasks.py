@@ -10,8 +10,8 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import OperationalError
 
-from .clock import utcnow
-from .services import letters, mail, periods, uploads
+from .clock import local_date, utcnow
+from .services import bulk, information_requests, legal_clock, letters, mail, periods, recognitions, uploads
 
 log = logging.getLogger(__name__)
 
@@ -74,3 +74,27 @@ STAGED_UPLOAD_GRACE = timedelta(days=1)
 def clean_staged_uploads() -> int:
     """Remove files chosen on a step that was never saved, a day after they were chosen."""
     return uploads.clean_staged_uploads(utcnow() - STAGED_UPLOAD_GRACE)
+
+
+@shared_task(name="clock.remind_overdue")
+def remind_overdue() -> int:
+    """Flag overdue cases and remind their assignees, once per due date."""
+    return legal_clock.remind_overdue(utcnow())
+
+
+@shared_task(name="information_requests.expire")
+def expire_information_requests() -> int:
+    """Requests for information whose date passed: the regime's parameter decides what follows."""
+    return information_requests.expire_lapsed(utcnow())
+
+
+@shared_task(name="recognitions.expire_and_remind")
+def expire_recognitions() -> int:
+    """Recognitions at the end of their term expire; those near it get a reminder."""
+    return recognitions.expire_and_remind(local_date(utcnow()))
+
+
+@shared_task(name="bulk.run", acks_late=True)
+def run_bulk_job(job_id: str) -> None:
+    """One bulk action on a selection from the queue, case by case."""
+    bulk.run_job(uuid.UUID(job_id))

@@ -33,7 +33,7 @@ from ..models import (
     utcnow,
 )
 from ..workflows._spec import Facts, Need, Regime, Role, Transition
-from . import audit, legal_clock
+from . import audit, legal_clock, staff
 from .assessment import facts_for, parameters_of
 from .backoffice import deadline_of, end_of_day_after, entered_at
 from .calls import cap_refusal, type_refusal, window_refusal
@@ -56,7 +56,7 @@ def acting_roles(user: User | None, application: Application) -> frozenset[Role]
     the system role for ldapply itself (no user)."""
     if user is None:
         return frozenset({Role.SYSTEM})
-    roles = {Role(role) for role in user.roles_for(application.regime_code)}  # grants per regime, or for all
+    roles = set(staff.case_roles(user, application))  # grants for its regime, an advisor's body
     if application.organisation_id in user.organisation_ids:
         roles.add(Role.APPLICANT)
     return frozenset(roles)

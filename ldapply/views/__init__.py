@@ -18,7 +18,23 @@ from ..services import accounts, audit
 from ..services.errors import DomainError
 from ..services.regimes import regime_of
 from ..workflows._spec import Regime
-from . import apply, auth, backoffice, health, organisations, pages, verify
+from . import (
+    advice,
+    apply,
+    audit_trail,
+    auth,
+    backoffice,
+    calls,
+    clock_admin,
+    conflicts,
+    health,
+    organisations,
+    pages,
+    queue,
+    reports,
+    staff_admin,
+    verify,
+)
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -27,6 +43,16 @@ CSP = (
 
 
 def register_views(app: Flask) -> None:
+    _ = (
+        advice,
+        audit_trail,
+        calls,
+        clock_admin,
+        conflicts,
+        queue,
+        reports,
+        staff_admin,
+    )  # their routes are on backoffice.bp
     for blueprint in (auth.bp, apply.bp, backoffice.bp, health.bp, organisations.bp, pages.bp, verify.bp):
         app.register_blueprint(blueprint)
     login_manager.login_view = "auth.login"

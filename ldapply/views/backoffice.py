@@ -9,18 +9,24 @@ from flask_login import login_required
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
-from ..forms.base import ActionForm, CallForm, EmptyForm, SignatoryForm
+from ..forms.base import ActionForm, EmptyForm, SignatoryForm
 from ..i18n import _, current_locale, text
 from ..models import Application
 from ..services import (
+    advice,
     applications,
     assessment,
     backoffice,
     calls,
+    conflicts,
+    information_requests,
     ledger,
+    legal_clock,
     letters,
+    objections,
     samples,
     signatories,
+    staff,
     transitions,
     uploads,
 )
@@ -37,19 +43,36 @@ bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
 @bp.before_request
 @login_required
 def _staff_only() -> None:
-    backoffice.require_staff(me())
+    staff.require_staff(me())
 
 
-@bp.get("/")
-def queue() -> str:
-    only_mine = request.args.get("view", "mine") == "mine"
-    cases = backoffice.queue(me(), only_my_move=only_mine)
-    return render_template("backoffice/queue.html", cases=cases, only_mine=only_mine, regime_of=regime_of)
+class DeclarationNeeded(Exception):
+    """Raised before a first look at a case's content while no conflict-of-interest declaration is on record."""
+
+    def __init__(self, application_id: uuid.UUID) -> None:
+        self.application_id = application_id
+
+
+def _case(application_id: uuid.UUID) -> Application:
+    """The case, when this member of staff may see it (role, regime, advisor's body, no recusal) and has
+    declared no conflict of interest with the applying organisation. Every page or file that shows a
+    case's content reads it through here."""
+    application = staff.get_case(me(), application_id)
+    if conflicts.needs_declaration(me(), application):
+        raise DeclarationNeeded(application.id)
+    return application
+
+
+@bp.errorhandler(DeclarationNeeded)
+def _declaration_first(needed: DeclarationNeeded) -> Response:
+    """The conflict-of-interest gate: declare or recuse first, then back to where the user was going."""
+    target = request.full_path if request.method == "GET" else None
+    return redirect(url_for("backoffice.declaration", application_id=needed.application_id, next=target))
 
 
 @bp.get("/applications/<uuid:application_id>")
 def case(application_id: uuid.UUID, form: ActionForm | None = None, status: int = 200) -> tuple[str, int]:
-    application = backoffice.get_case(me(), application_id)
+    application = _case(application_id)
     regime = regime_of(application)
     proposal = transitions.pending_proposal(application.id)
     history = transitions.history(application.id)
@@ -72,6 +95,10 @@ def case(application_id: uuid.UUID, form: ActionForm | None = None, status: int 
         checklist=assessment.checklist(application),
         may_assess=assessment.may_assess(application, me()),
         deadline=backoffice.deadline_of(application),
+        clock=legal_clock.clock_view(application),
+        advice_requests=advice.requests_for(application.id),
+        information_items=information_requests.items_for(application.id),
+        linked_cases=objections.linked_cases(application),
         usage=calls.usage(application.call) if application.call else None,
         requested=regime.volume(answers) if regime.volume else None,
         form=form or ActionForm(),
@@ -81,7 +108,7 @@ def case(application_id: uuid.UUID, form: ActionForm | None = None, status: int 
 
 @bp.post("/applications/<uuid:application_id>/actions/<action>")
 def apply_action(application_id: uuid.UUID, action: str) -> Response | tuple[str, int]:
-    application = backoffice.get_case(me(), application_id)
+    application = _case(application_id)
     form = ActionForm()
     if not form.validate_on_submit():
         return case(application_id, form=form, status=400)
@@ -124,7 +151,7 @@ def confirm_action(
     application_id: uuid.UUID, action: str, form: ActionForm | None = None, status: int = 200
 ) -> tuple[str, int]:
     """An irreversible move asks for confirmation here, with the letter it will issue and what would stop it."""
-    application = backoffice.get_case(me(), application_id)
+    application = _case(application_id)
     form = form or ActionForm()
     try:
         shown = transitions.preview(
@@ -155,7 +182,7 @@ def confirm_action(
 def preview_letter(application_id: uuid.UUID, action: str) -> Response:
     """The letter the move would issue (GET: as proposed; POST: with the motivation as now typed), as
     HTML for the page's frame, or as PDF with ?format=pdf. Marked as a draft, it is never a letter."""
-    application = backoffice.get_case(me(), application_id)
+    application = _case(application_id)
     form = ActionForm()
     if request.method == "POST" and not form.validate_on_submit():
         raise NotFound()
@@ -187,7 +214,7 @@ def _letter_document(application: Application, shown: transitions.Preview) -> st
 @bp.post("/applications/<uuid:application_id>/assessment")
 def assess(application_id: uuid.UUID) -> Response | tuple[str, int]:
     """The reviewer's checklist: per condition met or not, a reason for the letter, an internal note."""
-    application = backoffice.get_case(me(), application_id)
+    application = _case(application_id)
     if not ActionForm().validate_on_submit():
         return case(application_id, status=400)
     verdicts = {}
@@ -207,35 +234,6 @@ def assess(application_id: uuid.UUID) -> Response | tuple[str, int]:
     return redirect(url_for("backoffice.case", application_id=application.id, _anchor="assessment"))
 
 
-@bp.route("/calls", methods=["GET", "POST"])
-def manage_calls() -> str | Response:
-    """Admins open calls for applications; staff see them and how much of each cap is taken."""
-    form = CallForm()
-    with_calls = [r for r in REGIMES.values() if r.uses_calls]
-    form.regime.choices = [SelectChoice(r.code, text(r.title)) for r in with_calls]
-    form.application_types.choices = calls.application_type_choices(with_calls)
-    if form.validate_on_submit():
-        try:
-            calls.open_call(
-                actor=me(),
-                regime_code=form.regime.data or "",
-                title=form.title.data or "",
-                opens_on=form.opens_on.data,
-                closes_on=form.closes_on.data,  # type: ignore[arg-type]
-                cap=form.cap_value(),
-                application_types=list(form.application_types.data or []),
-            )
-        except TransitionNotAllowed as refusal:
-            form.closes_on.errors = [refusal.message]
-        else:
-            flash(_("Oproep „%(title)s” geopend.", title=form.title.data), "success")
-            return redirect(url_for("backoffice.manage_calls"))
-    rows = [(call, calls.usage(call)) for call in calls.all_calls()]
-    return render_template(
-        "backoffice/calls.html", rows=rows, form=form, is_admin=Role.ADMIN in me().roles, regimes=REGIMES
-    )
-
-
 @bp.get("/parameters")
 def parameters() -> str:
     """Every parameter of every regime version, with its value and where that value comes from."""
@@ -244,14 +242,14 @@ def parameters() -> str:
 
 @bp.get("/applications/<uuid:application_id>/uploads/<uuid:upload_id>")
 def download_upload(application_id: uuid.UUID, upload_id: uuid.UUID) -> Response:
-    application = backoffice.get_case(me(), application_id)
+    application = _case(application_id)
     upload = uploads.get_upload(application, upload_id)
     return pdf_download(uploads.upload_bytes(upload), upload.filename, upload.content_type)
 
 
 @bp.get("/applications/<uuid:application_id>/letters/<uuid:letter_id>")
 def download_letter(application_id: uuid.UUID, letter_id: uuid.UUID) -> Response:
-    application = backoffice.get_case(me(), application_id)
+    application = _case(application_id)
     letter = letters.letter_of(application.id, letter_id)
     if letter is None:
         raise NotFound()

@@ -1,0 +1,5 @@
+"""A case's audit trail, for staff."""
+
+from __future__ import annotations
+
+from .backoffice import bp  # noqa: F401  (routes register on the back office's blueprint)

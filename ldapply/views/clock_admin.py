@@ -1,0 +1,5 @@
+"""Closing days and clock extensions."""
+
+from __future__ import annotations
+
+from .backoffice import bp  # noqa: F401  (routes register on the back office's blueprint)
