@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 
 from .extensions import db
 from .models import Organisation
-from .services import accounts, calls, letters, mail, samples, signatories
+from .services import accounts, audit, calls, letters, mail, samples, signatories
 from .workflows import REGIMES
 from .workflows._spec import Provenance, Role
 
@@ -112,6 +112,16 @@ def _open_demo_calls() -> None:
             )
 
 
+@click.command("audit-verify")
+def audit_verify() -> None:
+    """Check the audit trail's SHA-256 chain; exit 1 naming the first changed, deleted or missing entry."""
+    checked, broken = audit.verify()
+    if broken is not None:
+        click.echo(f"audit trail broken at entry {broken.seq}: {broken.reason} ({checked} entries intact before it)")
+        raise SystemExit(1)
+    click.echo(f"audit trail intact: {checked} entries")
+
+
 def register(app: Flask) -> None:
     group = AppGroup("ldapply", help="ldapply developer commands.")  # each command runs in an app context
 
@@ -130,6 +140,17 @@ def register(app: Flask) -> None:
         """Render every letter kind of every regime from a sample case to FOLDER/<regime>-<kind>.pdf."""
         for path in samples.write_sample_letters(folder):
             click.echo(str(path))
+
+    @group.command("audit-verify")
+    def audit_verify() -> None:
+        """Check the audit trail's SHA-256 chain; exit 1 naming the first changed, deleted or missing entry."""
+        checked, broken = audit.verify()
+        if broken is not None:
+            click.echo(
+                f"audit trail broken at entry {broken.seq}: {broken.reason} ({checked} entries intact before it)"
+            )
+            raise SystemExit(1)
+        click.echo(f"audit trail intact: {checked} entries")
 
     @group.command("dispatch-letters")
     def dispatch_letters() -> None:

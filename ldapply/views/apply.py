@@ -18,7 +18,18 @@ from ..forms.journey import RenameForm
 from ..forms.kinds import upload_limit
 from ..i18n import _, current_locale, format_day, text
 from ..models import Application, ApplicationEvent, User
-from ..services import accounts, applications, backoffice, calls, eligibility, letters, steps, transitions, uploads
+from ..services import (
+    accounts,
+    applications,
+    backoffice,
+    calls,
+    eligibility,
+    legal_clock,
+    letters,
+    steps,
+    transitions,
+    uploads,
+)
 from ..services.answers import attachments, display_value, step_rows
 from ..services.errors import (
     ChangedMeanwhile,
@@ -235,6 +246,7 @@ def overview(application_id: uuid.UUID, form: ActionForm | None = None, failed: 
         history=history,
         public_history=[e for e in history if (t := regime.transition(e.action)) is not None and t.recital],
         deadline=backoffice.deadline_of(application, history),
+        clock=legal_clock.clock_view(application),
         objection_due=transitions.objection_due(application, history, found_letters),
         ready=applications.is_ready(application),
         ready_by=db.session.get(User, application.ready_by_id) if application.ready_by_id else None,

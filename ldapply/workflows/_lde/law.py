@@ -52,6 +52,10 @@ _WERK_PROCEDURE = "werk.be, LDE procedure page (domain brief 3.4); 2013 regime, 
 _UNKNOWN_PROCEDURE = (
     "Procedure articles of the 2007/2008 besluiten not available (domain brief 0, 3.4); set before go-live."
 )
+_OWN_RULE = (
+    "No such period was found in the 2007/2008 besluiten (domain brief 0, 3.4): the administration's own working "
+    "rule, an assumption to be replaced by the legal value when the text is found."
+)
 _OBJECTION_UNKNOWN = "Whether the 2007/2008 besluiten had an administrative objection is not known (domain brief 7)."
 
 PARAMETERS: tuple[Parameter, ...] = (
@@ -67,6 +71,16 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter(
         "decision_days", None, "kalenderdagen", Provenance.ASSUMPTION, _UNKNOWN_PROCEDURE, unit_en="calendar days"
     ),
+    # The decision clock: from the complete application (declared admissible) to the decision.
+    Parameter("decision_period_days", 90, "kalenderdagen", Provenance.ASSUMPTION, _OWN_RULE, unit_en="calendar days"),
+    Parameter(
+        "decision_extension_days", 30, "kalenderdagen", Provenance.ASSUMPTION, _OWN_RULE, unit_en="calendar days"
+    ),
+    # What follows when a request for information is not answered by its date: "review" puts the case back in
+    # the reviewer's queue, marked as lapsed (the reviewer then decides on what is there).
+    Parameter("information_request_lapse", "review", "gevolg", Provenance.ASSUMPTION, _OWN_RULE, unit_en="effect"),
+    # Reminders before a recognition's term ends, so the organisation can ask for a renewal in time.
+    Parameter("renewal_reminder_days", 90, "kalenderdagen", Provenance.ASSUMPTION, _OWN_RULE, unit_en="calendar days"),
     Parameter(
         "additions_days", 30, "kalenderdagen", Provenance.ASSUMPTION, _UNKNOWN_PROCEDURE, unit_en="calendar days"
     ),

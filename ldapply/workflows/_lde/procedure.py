@@ -65,6 +65,7 @@ def objection_possible(facts: Facts) -> Text | None:
 A, R, D, ADMIN, SYSTEM = (
     frozenset({r}) for r in (Role.APPLICANT, Role.REVIEWER, Role.DECISION_MAKER, Role.ADMIN, Role.SYSTEM)
 )
+RA = frozenset({Role.REVIEWER, Role.ADVISOR})  # the body's advisor, or a reviewer registering advice sent by post
 MUST, MAY = Need.REQUIRED, Need.OPTIONAL
 S = State
 Guard = Callable[[Facts], Text | None]
@@ -134,7 +135,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     row("declare_inadmissible",       {S.INADMISSIBILITY_PROPOSED},                   S.INADMISSIBLE,               D,      "Beslissen: onontvankelijk", "Decide: inadmissible",                                        motivation=MAY, confirms=INADMISSIBLE.code, letter="inadmissible", recital=("De aanvraag werd onontvankelijk verklaard.", "The application was declared inadmissible.")),
     row("accept_for_review",          {S.ADMISSIBILITY_CHECK},                        S.SUBSTANTIVE_REVIEW,         R,      "Ontvankelijk verklaren", "Declare admissible",                                             recital=("De aanvraag werd ontvankelijk verklaard.", "The application was declared admissible.")),
     row("request_advice",             {S.SUBSTANTIVE_REVIEW},                         S.ADVICE_REQUESTED,           R,      "Advies vragen", "Request advice",                                                          note=MUST, recital=("Er werd advies gevraagd over de aanvraag.", "Advice on the application was requested.")),
-    row("record_advice",              {S.ADVICE_REQUESTED},                           S.SUBSTANTIVE_REVIEW,         R,      "Advies registreren", "Record the advice",                                                  motivation=MUST, advises=True, recital=("Het gevraagde advies werd uitgebracht.", "The advice was given.")),
+    row("record_advice",              {S.ADVICE_REQUESTED},                           S.SUBSTANTIVE_REVIEW,         RA,     "Advies registreren", "Record the advice",                                                  motivation=MUST, advises=True, recital=("Het gevraagde advies werd uitgebracht.", "The advice was given.")),
     row("announce_refusal",           {S.SUBSTANTIVE_REVIEW},                         S.HEARING,                    R,      "Voorgenomen weigering meedelen", "Announce the intended refusal",                          motivation=MUST, letter="intended_refusal", guard=some_condition_not_met, recital=("De voorgenomen weigering werd aan de aanvrager meegedeeld, met de mogelijkheid om te reageren.", "The intended refusal was notified to the applicant, who was invited to respond.")),
     row("respond_to_hearing",         {S.HEARING},                                    S.HEARD,                      A,      "Reageren op de voorgenomen weigering", "Respond to the intended refusal",                  motivation=MUST, note=Need.NO, responds=True, recital=("De aanvrager reageerde op de voorgenomen weigering.", "The applicant responded to the intended refusal.")),
     row("end_hearing",                {S.HEARING},                                    S.HEARD,                      SYSTEM, "Hoorperiode verstreken", "Hearing period ended",                                           note=Need.NO, recital=("De termijn om te reageren verstreek zonder reactie van de aanvrager.", "The period to respond ended without a response.")),
