@@ -26,7 +26,14 @@ from sqlalchemy.engine import make_url
 from ldapply.workflows import register_module
 from tests.mailserver import mail_server  # noqa: F401  (a fixture: a real SMTP server per test)
 from tests.regimes import label_2013
-from tests.support import PASSWORD, TEST_REGIME_TEMPLATES, audit_guard_lifted, backend_environ, purge_broker
+from tests.support import (
+    PASSWORD,
+    TEST_REGIME_TEMPLATES,
+    StaffClient,
+    audit_guard_lifted,
+    backend_environ,
+    purge_broker,
+)
 
 # The test-only fourth regime: registered like any regime module, its letter templates beside it.
 os.environ["LDAPPLY_LETTER_TEMPLATE_DIRS"] = TEST_REGIME_TEMPLATES
@@ -93,6 +100,7 @@ def app(backend: Backend) -> Iterator[Flask]:
     from ldapply import create_app
 
     app = create_app({"TESTING": True})
+    app.test_client_class = StaffClient  # staff declare no conflict of interest when a case asks them to
     with app.app_context():
         upgrade()  # the schema comes from the migrations, as in production
     yield app

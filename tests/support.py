@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -108,6 +109,35 @@ def login(client: FlaskClient, user: Any) -> None:
 def post(client: FlaskClient, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
     """POST with a valid CSRF token, as a browser with the form open would."""
     return client.post(path, data={**(data or {}), "csrf_token": csrf_token(client)}, **kwargs)
+
+
+DECLARATION_PATH = re.compile(r"^/backoffice/applications/([0-9a-f-]{36})/declaration")
+
+
+def declare_no_conflict(client: FlaskClient, application_id: uuid.UUID | str) -> None:
+    """As the logged-in member of staff: declare no conflict of interest with the case's applicant."""
+    path = f"/backoffice/applications/{application_id}/declaration"
+    data = {"choice": "declare", "no_conflict": "y", "csrf_token": csrf_token(client, path)}
+    response = FlaskClient.open(client, path, method="POST", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+class StaffClient(FlaskClient):
+    """The test client, used as staff use the back office: asked for a conflict-of-interest declaration
+    before a case's content (a redirect to the declaration page), it declares no conflict and asks again.
+    Tests of the gate itself set `declares_when_asked` to False and see the gate as it is."""
+
+    declares_when_asked = True
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        response = super().open(*args, **kwargs)
+        if not self.declares_when_asked or response.status_code != 302:
+            return response
+        asked = DECLARATION_PATH.match(urlsplit(response.headers.get("Location", "")).path)
+        if asked is None:
+            return response
+        declare_no_conflict(self, asked.group(1))
+        return super().open(*args, **kwargs)
 
 
 def minimal_pdf(text: str = "Ondernemingsplan") -> bytes:

@@ -8,6 +8,7 @@ import uuid
 from ..extensions import db
 from ..models import Application, User
 from ..workflows._spec import Role
+from . import conflicts
 from .accounts import is_staff
 from .errors import Forbidden, NotFound
 
@@ -23,6 +24,7 @@ def get_case(user: User, application_id: uuid.UUID) -> Application:
     application = db.session.get(Application, application_id)
     if application is None or application.submitted_at is None:
         raise NotFound()
+    conflicts.refuse_if_recused(user, application)  # 403 with the reason: they know the case exists
     return application
 
 

@@ -21,6 +21,7 @@ from playwright.sync_api import Browser, Page, expect
 from ldapply.workflows import get_regime
 from tests.browser.a11y import Checker
 from tests.browser.answering import Answering
+from tests.browser.declaring import declare_if_asked
 from tests.browser.words import LANGUAGES, Words
 from tests.support import (
     PASSWORD,
@@ -156,6 +157,9 @@ def test_the_back_office_is_accessible_to_a_reviewer(
     page.goto("/backoffice/?view=all")
     check_accessibility(page, "queue-all")
     page.get_by_role("link", name=reference, exact=True).click()
+    expect(page.locator("input[name=no_conflict]")).to_be_visible()
+    check_accessibility(page, "conflict-declaration")
+    declare_if_asked(page, page.get_by_role("heading", level=1, name=re.compile(re.escape(reference))))
     check_accessibility(page, "case-submitted")
 
     login(client, people.reviewer)

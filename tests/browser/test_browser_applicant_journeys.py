@@ -49,6 +49,7 @@ from ldapply.workflows import get_regime
 from ldapply.workflows._spec import Field, FieldKind, Regime, Step
 from tests.browser.a11y import Checker
 from tests.browser.answering import Answering, upload_name
+from tests.browser.declaring import declare_if_asked
 from tests.browser.words import LANGUAGES, Words
 from tests.mailserver import Inbox, link_in
 from tests.support import PASSWORD, PDF, REGIME_ANSWERS, minimal_pdf, worker_process
@@ -229,6 +230,7 @@ class Journey:
     def open_case(self, reference: str) -> None:
         self.page.goto("/backoffice/?view=all")
         self.page.get_by_role("link", name=reference, exact=True).click()
+        declare_if_asked(self.page, self.heading().filter(has_text=reference))
         expect(self.heading()).to_contain_text(reference)
 
     def act(self, action: str) -> None:

@@ -33,6 +33,7 @@ from pypdf import PdfReader
 from ldapply.services.letters import CODE_ALPHABET
 from ldapply.workflows import get_regime
 from ldapply.workflows._spec import Regime
+from tests.browser.declaring import declare_if_asked
 from tests.browser.test_browser_journey import (
     answer_shown,
     flash,
@@ -412,6 +413,7 @@ def test_an_active_caretakers_recognition_is_suspended_after_a_hearing(app, clie
     expect(heading(page)).to_have_text("Werkvoorraad")
     page.get_by_role("link", name="Alle ingediende aanvragen", exact=True).click()
     page.get_by_role("link", name=reference, exact=True).click()
+    declare_if_asked(page, page.get_by_role("heading", level=1, name=f"Dossier {reference}"))
     expect(heading(page)).to_have_text(f"Dossier {reference}")
     expect(answer_shown(page, "Status")).to_contain_text(staff_label(regime, "active"))
     expect_not_offered(page, regime, "propose_suspension")

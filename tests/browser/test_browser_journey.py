@@ -29,6 +29,7 @@ from ldapply.forms import notation
 from ldapply.forms.kinds import RADIO_MAX_CHOICES
 from ldapply.workflows import get_regime
 from ldapply.workflows._spec import Field, FieldKind, Step
+from tests.browser.declaring import declare_if_asked
 from tests.support import GENERAL_ANSWERS, PASSWORD, PDF, minimal_pdf
 
 pytestmark = pytest.mark.browser
@@ -272,6 +273,7 @@ def check_answers_and_submit(page: Page, screenshot: Path) -> None:
 def open_case_from_queue(page: Page, reference: str) -> None:
     expect(heading(page)).to_have_text("Werkvoorraad")
     page.get_by_role("link", name=reference, exact=True).click()
+    declare_if_asked(page, page.get_by_role("heading", level=1, name=f"Dossier {reference}"))
     expect(heading(page)).to_have_text(f"Dossier {reference}")
 
 
