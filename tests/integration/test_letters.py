@@ -123,6 +123,7 @@ class TestDispatch:
             }
         )
         app.extensions["celery"].set_default()
+        broken.test_client_class = app.test_client_class  # staff declare no conflict of interest when asked
         broken_client = broken.test_client()
         login(broken_client, people.decision_maker)
         assert act(broken_client, application_id, "confirm_refusal").status_code == 302
