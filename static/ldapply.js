@@ -212,3 +212,24 @@
     preventDoubleSubmit();
   });
 })();
+
+/* == Back office: a request for additions shows the box for what is wrong only while its item is ticked ==
+   Without script every box of a step shows (those of single questions under their step's list). */
+(function () {
+  function showMessagesOfTickedItems() {
+    document.querySelectorAll("[data-item-message-for]").forEach(function (box) {
+      var item = document.getElementById(box.getAttribute("data-item-message-for"));
+      if (!item) {
+        return;
+      }
+      function update() {
+        box.hidden = !item.checked;
+      }
+      item.setAttribute("aria-controls", box.querySelector("textarea").id);
+      item.addEventListener("change", update);
+      update();
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", showMessagesOfTickedItems);
+})();

@@ -20,12 +20,13 @@ from ..extensions import db
 from ..i18n import _, format_day, text
 from ..models import Application, ApplicationEvent, Letter, Membership, Upload, User
 from ..workflows import get_regime
-from ..workflows._spec import Answers, Field, Regime, StateSpec, Step
-from . import calls, steps
+from ..workflows._spec import Answers, Field, Regime, StateSpec, Step, Transition
+from . import audit, calls, information_items, information_requests, steps
 from .answers import applicable_answers, handed_in
 from .backoffice import end_of_day_after
 from .eligibility import reading
 from .errors import ChangedMeanwhile, Forbidden, NotFound, StepIncomplete, TransitionNotAllowed
+from .information_items import InformationRequest
 from .regimes import missing_steps, missing_steps_message, regime_of
 from .storage import get_storage
 from .transitions import apply_transition, objection_deadline, objection_start
@@ -358,6 +359,7 @@ def hand_in_additions(*, application: Application, actor: User) -> None:
     signatory submits; a preparer marks them ready (`mark_ready`)."""
     if not may_sign(actor, application):
         raise TransitionNotAllowed(not_signatory_message(application, additions=True))
+    _refuse_after_the_date(application)
     regime = regime_of(application)
     action = next(t.action for t in regime.transitions if t.hands_in)
     _keep_locked_as_submitted(application)
@@ -367,6 +369,20 @@ def hand_in_additions(*, application: Application, actor: User) -> None:
     application.unlocked = None  # with the move: a refused hand-in rolls both back
     clear_ready(application)
     _move_with_changes(application=application, action=action, actor=actor, items=changed)
+
+
+def _refuse_after_the_date(application: Application) -> None:
+    """Additions count only until the request's date: after it the request lapsed, even before ldapply moved
+    the case back (the beat runs every few minutes)."""
+    request = information_requests.open_request(application)
+    if request is not None and information_items.due_passed(request.due_on):
+        raise TransitionNotAllowed(
+            _(
+                "De termijn voor deze aanvulling liep af op %(date)s. De administratie behandelt uw aanvraag "
+                "verder zoals u ze indiende.",
+                date=format_day(request.due_on),
+            )
+        )
 
 
 def _move_with_changes(*, application: Application, action: str, actor: User, items: list[str] | None = None) -> None:
@@ -664,11 +680,20 @@ def _aware(moment: datetime) -> datetime:
 # -- letters seen by the applicant -------------------------------------------------------------------
 
 
-def mark_opened(letter: Letter) -> None:
-    """The applicant opened the letter: a decision stops being new."""
-    if letter.opened_at is None:
+def letter_downloaded(letter: Letter, actor: User) -> None:
+    """A member downloaded the letter: recorded in the audit trail, and a decision stops being new."""
+    first = letter.opened_at is None
+    if first:
         letter.opened_at = utcnow()
-        db.session.commit()
+    audit.record(
+        "letter.downloaded",
+        object_type="letter",
+        object_id=letter.id,
+        application_id=letter.application_id,
+        new={"kind": letter.kind, "first": first},
+        actor=actor,
+    )
+    db.session.commit()
 
 
 def new_decision(
@@ -709,9 +734,18 @@ def asks_items(regime: Regime, action: str) -> bool:
 
 def asked_items(regime: Regime, chosen: Sequence[str]) -> list[str]:
     """The steps and fields a reviewer ticked, known to the regime, in the regime's order."""
-    wanted = set(chosen)
-    order = [name for step in regime.steps for name in (step.slug, *(f.name for f in step.fields))]
-    return [name for name in order if name in wanted]
+    return information_items.in_regime_order(regime, chosen)
+
+
+def information_request(
+    application: Application, transition: Transition, posted: Mapping[str, str], chosen: Sequence[str]
+) -> InformationRequest:
+    """A request for additions as the reviewer posted it: the items ticked (`chosen`), per item its message
+    ("message-<item>"), and the date ("due_on"; blank: the default). Raises information_items.RequestInvalid."""
+    messages = {name: posted.get(f"message-{name}", "") for name in chosen}
+    return information_items.read_request(
+        application, transition, chosen=chosen, messages=messages, due_text=posted.get("due_on", "")
+    )
 
 
 def changed_rows(application: Application, events: Sequence[ApplicationEvent], locale: str) -> set[tuple[str, str]]:

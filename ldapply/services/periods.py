@@ -30,16 +30,25 @@ def end_lapsed_periods(now: datetime) -> int:
             continue
         if deadline.due > now:
             continue
-        try:
-            apply_transition(application=application, action=state.on_deadline, actor=None)
-            moved += 1
-        except (ChangedMeanwhile, TransitionNotAllowed) as exc:
-            db.session.rollback()
-            log.info("period of %s not ended: %s", application.reference, exc)
-        except Exception:  # one broken case must not stop the others; it is logged and tried next run
-            db.session.rollback()
-            log.exception("period of %s could not be ended", application.reference)
+        moved += make_automatic_move(application, state.on_deadline)
     return moved
+
+
+def make_automatic_move(application: Application, action: str) -> int:
+    """Make ldapply's own move `action` (committed with whatever the caller changed before it); 1 when it
+    moved, 0 when it did not. A case someone moved meanwhile (the optimistic lock), or that is no longer
+    where the move starts (an earlier run), is left as it is: running twice moves once."""
+    try:
+        apply_transition(application=application, action=action, actor=None)
+    except (ChangedMeanwhile, TransitionNotAllowed) as exc:
+        db.session.rollback()
+        log.info("%s of %s not made: %s", action, application.reference, exc)
+        return 0
+    except Exception:  # one broken case must not stop the others; it is logged and tried next run
+        db.session.rollback()
+        log.exception("%s of %s could not be made", action, application.reference)
+        return 0
+    return 1
 
 
 def _waiting_on_a_deadline() -> list[Application]:

@@ -33,7 +33,7 @@ from ..models import (
     utcnow,
 )
 from ..workflows._spec import Facts, Need, Regime, Role, Transition
-from . import audit, legal_clock, staff
+from . import audit, information_items, legal_clock, staff
 from .assessment import facts_for, parameters_of
 from .backoffice import deadline_of, end_of_day_after, entered_at
 from .calls import cap_refusal, type_refusal, window_refusal
@@ -122,7 +122,7 @@ def apply_transition(
     volume: Decimal | None = None,
     considerations: Mapping[str, str] | None = None,
     files: Sequence[tuple[IO[bytes], str]] = (),
-    items: Sequence[str] | None = None,
+    items: Sequence[str] | information_items.InformationRequest | None = None,
 ) -> ApplicationEvent:
     """Move `application` by `action`, record who did it and why, and issue the transition's letter.
 
@@ -336,14 +336,26 @@ def _objection_period_over(application: Application, events: Sequence[Applicatio
 
 
 def _record_items(
-    application: Application, transition: Transition, event: ApplicationEvent, items: Sequence[str] | None
+    application: Application,
+    transition: Transition,
+    event: ApplicationEvent,
+    items: Sequence[str] | information_items.InformationRequest | None,
 ) -> None:
-    """The items a request for additions asks for (only those are unlocked for the applicant; none named:
-    every step), or the answers a hand-in changed."""
-    if items is not None:
-        event.items = list(items)
-    if regime_of(application).state(transition.target).applicant_edits and application.submitted_at is not None:
-        application.unlocked = list(items) if items else None
+    """The items a request for additions asks for, each with what is wrong, and the date to answer by (only
+    those are unlocked for the applicant; none named: every step); or the answers a hand-in changed, which
+    answers the request. Leaving the state where the applicant edits (a hand-in, a lapse) locks it again."""
+    names = items.names if isinstance(items, information_items.InformationRequest) else items
+    if names is not None:
+        event.items = list(names)
+    if isinstance(items, information_items.InformationRequest):
+        information_items.record(application, event, items)
+    if transition.hands_in:
+        information_items.mark_answered(application, event)
+    edits = regime_of(application).state(transition.target).applicant_edits
+    if edits and application.submitted_at is not None:
+        application.unlocked = list(names) if names else None
+    elif not edits and application.unlocked is not None:
+        application.unlocked = None
 
 
 def _four_eyes_refusal(

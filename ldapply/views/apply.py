@@ -24,6 +24,8 @@ from ..services import (
     backoffice,
     calls,
     eligibility,
+    information_items,
+    information_requests,
     legal_clock,
     letters,
     steps,
@@ -41,12 +43,22 @@ from ..services.errors import (
 )
 from ..services.regimes import missing_steps, regime_of
 from ..workflows import REGIMES
-from ..workflows._spec import Party, Regime, Role, Step
+from ..workflows._spec import Party, Regime, Role, Step, Transition
 from . import step_page
 from ._helpers import acting_membership, me, pdf_download
 
 bp = Blueprint("apply", __name__)
 bp.add_app_template_global(attachments, "attachments")  # every upload among the answers, per field
+
+
+@bp.app_template_global("information_request_form")
+def information_request_form(application: Application, transition: Transition) -> information_items.RequestForm:
+    """The case page's request for additions: its default date, and after a refused post of this move what
+    the reviewer ticked and typed, with the problems (the back office's form; its item part is a partial)."""
+    refused = request.method == "POST" and (request.view_args or {}).get("action") == transition.action
+    posted = request.form if refused else None
+    return information_items.request_form(application, transition, posted, request.form.getlist("items"))
+
 
 PRECHECK_KEY = "precheck"  # the pre-check's answers, kept in the session to start an application with them
 
@@ -239,6 +251,7 @@ def overview(application_id: uuid.UUID, form: ActionForm | None = None, failed: 
         editable=applications.is_editable(application),
         steps=applications.step_rows(application),
         requested=applications.requested_items(application),
+        information=information_requests.open_request(application, history),
         changed=applications.changed_fields(application),
         letters=found_letters,
         pending_letters=any(letter.status == "pending" for letter in found_letters),
@@ -413,6 +426,7 @@ def _check_page(application: Application, form: SubmitForm, refusal: str | None 
         ready_by=db.session.get(User, application.ready_by_id) if application.ready_by_id else None,
         hand_in=hand_in,
         requested=applications.requested_items(application),
+        information=information_requests.open_request(application) if hand_in else None,
         changed=applications.changed_fields(application),
         refusal=refusal,
         form=form,
@@ -518,5 +532,5 @@ def download_letter(application_id: uuid.UUID, letter_id: uuid.UUID) -> Response
         data = letters.letter_pdf(letter)
     except LookupError:
         raise NotFound(_("Deze brief wordt nog opgemaakt. Probeer het over enkele ogenblikken opnieuw.")) from None
-    applications.mark_opened(letter)
+    applications.letter_downloaded(letter, me())  # every letter download goes in the audit trail
     return pdf_download(data, letters.download_name(application.reference, letter))

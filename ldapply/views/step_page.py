@@ -23,7 +23,7 @@ from ..forms.builder import FINGERPRINT, RowAction, StepForm, build_step_form, f
 from ..forms.kinds import browser_values, file_references
 from ..i18n import _, current_locale, format_moment
 from ..models import Application
-from ..services import applications, steps
+from ..services import applications, information_requests, steps
 from ..services.answers import display_value
 from ..services.errors import ChangedMeanwhile, StepIncomplete
 from ..services.regimes import regime_of
@@ -220,6 +220,7 @@ def _page(
         answers=application.answers,
         visible=form.visible(),
         locked=_locked_answers(application, step),
+        information=information_requests.open_request(application),  # what a request for additions asks here
         attached={f.name: file_references(application.answers.get(f.name)) for f in steps.file_fields(step)},
         staged=files.staged,
         file_urls=_file_urls(application, step, files),

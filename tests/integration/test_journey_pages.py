@@ -408,7 +408,14 @@ class TestAdditions:
         act(client, application_id, "start_admissibility")
         case = page(client, f"/backoffice/applications/{application_id}")
         assert "Wat moet de aanvrager aanvullen?" in case
-        response = act(client, application_id, "request_additions", "Hoeveel begeleiders zijn er?", items="staffing")
+        response = act(
+            client,
+            application_id,
+            "request_additions",
+            "Hoeveel begeleiders zijn er?",
+            items="staffing",
+            **{"message-staffing": "Hoeveel begeleiders zijn er?"},
+        )
         assert response.status_code == 302
         with app.app_context():
             event = db.session.scalar(db.select(ApplicationEvent).where(ApplicationEvent.action == "request_additions"))
@@ -467,7 +474,15 @@ class TestAdditions:
         login(client, people.reviewer)
         act(client, application_id, "start_admissibility")
         assert (
-            act(client, application_id, "request_additions", "Welke rechtsvorm?", items="legal_form").status_code == 302
+            act(
+                client,
+                application_id,
+                "request_additions",
+                "Welke rechtsvorm?",
+                items="legal_form",
+                **{"message-legal_form": "Welke rechtsvorm?"},
+            ).status_code
+            == 302
         )
 
         login(client, people.applicant)

@@ -565,7 +565,14 @@ class TestAdditionsForSomeQuestionsOfAStep:
         application_id = submitted_application(client, people)
         login(client, people.reviewer)
         act(client, application_id, "start_admissibility")
-        response = act(client, application_id, "request_additions", "Hoeveel VTE?", items="target_group_fte")
+        response = act(
+            client,
+            application_id,
+            "request_additions",
+            "Hoeveel VTE?",
+            items="target_group_fte",
+            **{"message-target_group_fte": "Hoeveel VTE?"},
+        )
         assert response.status_code == 302
         login(client, people.applicant)
         page = client.get(step_url(application_id, "staffing")).get_data(as_text=True)

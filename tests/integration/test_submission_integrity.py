@@ -50,7 +50,14 @@ def additions_asked(client, people, items: str) -> uuid.UUID:
     application_id = submitted_application(client, people)
     login(client, people.reviewer)
     assert act(client, application_id, "start_admissibility").status_code == 302
-    response = act(client, application_id, "request_additions", "Vervang het ondernemingsplan.", items=items)
+    response = act(
+        client,
+        application_id,
+        "request_additions",
+        "Vervang het ondernemingsplan.",
+        items=items,
+        **{f"message-{items}": "Vervang het ondernemingsplan."},
+    )
     assert response.status_code == 302, response.get_data(as_text=True)
     login(client, people.applicant)
     return application_id
