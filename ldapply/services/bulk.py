@@ -1,9 +1,323 @@
-"""Bulk actions on a selection from the queue, run by the worker with their progress kept in bulk_jobs."""
+"""Bulk actions on a selection from the queue, run by the worker with their progress kept in bulk_jobs.
+
+A job is created and committed first, then handed to the worker (`bulk.run`). The worker claims it with one
+conditional UPDATE (pending -> running), so a second delivery of the same task does nothing. It then works
+case by case, each in a transaction of its own: the actor's rights are checked again on every case (a grant
+may have been withdrawn since the selection was made), every case gets its own audit entry, and the counts
+of cases done and failed move with each commit, which is what the progress page shows. A case that fails
+is counted, with its reason, and the rest go on.
+"""
 
 from __future__ import annotations
 
+import logging
+import tempfile
 import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from celery.exceptions import SoftTimeLimitExceeded
+from flask_babel import force_locale
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..i18n import _, current_locale
+from ..models import Application, BulkJob, RoleGrant, User, utcnow
+from ..workflows._spec import INTERNAL_ROLES, Role
+from . import audit, case_work, exports, failed_letters
+from .dispatch import send_task
+from .errors import DomainError, Forbidden, NotFound, TransitionNotAllowed
+from .storage import get_storage
+
+log = logging.getLogger(__name__)
+
+BULK_TASK = "bulk.run"
+ASSIGN, EXPORT_CSV, EXPORT_XLSX, REISSUE = "assign", "export_csv", "export_xlsx", "reissue"
+KINDS = (ASSIGN, EXPORT_CSV, EXPORT_XLSX, REISSUE)
+EXPORT_FORMATS = {EXPORT_CSV: "csv", EXPORT_XLSX: "xlsx"}
+PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+MAX_SELECTION = 5000  # one form's worth of ticked cases; larger sets are exports of the register
+PROGRESS_EVERY = 500  # exported rows between two progress updates
+FAILURES_KEPT = 100  # the failed cases named on the progress page (all are counted)
+
+
+class InvalidBulkRequest(DomainError):
+    """The selection or the action asked cannot be started as it stands; the message says why."""
+
+
+# -- starting a job (in the request) ---------------------------------------------------------------
+
+
+def _selection(ids: Sequence[str]) -> list[uuid.UUID]:
+    chosen: dict[uuid.UUID, None] = {}
+    for raw in ids:
+        try:
+            chosen[uuid.UUID(str(raw))] = None
+        except ValueError:
+            raise InvalidBulkRequest(_("De selectie is ongeldig. Laad de werkvoorraad opnieuw.")) from None
+    if not chosen:
+        raise InvalidBulkRequest(_("Vink eerst een of meer aanvragen aan."))
+    if len(chosen) > MAX_SELECTION:
+        raise InvalidBulkRequest(_("Kies hoogstens %(count)s aanvragen tegelijk.", count=MAX_SELECTION))
+    return list(chosen)
+
+
+def _assignee(assignee_id: str | None) -> User:
+    try:
+        assignee = db.session.get(User, uuid.UUID(assignee_id or ""))
+    except ValueError:
+        assignee = None
+    if assignee is None or not assignee.active:
+        raise InvalidBulkRequest(_("Kies aan wie u de aanvragen toewijst."))
+    return assignee
+
+
+def start(*, actor: User, kind: str, ids: Sequence[str], assignee_id: str | None = None) -> BulkJob:
+    """Create a bulk job on the cases ticked in the queue and hand it to the worker."""
+    if not exports.working_regimes(actor):
+        raise Forbidden()
+    if kind not in KINDS:
+        raise InvalidBulkRequest(_("Kies wat er met de geselecteerde aanvragen moet gebeuren."))
+    selection = _selection(ids)
+    options: dict[str, Any] = {}
+    if kind == ASSIGN:
+        assignee = _assignee(assignee_id)
+        options = {"assignee_id": str(assignee.id), "assignee_name": assignee.name}
+    elif kind in EXPORT_FORMATS:
+        options = {"source": "selection", "locale": current_locale()}
+    job = BulkJob(
+        kind=kind,
+        created_by_id=actor.id,
+        application_ids=[str(i) for i in selection],
+        options=options,
+        status=PENDING,
+    )
+    return _launch(job, actor)
+
+
+def start_register_export(*, actor: User, fmt: str, codes: Sequence[str], total: int) -> BulkJob:
+    """A register export too large to make while the browser waits: the worker makes it."""
+    job = BulkJob(
+        kind=f"export_{fmt}",
+        created_by_id=actor.id,
+        application_ids=[],
+        options={"source": "register", "regimes": list(codes), "total": total, "locale": current_locale()},
+        status=PENDING,
+    )
+    return _launch(job, actor)
+
+
+def _launch(job: BulkJob, actor: User) -> BulkJob:
+    """Commit first, then hand to the broker: the worker never looks for a job that is not there yet."""
+    db.session.add(job)
+    db.session.flush()
+    audit.record(
+        "bulk.start",
+        object_type="bulk_job",
+        object_id=job.id,
+        new={"kind": job.kind, "total": total_of(job), **{k: v for k, v in job.options.items() if k != "locale"}},
+        actor=actor,
+    )
+    db.session.commit()
+    if not send_task(BULK_TASK, str(job.id)):
+        message = _("De taak kon niet aan de achtergrondverwerking worden gegeven. Probeer het later opnieuw.")
+        _finish(job.id, FAILED, error=message, expected=(PENDING,))
+    return job
+
+
+def total_of(job: BulkJob) -> int:
+    return len(job.application_ids) if job.application_ids else int(job.options.get("total", 0))
+
+
+def job_for(user: User, job_id: uuid.UUID) -> BulkJob:
+    """A job its creator (or an admin) may follow; NotFound for anyone else."""
+    job = db.session.get(BulkJob, job_id)
+    if job is None or (job.created_by_id != user.id and Role.ADMIN not in user.roles):
+        raise NotFound()
+    return job
+
+
+def assignees() -> list[tuple[uuid.UUID, str]]:
+    """Members of staff a case can be assigned to (a reviewer or decision-maker grant), by name: one query.
+    Whether they may have a particular case (its regime, a recusal) is checked case by case."""
+    holders = select(RoleGrant.user_id).where(RoleGrant.role.in_(sorted(case_work.ASSIGNABLE_ROLES)))
+    rows = db.session.execute(
+        select(User.id, User.name).where(User.id.in_(holders), User.active.is_(True)).order_by(User.name, User.id)
+    )
+    return [(row.id, row.name) for row in rows]
+
+
+def result_of(job: BulkJob) -> bytes:
+    if job.status != DONE or job.result_key is None:
+        raise NotFound(_("Dit bestand is nog niet klaar."))
+    return get_storage().get(job.result_key)
+
+
+# -- running a job (in the worker) -----------------------------------------------------------------
+
+
+def _claim(job_id: uuid.UUID) -> bool:
+    claimed = db.session.execute(
+        update(BulkJob).where(BulkJob.id == job_id, BulkJob.status == PENDING).values(status=RUNNING)
+    )
+    db.session.commit()
+    return bool(claimed.rowcount)  # type: ignore[attr-defined]
+
+
+def _finish(
+    job_id: uuid.UUID, status: str, *, error: str | None = None, expected: tuple[str, ...] = (RUNNING,)
+) -> None:
+    db.session.rollback()
+    db.session.execute(
+        update(BulkJob)
+        .where(BulkJob.id == job_id, BulkJob.status.in_(expected))
+        .values(status=status, finished_at=utcnow(), error=error[:2000] if error else None)
+    )
+    db.session.commit()
 
 
 def run_job(job_id: uuid.UUID) -> None:
-    """Run one bulk job to its end, case by case, each with its own timeline entry."""
+    """Run one bulk job to its end, case by case, each with its own timeline entry. A second delivery of
+    the task finds the job claimed already and does nothing."""
+    if not _claim(job_id):
+        log.info("bulk job %s was already taken", job_id)
+        return
+    job = db.session.get(BulkJob, job_id)
+    actor = db.session.get(User, job.created_by_id) if job is not None else None
+    if job is None or actor is None or not actor.active:
+        _finish(job_id, FAILED, error=_("Wie deze taak startte, heeft geen actieve account meer."))
+        return
+    try:
+        if job.kind in EXPORT_FORMATS:
+            _export(job, actor)
+        else:
+            _each_case(job, actor, _assign if job.kind == ASSIGN else _reissue)
+    except Exception as exc:  # the job as a whole stops (a full disk, the time limit): said on its page
+        log.exception("bulk job %s failed", job_id)
+        _finish(job_id, FAILED, error=f"{type(exc).__name__}: {exc}")
+        return
+    _finish(job_id, DONE)
+
+
+def _check_case(actor: User, application: Application | None) -> Application:
+    """The case, when the actor may still work on it now (their grants are read afresh for every case)."""
+    if application is None or application.submitted_at is None:
+        raise NotFound(_("Deze aanvraag bestaat niet (meer)."))
+    if not actor.roles_for(application.regime_code) & INTERNAL_ROLES:
+        raise Forbidden(_("U werkt niet (meer) onder de regeling van deze aanvraag."))
+    return application
+
+
+CaseAction = Callable[[BulkJob, Application, User], None]
+
+
+def _each_case(job: BulkJob, actor: User, act: CaseAction) -> None:
+    job_id, failures = job.id, list(job.options.get("failures", []))
+    for raw in list(job.application_ids):
+        found = db.session.get(Application, uuid.UUID(raw))
+        reference = found.reference if found is not None else raw
+        try:
+            act(job, _check_case(actor, found), actor)
+        except SoftTimeLimitExceeded:
+            raise
+        except DomainError as refusal:
+            _count_failure(job_id, failures, reference, refusal.message)
+        except Exception as exc:  # one case's surprise does not stop the others
+            log.exception("bulk job %s: case %s failed", job_id, raw)
+            _count_failure(job_id, failures, reference, f"{type(exc).__name__}: {exc}")
+
+
+def _count_failure(job_id: uuid.UUID, failures: list[dict[str, str]], reference: str, reason: str) -> None:
+    db.session.rollback()
+    if len(failures) < FAILURES_KEPT:
+        failures.append({"reference": reference, "reason": reason[:500]})
+    job = db.session.get(BulkJob, job_id)
+    options = {**(job.options if job is not None else {}), "failures": failures}
+    db.session.execute(update(BulkJob).where(BulkJob.id == job_id).values(failed=BulkJob.failed + 1, options=options))
+    db.session.commit()
+
+
+def _case_done(job: BulkJob, application: Application, action: str, actor: User, new: dict[str, Any]) -> None:
+    """One more case done, with its own audit entry on the case's trail, in the case's transaction."""
+    db.session.execute(update(BulkJob).where(BulkJob.id == job.id).values(done=BulkJob.done + 1))
+    audit.record(
+        action,
+        object_type="application",
+        object_id=application.id,
+        application_id=application.id,
+        new={"job": str(job.id), **new},
+        actor=actor,
+    )
+    db.session.commit()
+
+
+def _assign(job: BulkJob, application: Application, actor: User) -> None:
+    assignee = db.session.get(User, uuid.UUID(job.options["assignee_id"]))
+    if assignee is None:
+        raise NotFound(_("Wie de aanvragen zou krijgen, bestaat niet meer."))
+    before = application.assignee_id
+    case_work.assign(application=application, assignee=assignee, actor=actor)  # refuses, audits and commits
+    _case_done(
+        job,
+        application,
+        "bulk.assign",
+        actor,
+        {"assignee": str(assignee.id), "assignee_name": assignee.name, "changed": before != assignee.id},
+    )
+
+
+def _reissue(job: BulkJob, application: Application, actor: User) -> None:
+    letters = failed_letters.reset_failed_of(application.id)
+    if not letters:
+        raise TransitionNotAllowed(_("Deze aanvraag heeft geen mislukte brieven."))
+    _case_done(job, application, "bulk.reissue", actor, {"letters": [str(i) for i in letters]})
+
+
+def _export(job: BulkJob, actor: User) -> None:
+    fmt, locale, job_id = EXPORT_FORMATS[job.kind], str(job.options.get("locale", "nl")), job.id
+    scope: dict[str, object]
+    with force_locale(locale):  # the headers in the language of whoever asked
+        if job.options.get("source") == "register":
+            mine = exports.working_regimes(actor)
+            codes = [c for c in job.options.get("regimes", []) if c in mine]
+            table, scope = exports.register_table(codes, locale), {"register": codes}
+        else:
+            ids = [uuid.UUID(i) for i in job.application_ids]
+            visible = exports.visible_ids(actor, ids)
+            _skipped(job_id, len(ids) - len(visible))
+            table, scope = exports.selection_table(visible, locale), {"selection": len(ids)}
+        counted = _counting(job_id, table.rows)
+        table = exports.Table(table.title, table.headers, counted)
+        with tempfile.TemporaryFile() as file:
+            if fmt == "csv":
+                for chunk in exports.csv_chunks(table):
+                    file.write(chunk)
+            else:
+                exports.write_xlsx(table, file)
+            file.seek(0)
+            stored = get_storage().put(f"exports/{job_id}.{fmt}", file.read())
+    count = counted.count
+    db.session.execute(update(BulkJob).where(BulkJob.id == job_id).values(done=count, result_key=stored.key))
+    exports.record_export(fmt, count=count, filter={**scope, "job": str(job_id)}, actor=actor)
+
+
+def _skipped(job_id: uuid.UUID, count: int) -> None:
+    """Ticked cases the actor may not export (any more) are counted as failed."""
+    if count:
+        db.session.execute(update(BulkJob).where(BulkJob.id == job_id).values(failed=count))
+        db.session.commit()
+
+
+class _counting(Iterator[tuple[exports.Value, ...]]):  # noqa: N801  (used like a function)
+    """The rows as they pass, with the job's progress committed every PROGRESS_EVERY rows."""
+
+    def __init__(self, job_id: uuid.UUID, rows: Iterable[tuple[exports.Value, ...]]) -> None:
+        self.job_id, self.rows, self.count = job_id, iter(rows), 0
+
+    def __next__(self) -> tuple[exports.Value, ...]:
+        row = next(self.rows)
+        self.count += 1
+        if self.count % PROGRESS_EVERY == 0:
+            db.session.execute(update(BulkJob).where(BulkJob.id == self.job_id).values(done=self.count))
+            db.session.commit()
+        return row

@@ -27,6 +27,7 @@ def ids(app, client, people):
         "code": "general",
         "action": "propose_grant",
         "signatory_id": "00000000-0000-4000-8000-000000000000",
+        "job_id": "00000000-0000-4000-8000-000000000000",
         "regime_code": "general",
         "kind": "receipt",
     }
