@@ -9,10 +9,11 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
 from .extensions import db
-from .models import Organisation
-from .services import accounts, audit, calls, letters, mail, samples, signatories
+from .models import AdvisoryBody, Organisation
+from .services import accounts, audit, calls, legal_clock, letters, mail, samples, signatories
 from .workflows import REGIMES
 from .workflows._spec import Provenance, Role
 
@@ -27,13 +28,18 @@ DEMO_ORGANISATION = {
 # Roles in the demo organisation: an administrator and authorised signatory, and a preparer who
 # fills in applications and marks them ready for signature but cannot submit them.
 SIGNATORY, PREPARER, STAFF = "signatory", "preparer", None
+# The outside body the demo advisor speaks for, and the regime it advises on.
+DEMO_ADVISORY_BODY = {"name": "Kind en Gezin", "regime_code": "childcare"}
 DEMO_ACCOUNTS = (
-    # e-mail, name, password, staff roles, role in the demo organisation
-    ("aanvrager@demo.ldapply.be", "An Aanvrager", "demo-aanvrager", (), SIGNATORY),
-    ("voorbereider@demo.ldapply.be", "Piet Voorbereider", "demo-voorbereider", (), PREPARER),
-    ("dossierbehandelaar@demo.ldapply.be", "Dirk Dossierbehandelaar", "demo-dossier", (Role.REVIEWER,), STAFF),
-    ("beslisser@demo.ldapply.be", "Bea Beslisser", "demo-beslisser", (Role.DECISION_MAKER,), STAFF),
-    ("beheerder@demo.ldapply.be", "Bart Beheerder", "demo-beheerder", (Role.ADMIN,), STAFF),
+    # e-mail, name, password, staff roles, role in the demo organisation, the one regime of the staff roles
+    # (None: every regime; an advisor's is the demo body's)
+    ("aanvrager@demo.ldapply.be", "An Aanvrager", "demo-aanvrager", (), SIGNATORY, None),
+    ("voorbereider@demo.ldapply.be", "Piet Voorbereider", "demo-voorbereider", (), PREPARER, None),
+    ("dossierbehandelaar@demo.ldapply.be", "Dirk Dossierbehandelaar", "demo-dossier", (Role.REVIEWER,), STAFF, None),
+    ("beslisser@demo.ldapply.be", "Bea Beslisser", "demo-beslisser", (Role.DECISION_MAKER,), STAFF, None),
+    ("beheerder@demo.ldapply.be", "Bart Beheerder", "demo-beheerder", (Role.ADMIN,), STAFF, None),
+    ("algemeen@demo.ldapply.be", "Greet Algemeen", "demo-algemeen", (Role.REVIEWER,), STAFF, "general"),
+    ("adviseur@demo.ldapply.be", "Kaat Adviseur", "demo-adviseur", (Role.ADVISOR,), STAFF, None),
 )
 MEMBER_LABELS = {
     SIGNATORY: "applicant, administrator and signatory ({})",
@@ -44,19 +50,26 @@ MEMBER_LABELS = {
 def seed_demo() -> list[tuple[str, str, str]]:
     """Create the demo organisation and accounts once; return (role, e-mail, password) for each."""
     organisation = _demo_organisation()
+    body = _demo_advisory_body()
     shown = []
-    for email, name, password, roles, member in DEMO_ACCOUNTS:
+    for email, name, password, roles, member, regime_code in DEMO_ACCOUNTS:
         if accounts.find_user_by_email(email) is None:
             accounts.create_user(
                 email=email,
                 name=name,
                 password=password,
                 roles=roles,
+                regime_code=regime_code,
+                advisory_body=body if Role.ADVISOR in roles else None,
                 organisation=organisation if member else None,
                 is_admin=member == SIGNATORY,
                 is_signatory=member == SIGNATORY,
             )
         role_names = ", ".join(roles) or MEMBER_LABELS[str(member)].format(organisation.name)
+        if Role.ADVISOR in roles:
+            role_names += f" of {body.name} ({body.regime_code} only)"
+        elif regime_code:
+            role_names += f" ({regime_code} only)"
         shown.append((role_names, email, password))
     db.session.commit()
     _open_demo_calls()
@@ -65,7 +78,17 @@ def seed_demo() -> list[tuple[str, str, str]]:
 
 
 def _demo_email(role: Role) -> str:
-    return next(email for email, _name, _password, roles, _member in DEMO_ACCOUNTS if role in roles)
+    return next(email for email, _name, _password, roles, _member, _regime in DEMO_ACCOUNTS if role in roles)
+
+
+def _demo_advisory_body() -> AdvisoryBody:
+    """The advisory body of the demo advisor, made once."""
+    body = db.session.scalar(select(AdvisoryBody).where(AdvisoryBody.name == DEMO_ADVISORY_BODY["name"]))
+    if body is None:
+        body = AdvisoryBody(**DEMO_ADVISORY_BODY)
+        db.session.add(body)
+        db.session.flush()
+    return body
 
 
 def _demo_organisation() -> Organisation:
@@ -142,6 +165,7 @@ def register(app: Flask) -> None:
             click.echo(str(path))
 
     group.add_command(audit_verify)
+    group.add_command(legal_clock.rebuild_command)
 
     @group.command("dispatch-letters")
     def dispatch_letters() -> None:

@@ -1,4 +1,7 @@
-"""Deadlines of a case's current state (being replaced by the legal clocks of services/legal_clock.py)."""
+"""The current step's own period: a hearing's response period, the time to hand in additions.
+
+The periods a legal clock keeps (the admissibility check, the decision) are not counted here: the clock
+gives them their due date without restarting on every entry into a state (services/legal_clock.py)."""
 
 from __future__ import annotations
 
@@ -39,10 +42,11 @@ def entered_at(application: Application, events: Sequence[ApplicationEvent] | No
 
 
 def deadline_of(application: Application, events: Sequence[ApplicationEvent] | None = None) -> Deadline | None:
-    """The current state's deadline; `events` as for `entered_at`."""
+    """The current state's own deadline, counted from when the case entered it; None where it has none or
+    where a legal clock keeps that period (the clock's due date is the one shown). `events` as for `entered_at`."""
     regime = regime_of(application)
     state = regime.state(application.state)
-    if state.deadline is None:
+    if state.deadline is None or state.deadline in {clock.parameter for clock in regime.clocks}:
         return None
     parameter = regime.parameter(state.deadline)
     days = parameters_of(application).get(state.deadline, parameter.value)

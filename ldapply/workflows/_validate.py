@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
+from ._clock import ClockSpec
 from ._spec import FieldKind, Regime, Role, Transition
 
 
@@ -18,7 +19,14 @@ class RegimeError(ValueError):
 
 def check_regime(regime: Regime) -> None:
     """Raise RegimeError naming the regime, its version and every bad name found."""
-    problems = [*_unique(regime), *_states(regime), *_transitions(regime), *_procedure(regime), *_fields(regime)]
+    problems = [
+        *_unique(regime),
+        *_states(regime),
+        *_transitions(regime),
+        *_procedure(regime),
+        *_fields(regime),
+        *_clocks(regime),
+    ]
     if problems:
         raise RegimeError(f"regime {regime.code!r} version {regime.version}: " + "; ".join(problems))
 
@@ -99,6 +107,42 @@ def _needs_hearing(regime: Regime, transition: Transition) -> bool:
     return transition.proposes is not None and any(
         o.code == transition.proposes and o.needs_hearing for o in regime.outcomes
     )
+
+
+def _clocks(regime: Regime) -> list[str]:
+    """Every clock names states and parameters that exist, a length in whole days above zero, and never
+    starts where it stops. A period a clock keeps is no state's deadline that ends by itself: the clock
+    gives that period its due date (services/backoffice.deadline_of leaves it to the clock)."""
+    problems = _duplicates("clock", (c.name for c in regime.clocks))
+    for clock in regime.clocks:
+        problems += [f"clock {clock.name!r} {problem}" for problem in _clock_problems(regime, clock)]
+        for state in regime.states:
+            if state.deadline == clock.parameter and state.on_deadline is not None:
+                problems.append(f"state '{state.code}' ends by itself on {clock.parameter!r}, which a clock keeps")
+    return problems
+
+
+def _clock_problems(regime: Regime, clock: ClockSpec) -> list[str]:
+    states, parameters = {s.code for s in regime.states}, {p.name: p for p in regime.parameters}
+    problems = [] if clock.starts_in else ["never starts"]
+    problems += [f"names unknown state '{name}'" for name in sorted(clock.states - states)]
+    if clock.starts_in & (clock.stops_in | clock.suspended_in):
+        problems.append("starts in a state where it stops or stands still")
+    if clock.stops_in & clock.suspended_in:
+        problems.append("both stops and stands still in the same state")
+    for name in filter(None, (clock.parameter, clock.extension_parameter)):
+        if name not in parameters:
+            problems.append(f"names unknown parameter {name!r}")
+        elif not _days_or_unknown(parameters[name].value):
+            problems.append(f"has parameter {name!r}, not a whole number of days above zero")
+    if clock.extensions < 0:
+        problems.append("allows a negative number of extensions")
+    return problems
+
+
+def _days_or_unknown(value: object) -> bool:
+    """A length in days: a whole number above zero, or None while the value is not known."""
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0)
 
 
 def _fields(regime: Regime) -> list[str]:

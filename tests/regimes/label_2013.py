@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from ldapply.workflows import _fields as f
 from ldapply.workflows import _lde as lde
+from ldapply.workflows._clock import DayCount
 from ldapply.workflows._lde.procedure import D, R, row
 from ldapply.workflows._spec import (
     Answers,
@@ -67,6 +68,29 @@ _LETTERS = {
 }
 
 
+# The decision clock counts working days here (the LDE regimes count calendar days), so both day counts
+# run end to end; its parameters say so in their unit. A test regime's assumption, not the 2013 law.
+_WORKING_DAYS = {"decision_period_days": 60, "decision_extension_days": 20}
+_TEST_RULE = "Test regime: a decision period in working days, so that working-day clocks are exercised."
+CLOCKS = tuple(
+    replace(
+        clock,
+        days=DayCount.WORKING if clock.parameter in _WORKING_DAYS else clock.days,
+        starts_in=clock.starts_in & _KEPT,
+        suspended_in=clock.suspended_in & _KEPT,
+        stops_in=clock.stops_in & _KEPT,
+    )
+    for clock in lde.CLOCKS
+)
+
+
+def _parameter(parameter: Parameter) -> Parameter:
+    if parameter.name not in _WORKING_DAYS:
+        return parameter
+    value = _WORKING_DAYS[parameter.name]
+    return replace(parameter, value=value, unit="werkdagen", unit_en="working days", source=_TEST_RULE)
+
+
 def _impact_analysis_done(answers: Answers, params: Params) -> Finding | None:
     if answers.get("impact_analysis") is None:
         return None
@@ -97,7 +121,7 @@ REGIME = Regime(
     in_force=IN_FORCE,
     legal_basis=(DECREE_2013,),
     parameters=(
-        *(p for p in lde.PARAMETERS if p.name != "hearing_days"),
+        *(_parameter(p) for p in lde.PARAMETERS if p.name != "hearing_days"),
         Parameter(
             "min_pathways",
             5,
@@ -174,6 +198,7 @@ REGIME = Regime(
     volume=lambda answers: lde.decimal_answer(answers, "pathways") or Decimal(0),
     volume_unit=Text("trajecten", "pathways"),
     example_case=lde.EXAMPLE_CASE,
+    clocks=CLOCKS,
 )
 
 # Earlier versions stay for the applications pinned to them.

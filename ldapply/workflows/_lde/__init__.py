@@ -11,6 +11,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from .._clock import ClockSpec, DayCount
 from .._spec import Answers, Condition, LegalBasis, Parameter, Period, Regime, Step, Text
 from .answers import attachment_check, decimal_answer, group_rows, nl_number, requested_fte, whole_number
 from .examples import EXAMPLE_CASE
@@ -49,6 +50,7 @@ __all__ = [
     "APPLICATION_TYPE_STEP",
     "BUDGET_STEP",
     "BVR_2007",
+    "CLOCKS",
     "CONDITIONS",
     "DECLARATIONS_STEP",
     "DECREE_2006",
@@ -87,6 +89,36 @@ __all__ = [
 ]
 
 FTE = Text("VTE", "FTE")
+S = State
+
+# The legal clocks of the LDE procedure (services/legal_clock.py keeps them per case).
+# Admissibility: from the submission until the file is declared admissible or inadmissible; it stands still
+# while additions are asked and resumes with the days left when they are handed in (starting the check, or
+# a proposal of inadmissibility sent back, does not restart it).
+ADMISSIBILITY_CLOCK = ClockSpec(
+    name="admissibility",
+    label=Text("Beslissing over de ontvankelijkheid", "Decision on admissibility"),
+    parameter="admissibility_check_days",
+    days=DayCount.CALENDAR,
+    starts_in=frozenset({S.SUBMITTED}),
+    suspended_in=frozenset({S.ADDITIONS_REQUESTED}),
+    stops_in=frozenset({S.SUBSTANTIVE_REVIEW, S.INADMISSIBLE, S.WITHDRAWN}),
+)
+# The decision: from the receipt of the complete application (declared admissible) until the decision; it
+# stands still while additions are asked or the applicant is being heard, and may be extended once.
+DECISION_CLOCK = ClockSpec(
+    name="decision",
+    label=Text("Beslissing over de aanvraag", "Decision on the application"),
+    parameter="decision_period_days",
+    days=DayCount.CALENDAR,
+    starts_in=frozenset({S.SUBSTANTIVE_REVIEW}),
+    suspended_in=frozenset({S.ADDITIONS_REQUESTED, S.HEARING}),
+    stops_in=frozenset({S.GRANTED, S.PARTLY_GRANTED, S.REFUSED, S.INADMISSIBLE, S.WITHDRAWN}),
+    extension_parameter="decision_extension_days",
+)
+# Neither period is found in the 2007/2008 besluiten (domain brief 3.4), so no rule moves a last day that
+# falls on a weekend or holiday: last_day_moves_to_working_day stays off until the law is found to say so.
+CLOCKS: tuple[ClockSpec, ...] = (ADMISSIBILITY_CLOCK, DECISION_CLOCK)
 ORGANISATION_FIELDS = {"name": "organisation_name", "enterprise_number": "enterprise_number"}
 
 
@@ -133,4 +165,5 @@ def lde_regime(
         example_answers=example_answers or {},
         duration="recognition_years",
         example_case=replace(EXAMPLE_CASE, organisation_address=example_address),
+        clocks=CLOCKS,
     )
