@@ -1,18 +1,34 @@
-"""The back office's work queue: submitted cases, filtered, sorted and paged."""
+"""The back office's work queue: submitted cases in the regimes a member of staff works on, filtered,
+sorted and paged by keyset (a cursor of the last row's sort key and id: stable, no OFFSET, no silent cut).
+
+Every query shape is served by one of the partial indexes `ix_applications_queue_*` (migration 0006), which
+hold submitted cases only: each query repeats their predicate `submitted_at IS NOT NULL` literally.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import and_, false, or_, select
+import base64
+import binascii
+import json
+import re
+import uuid
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Row, Select, and_, false, func, or_, select, tuple_, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
+from ..clock import local_date, utcnow
 from ..extensions import db
-from ..models import Application, User
+from ..models import Application, Call, Organisation, RoleGrant, User
 from ..workflows import REGIMES
-from ..workflows._spec import Party, Role
-from .staff import require_staff
+from ..workflows._spec import INTERNAL_ROLES, Party, Regime, Role
 
-QUEUE_LIMIT = 200
-
+PAGE_SIZE = 50
+COUNT_CAP = 10_000  # counted exactly up to here; above it the page says "more than": no count scans a million rows
+SOON_DAYS = 7  # "due soon": the queue's own choice of horizon, not a legal term
 
 # Reviewers register the advice they asked for until outside advisors have accounts of their own.
 PARTIES_OF_ROLE = {
@@ -21,32 +37,336 @@ PARTIES_OF_ROLE = {
     Role.ADMIN: frozenset({Party.ADMIN}),
 }
 
+MINE = "mine"
+EVERYONE = "all"
+ME = "me"
+UNASSIGNED = "none"
+OVERDUE = "overdue"
+SOON = "soon"
+BY_DUE = "due"
+BY_SUBMISSION = "submitted"
+
+_KBO_NOTATION = re.compile(r"^(BE)?[\d\s./-]+$", re.IGNORECASE)
+_REFERENCE_LIKE = re.compile(r"^[A-Z0-9]+-[A-Z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the queue's form asks; values already checked against what the user may choose."""
+
+    regime: str | None = None
+    state: str | None = None
+    call_id: uuid.UUID | None = None
+    assignee: str | None = None  # ME, UNASSIGNED or a user's id
+    move: str = MINE  # MINE, EVERYONE or a Party value
+    due: str | None = None  # OVERDUE or SOON
+    q: str = ""
+    sort: str = BY_DUE
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The regimes a member of staff works on (`None`: every regime) and whose move is theirs in each."""
+
+    regimes: frozenset[str] | None
+    parties: dict[str, frozenset[Party]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return self.regimes is not None and not self.regimes
+
+    def covers(self, regime_code: str) -> bool:
+        return self.regimes is None or regime_code in self.regimes
+
+    def regime_list(self) -> list[Regime]:
+        return [r for r in REGIMES.values() if self.covers(r.code)]
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: Sequence[Row[Any]]
+    count: int
+    count_capped: bool  # more than COUNT_CAP match: `count` is the cap
+    next_cursor: str | None
+    first: bool  # the first page (no cursor)
+
+
+def scope_of(user: User) -> Scope:
+    """From the user's internal grants (reviewer, decision maker, admin); an advisor-only user has none."""
+    grants = [g for g in user.role_grants if g.role in INTERNAL_ROLES]
+    if any(g.regime_code is None for g in grants):
+        regimes: frozenset[str] | None = None
+    else:
+        regimes = frozenset(g.regime_code for g in grants if g.regime_code is not None and g.regime_code in REGIMES)
+    parties = {
+        code: frozenset().union(
+            *(PARTIES_OF_ROLE.get(Role(g.role), frozenset()) for g in grants if g.regime_code in (None, code))
+        )
+        for code in REGIMES
+        if regimes is None or code in regimes
+    }
+    return Scope(regimes, parties)
+
 
 def parties_for(user: User) -> frozenset[Party]:
-    """Whose-move values that mean 'this user's move'."""
-    return frozenset().union(*(PARTIES_OF_ROLE.get(Role(role), frozenset()) for role in user.roles))
+    """Whose-move values that mean 'this user's move' under some regime."""
+    return frozenset().union(*scope_of(user).parties.values())
 
 
-def _states_where(parties: frozenset[Party]) -> ColumnElement[bool]:
-    clauses = []
-    for regime in REGIMES.values():
-        states = [s.code for s in regime.states if s.whose_move in parties]
-        if states:
-            clauses.append(and_(Application.regime_code == regime.code, Application.state.in_(states)))
-    return or_(*clauses) if clauses else false()
+def today() -> date:
+    return local_date(utcnow())
 
 
-def _submitted() -> ColumnElement[bool]:
-    """Only what was handed in reaches the back office: a draft, withdrawn or not, is the applicant's own."""
-    return Application.submitted_at.is_not(None)
+# -- the page -------------------------------------------------------------------------------------------
 
 
-def queue(user: User, *, only_my_move: bool) -> list[Application]:
-    """Submitted applications, oldest first; with `only_my_move`, those waiting on this user's role."""
-    require_staff(user)
-    condition = and_(_submitted(), _states_where(parties_for(user))) if only_my_move else _submitted()
-    return list(
-        db.session.scalars(
-            select(Application).where(condition).order_by(Application.submitted_at, Application.id).limit(QUEUE_LIMIT)
+def page(user: User, filters: Filters, after: str | None = None) -> Page:
+    """One page of the queue and the count of all that match (exact up to COUNT_CAP)."""
+    scope = scope_of(user)
+    if scope.empty:
+        return Page(rows=[], count=0, count_capped=False, next_cursor=None, first=True)
+    condition = and_(*_conditions(user, scope, filters))
+    cursor = decode_cursor(after, filters.sort)
+    rows = list(db.session.execute(_page_query(condition, filters.sort, cursor)))
+    more = len(rows) > PAGE_SIZE
+    rows = rows[:PAGE_SIZE]
+    counted = db.session.scalar(
+        select(func.count()).select_from(select(Application.id).where(condition).limit(COUNT_CAP + 1).subquery())
+    )
+    count = int(counted or 0)
+    return Page(
+        rows=rows,
+        count=min(count, COUNT_CAP),
+        count_capped=count > COUNT_CAP,
+        next_cursor=encode_cursor(rows[-1], filters.sort) if more else None,
+        first=cursor is None,
+    )
+
+
+_COLUMNS = (
+    Application.id,
+    Application.reference,
+    Application.regime_code,
+    Application.regime_version,
+    Application.state,
+    Application.whose_move,
+    Application.due_on,
+    Application.submitted_at,
+    Application.assignee_id,
+    Application.organisation_id,
+)
+
+
+def _page_query(condition: ColumnElement[bool], sort: str, cursor: tuple[Any, uuid.UUID] | None) -> Select[Any]:
+    """The page's rows with the organisation's and assignee's names. With the due-date sort past a dated
+    row, two branches (dated rows after the cursor, then the undated ones) so that each is one index range."""
+    key = Application.due_on if sort == BY_DUE else Application.submitted_at
+    branches = [
+        select(*_COLUMNS).where(condition, *extra).order_by(key.asc().nulls_last(), Application.id).limit(PAGE_SIZE + 1)
+        for extra in _after(key, sort, cursor)
+    ]
+    rows = (branches[0] if len(branches) == 1 else union_all(*(select(b.subquery()) for b in branches))).subquery()
+    assignee = User.__table__.alias("assignee")
+    return (
+        select(rows, Organisation.name.label("organisation_name"), assignee.c.name.label("assignee_name"))
+        .join(Organisation, Organisation.id == rows.c.organisation_id)
+        .outerjoin(assignee, assignee.c.id == rows.c.assignee_id)
+        .order_by(rows.c[key.key].asc().nulls_last(), rows.c.id)
+        .limit(PAGE_SIZE + 1)
+    )
+
+
+def _after(key: Any, sort: str, cursor: tuple[Any, uuid.UUID] | None) -> list[list[ColumnElement[bool]]]:
+    """The keyset conditions of each branch: what sorts after the cursor (nulls last, then by id)."""
+    if cursor is None:
+        return [[]]
+    value, last_id = cursor
+    if value is None:  # past the dated rows already: undated ones by id
+        return [[key.is_(None), Application.id > last_id]]
+    later = [tuple_(key, Application.id) > tuple_(value, last_id)]
+    return [later, [key.is_(None)]] if sort == BY_DUE else [later]
+
+
+# -- the conditions -------------------------------------------------------------------------------------
+
+
+def _conditions(user: User, scope: Scope, filters: Filters) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Application.submitted_at.is_not(None)]  # the indexes' predicate
+    if scope.regimes is not None:
+        conditions.append(Application.regime_code.in_(sorted(scope.regimes)))
+    if filters.regime:
+        conditions.append(Application.regime_code == filters.regime)
+    if filters.state:
+        conditions.append(Application.state == filters.state)
+    if filters.call_id:
+        conditions.append(Application.call_id == filters.call_id)
+    if filters.assignee:
+        conditions.append(_assigned(user, filters.assignee))
+    if filters.move != EVERYONE:
+        conditions.append(_whose_move(scope, filters.move))
+    if filters.due:
+        conditions.append(_due(filters.due))
+    if filters.q:
+        conditions.append(_search(filters.q))
+    return conditions
+
+
+def _assigned(user: User, assignee: str) -> ColumnElement[bool]:
+    if assignee == UNASSIGNED:
+        return Application.assignee_id.is_(None)
+    if assignee == ME:
+        return Application.assignee_id == user.id
+    return Application.assignee_id == uuid.UUID(assignee)
+
+
+def _whose_move(scope: Scope, move: str) -> ColumnElement[bool]:
+    """MINE: the parties the user's roles stand for, per regime (grants differ per regime); else one party."""
+    if move != MINE:
+        return Application.whose_move == move
+    by_parties: dict[frozenset[Party], list[str]] = {}
+    for code, parties in scope.parties.items():
+        if parties:
+            by_parties.setdefault(parties, []).append(code)
+    if not by_parties:
+        return false()
+    if len(by_parties) == 1:  # the same parties wherever the user works: the regime scope does the rest
+        return Application.whose_move.in_(sorted(next(iter(by_parties))))
+    return or_(
+        *(
+            and_(Application.regime_code.in_(sorted(codes)), Application.whose_move.in_(sorted(parties)))
+            for parties, codes in by_parties.items()
         )
     )
+
+
+def _due(due: str) -> ColumnElement[bool]:
+    day = today()
+    if due == OVERDUE:
+        return Application.due_on < day
+    return and_(Application.due_on >= day, Application.due_on <= day + timedelta(days=SOON_DAYS))
+
+
+def enterprise_digits(q: str) -> str | None:
+    """A KBO number in any notation (0403.170.701, BE0403170701, 403170701) as its ten digits; None otherwise."""
+    if not _KBO_NOTATION.match(q.strip()):
+        return None
+    digits = re.sub(r"\D", "", q)
+    if len(digits) == 9:
+        digits = "0" + digits
+    return digits if len(digits) == 10 else None
+
+
+def _search(q: str) -> ColumnElement[bool]:
+    """A KBO number, a reference (exact or its beginning) or part of an organisation's name."""
+    digits = enterprise_digits(q)
+    if digits is not None:
+        organisations = select(Organisation.id).where(Organisation.enterprise_number == digits)
+        return Application.organisation_id.in_(organisations)
+    reference = q.strip().upper()
+    if _REFERENCE_LIKE.match(reference):
+        return _reference_prefix(reference)
+    pattern = "%" + _escape_like(q.strip()) + "%"
+    # ILIKE on PostgreSQL (served by the trigram index ix_organisations_name_trgm); SQLite's LIKE ignores case.
+    named = select(Organisation.id).where(Organisation.name.ilike(pattern, escape="\\"))
+    return Application.organisation_id.in_(named)
+
+
+def _reference_prefix(reference: str) -> ColumnElement[bool]:
+    """References that start with `reference` (the exact one included), as a range on the unique index:
+    LIKE 'x%' uses a plain index only under the C collation."""
+    upper = reference[:-1] + chr(ord(reference[-1]) + 1)
+    return and_(
+        Application.reference >= reference,
+        Application.reference < upper,
+        Application.reference.like(_escape_like(reference) + "%", escape="\\"),
+    )
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# -- cursors --------------------------------------------------------------------------------------------
+
+
+def encode_cursor(row: Row[Any], sort: str) -> str:
+    """The last row's sort key and id, opaque to the user (base64 of a small JSON list)."""
+    value = row.due_on if sort == BY_DUE else row.submitted_at
+    payload = json.dumps([sort, value.isoformat() if value is not None else None, row.id.hex])
+    return base64.urlsafe_b64encode(payload.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, sort: str) -> tuple[Any, uuid.UUID] | None:
+    """The (sort key, id) a cursor names; None for no cursor, a malformed one or one of another sort."""
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        cursor_sort, value, last_id = json.loads(raw)
+        if cursor_sort != sort:
+            return None
+        key: date | datetime | None = None
+        if value is not None:
+            key = date.fromisoformat(value) if sort == BY_DUE else datetime.fromisoformat(value)
+        return key, uuid.UUID(last_id)
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+        return None
+
+
+# -- choices for the filters ----------------------------------------------------------------------------
+
+
+def assignee_choices() -> list[tuple[uuid.UUID, str]]:
+    """Members of staff who can hold a case (an internal role), by name: one query."""
+    holders = select(RoleGrant.user_id).where(RoleGrant.role.in_(sorted(INTERNAL_ROLES)))
+    rows = db.session.execute(select(User.id, User.name).where(User.id.in_(holders)).order_by(User.name, User.id))
+    return [(row.id, row.name) for row in rows]
+
+
+def call_choices(scope: Scope) -> list[tuple[uuid.UUID, str, str]]:
+    """The calls of the regimes in scope, newest first: (id, title, regime code); one query."""
+    query = select(Call.id, Call.title, Call.regime_code).order_by(Call.opens_on.desc(), Call.id)
+    if scope.regimes is not None:
+        query = query.where(Call.regime_code.in_(sorted(scope.regimes)))
+    return [(row.id, row.title, row.regime_code) for row in db.session.execute(query)]
+
+
+def filters_from(
+    args: Mapping[str, str], scope: Scope, assignees: Collection[uuid.UUID], calls: Collection[uuid.UUID]
+) -> Filters:
+    """The filters a query string asks for; a value the user cannot choose is ignored (the form never offers
+    it). `view=mine|all` is the old tabs' way of saying whose move."""
+    regime = args.get("regime") or None
+    if regime is not None and not (regime in REGIMES and scope.covers(regime)):
+        regime = None
+    states = {s.code for r in scope.regime_list() if regime in (None, r.code) for s in r.states}
+    state = args.get("state") or None
+    move = args.get("move") or args.get("view") or MINE
+    if move not in {MINE, EVERYONE, *(str(p) for p in Party)}:
+        move = MINE
+    q = " ".join((args.get("q") or "").split())[:200]
+    return Filters(
+        regime=regime,
+        state=state if state in states else None,
+        call_id=_chosen_id(args.get("call"), calls),
+        assignee=_assignee(args.get("assignee"), assignees),
+        move=move,
+        due=args.get("due") if args.get("due") in (OVERDUE, SOON) else None,
+        q=q,
+        sort=BY_SUBMISSION if args.get("sort") == BY_SUBMISSION else BY_DUE,
+    )
+
+
+def _chosen_id(value: str | None, allowed: Collection[uuid.UUID]) -> uuid.UUID | None:
+    try:
+        chosen = uuid.UUID(value or "")
+    except ValueError:
+        return None
+    return chosen if chosen in allowed else None
+
+
+def _assignee(value: str | None, assignees: Collection[uuid.UUID]) -> str | None:
+    if value in (ME, UNASSIGNED):
+        return value
+    chosen = _chosen_id(value, assignees)
+    return str(chosen) if chosen else None
