@@ -420,6 +420,10 @@ class Regime:
     duration: str | None = None  # the parameter (in years) a recognition lasts; None: no term
     example_case: ExampleCase | None = None
     clocks: tuple[ClockSpec, ...] = ()  # the legal periods the administration keeps (workflows/_clock.py)
+    # The move ldapply makes itself when a recognition's term (`duration`) has ended; None: it never ends by itself.
+    expiry_action: str | None = None
+    # The parameter (in days) for reminding the organisation before its recognition's term ends.
+    renewal_reminder: str | None = None
 
     @property
     def submit_action(self) -> str:

@@ -164,6 +164,8 @@ def lde_regime(
         organisation_fields=ORGANISATION_FIELDS,
         example_answers=example_answers or {},
         duration="recognition_years",
+        expiry_action="term_ended",
+        renewal_reminder="renewal_reminder_days",
         example_case=replace(EXAMPLE_CASE, organisation_address=example_address),
         clocks=CLOCKS,
     )

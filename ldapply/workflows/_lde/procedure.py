@@ -174,6 +174,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     row("return_revocation",          {S.REVOCATION_PROPOSED},                        S.REVOCATION_HEARD,           D,      "Voorstel terugsturen", "Return the proposal",                                              note=MUST, returns_proposal=True),
     row("revoke",                     {S.REVOCATION_PROPOSED},                        S.REVOKED,                    D,      "Beslissen: erkenning intrekken", "Decide: revoke the recognition",                         motivation=MAY, confirms=REVOKE.code, letter="revocation"),
     row("expire",                     {S.ACTIVE},                                     S.EXPIRED,                    ADMIN,  "Erkenning laten vervallen", "Let the recognition expire",                                  note=MUST, irreversible=True, guard=term_ended, recital=("De erkenning verviel bij het einde van haar duur.", "The recognition expired at the end of its term.")),
+    # ldapply lets a recognition expire itself the day after its last day (services/recognitions.py, Celery beat).
+    row("term_ended",                 {S.ACTIVE, S.SUSPENDED},                        S.EXPIRED,                    SYSTEM, "Erkenning vervallen", "Recognition expired",                                              note=Need.NO, guard=term_ended, recital=("De erkenning verviel bij het einde van haar duur.", "The recognition expired at the end of its term.")),
 )
 
 LETTERS: tuple[LetterSpec, ...] = (
