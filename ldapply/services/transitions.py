@@ -33,7 +33,7 @@ from ..models import (
     utcnow,
 )
 from ..workflows._spec import Facts, Need, Regime, Role, Transition
-from . import audit, information_items, legal_clock, staff
+from . import audit, information_items, legal_clock, recognitions, staff
 from .assessment import facts_for, parameters_of
 from .backoffice import deadline_of, end_of_day_after, entered_at
 from .calls import cap_refusal, type_refusal, window_refusal
@@ -401,6 +401,7 @@ def _move(
     application.state = transition.target
     application.whose_move = regime.state(transition.target).whose_move
     legal_clock.on_move(application, regime, transition, now)
+    recognitions.on_move(application, regime, transition, now)
     db.session.add(event)
     db.session.flush()  # the event row exists before the letter that refers to it
     return event
