@@ -20,7 +20,6 @@ from ..workflows import REGIMES
 from ..workflows._spec import Field, Regime, Step, Transition
 from .assessment import parameters_of
 from .information_items import LAPSE_PARAMETER, LAPSE_REVIEW, WHOLE_APPLICATION, due_passed, item_parts
-from .periods import make_automatic_move
 from .regimes import regime_of
 
 log = logging.getLogger(__name__)
@@ -191,6 +190,8 @@ def expire_lapsed(now: datetime) -> int:
     "review" the case goes back to the reviewer by the lapse move (the items stay unanswered, the answers
     not handed in are dropped, nothing stays open to change); returns how many cases moved. Idempotent: a
     case someone moved meanwhile, or moved by an earlier run, is left as it is."""
+    from .periods import make_automatic_move  # not at the top: applications reads this module, periods moves cases
+
     today = local_date(now)
     moved = 0
     for application in _lapsed(today):

@@ -74,6 +74,7 @@ BUDGET = {
     "budget_users": ("5.000", Decimal("5000")),
 }
 ADDITIONS_QUESTION = "Beschrijf de lokale behoefte concreter, met cijfers uit de wijk."
+ADDITIONS_ITEM = "Hier ontbreken de cijfers over de wachtlijst in de wijk."
 ADDITIONS_ANSWER = "In de wijk wonen 1.200 gezinnen; 300 vroegen in 2026 om deze dienst."
 MOTIVATION_GRANT = "De dienst beantwoordt een aangetoonde lokale behoefte en voldoet aan elke voorwaarde."
 INTENDED_REFUSAL = "Wij zijn van plan te weigeren: het participatieplan betrekt de werknemers niet."
@@ -547,6 +548,7 @@ def request_additions(journey: Journey, reference: str, reviewer: Any) -> None:
     journey.motivation("request_additions").fill(ADDITIONS_QUESTION)
     form.locator("details.additions-fields").filter(has_text=words.text(step.title)).locator("summary").click()
     form.get_by_role("checkbox", name=words.text(field.label), exact=True).check()
+    form.locator(f'textarea[name="message-{field.name}"]').fill(ADDITIONS_ITEM)  # what is wrong, per item
     journey.see("case-request-additions")
     journey.act("request_additions")
     journey.log_out()
@@ -558,11 +560,13 @@ def answer_additions(journey: Journey, application_id: uuid.UUID) -> None:
     journey.log_in(SARA.email)
     page.goto(f"/applications/{application_id}")
     expect(page.get_by_text(ADDITIONS_QUESTION)).to_be_visible()
-    requested = page.locator(".requested-items")
-    expect(requested.get_by_role("listitem")).to_have_count(1)
+    requested = page.locator(".asked-items")
+    expect(requested.locator("tbody tr")).to_have_count(1)
+    expect(requested.get_by_text(ADDITIONS_ITEM)).to_be_visible()
     journey.see("overview-additions-requested")
     requested.get_by_role("link", name=words.text(step.title), exact=True).click()
     expect(journey.heading()).to_have_text(words.text(step.title))
+    expect(page.get_by_text(ADDITIONS_ITEM)).to_be_visible()  # above the question it concerns
     journey.see("step-additions")
     journey.answering.answer(field, ADDITIONS_ANSWER)
     save(journey)
