@@ -14,7 +14,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase
 
 NAMING_CONVENTION = {
@@ -30,7 +30,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class _SQLAlchemy(SQLAlchemy):
+    """Flask-SQLAlchemy with the SQLite profile on the app's own SQLite engine (not on kombu's broker)."""
+
+    def _make_engine(self, bind_key: str | None, options: dict[str, Any], app: Flask) -> Engine:
+        engine = super()._make_engine(bind_key, options, app)
+        if engine.dialect.name == "sqlite":
+            sqlite_profile(engine)
+        return engine
+
+
+db = _SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -44,9 +54,58 @@ def _tune_sqlite(dbapi_connection: Any, _record: Any) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+# -- the SQLite profile (quality target P10) -------------------------------------------------------
+#
+# pysqlite's own transaction handling begins a transaction only before an INSERT, UPDATE or DELETE, so
+# reads run outside it and SAVEPOINT does not work. The SQLAlchemy docs' recipe ("Serializable isolation /
+# Savepoints / Transactional DDL") switches it off and emits BEGIN itself. A transaction then begins
+# DEFERRED: a reader takes no lock, and in WAL mode never waits for a writer, so read-only requests run
+# side by side. At its first write it takes the write lock with BEGIN IMMEDIATE, after ending its read
+# snapshot (nothing was written yet, so nothing is lost): the writer waits its turn (busy_timeout) instead
+# of failing with "database is locked", which a deferred transaction that read an older snapshot than the
+# last commit gets at once, whatever the timeout. What it read before still reflects an older moment, as
+# under PostgreSQL's READ COMMITTED: the version columns (Application.version, Call.version) catch a
+# change made meanwhile, and the loser is told the case changed (ChangedMeanwhile).
+
+BUSY_TIMEOUT_MS = 10_000
+_WRITING = "ldapply_sqlite_writing"  # on the pooled connection: this transaction holds the write lock
+_READING = ("SELECT", "PRAGMA", "EXPLAIN", "BEGIN", "COMMIT", "END", "ROLLBACK", "RELEASE")
+
+
+def sqlite_profile(engine: Engine) -> None:
+    """Deferred transactions that take the write lock (BEGIN IMMEDIATE) at their first write."""
+    event.listen(engine, "connect", _no_implicit_transactions)
+    event.listen(engine, "begin", _begin_deferred)
+    event.listen(engine, "before_cursor_execute", _lock_before_first_write)
+
+
+def _no_implicit_transactions(dbapi_connection: Any, connection_record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    connection_record.info[_WRITING] = False
+
+
+def _begin_deferred(connection: Connection) -> None:
+    # On the driver's connection, not through SQLAlchemy: statement counts stay as on PostgreSQL,
+    # where the driver begins transactions by itself.
+    connection.connection.dbapi_connection.execute("BEGIN")  # type: ignore[union-attr]
+    connection.connection.info[_WRITING] = False
+
+
+def _lock_before_first_write(connection: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    info = connection.connection.info
+    if info.get(_WRITING) or statement.lstrip()[:9].upper().startswith(_READING):
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is None or not dbapi_connection.in_transaction:
+        return
+    dbapi_connection.execute("COMMIT")  # a read-only transaction so far: only its snapshot ends
+    dbapi_connection.execute("BEGIN IMMEDIATE")
+    info[_WRITING] = True
 
 
 def render_migration_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:

@@ -10,14 +10,16 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..clock import add_years, local_date
 from ..extensions import db
 from ..i18n import _, text
 from ..models import Application, ConditionVerdict, DecisionProposal, ProposalStatus, User, utcnow
 from ..workflows._spec import Condition, Facts, Finding, Regime, Role
+from . import audit
 from .answers import handed_in
-from .errors import TransitionNotAllowed
+from .errors import ChangedMeanwhile, TransitionNotAllowed
 from .motivation import MIN_REASON_WORDS, substantive
 from .regimes import regime_of
 
@@ -108,11 +110,13 @@ Judgement = tuple[bool, str | None, str | None]  # met, the reason for the lette
 
 def record_verdicts(*, application: Application, actor: User, verdicts: Mapping[str, Judgement]) -> int:
     """Store the reviewer's verdict per condition (met or not, a reason for the letter, an internal
-    note); returns how many changed. Nothing is stored when one verdict is refused.
+    note); returns how many changed. Nothing is stored when one verdict is refused. Every changed verdict
+    gets an audit entry with its old and new values.
 
     Raises TransitionNotAllowed when the actor may not assess this application now, when a decisive
     condition is judged met against its automatic finding, or when a verdict departs from the
-    automatic finding without a reason.
+    automatic finding without a reason; ChangedMeanwhile when a colleague judged a condition for the
+    first time at the same moment.
     """
     if not may_assess(application, actor):
         raise TransitionNotAllowed(_("U kunt de voorwaarden van deze aanvraag nu niet beoordelen."))
@@ -126,17 +130,41 @@ def record_verdicts(*, application: Application, actor: User, verdicts: Mapping[
     if problems:
         raise TransitionNotAllowed(" ".join(problems))
     existing = verdicts_of(application.id)
-    changed = 0
+    changes: list[tuple[str, Judgement | None, Judgement]] = []
     for code, (met, reason, note) in verdicts.items():
-        row = existing.get(code) or ConditionVerdict(
-            application_id=application.id, condition_code=code, met=met, assessed_by_id=actor.id
+        row = existing.get(code)
+        before = (row.met, row.reason, row.note) if row is not None else None
+        if before == (met, reason, note):
+            continue
+        row = row or ConditionVerdict(application_id=application.id, condition_code=code, assessed_by_id=actor.id)
+        row.met, row.reason, row.note, row.assessed_by_id, row.assessed_at = met, reason, note, actor.id, utcnow()
+        db.session.add(row)
+        changes.append((code, before, (met, reason, note)))
+    try:
+        db.session.flush()
+    except IntegrityError:  # a colleague judged the same condition first, at the same moment: theirs stands
+        db.session.rollback()
+        raise ChangedMeanwhile() from None
+    for code, before, after in changes:  # last, as services/audit.py asks: a verdict overwritten keeps its history
+        audit.record(
+            "verdict.recorded",
+            object_type="condition",
+            object_id=code,
+            application_id=application.id,
+            old=_judgement(before),
+            new=_judgement(after),
+            actor=actor,
         )
-        if (row.met, row.reason, row.note) != (met, reason, note) or row not in db.session:
-            row.met, row.reason, row.note, row.assessed_by_id, row.assessed_at = met, reason, note, actor.id, utcnow()
-            db.session.add(row)
-            changed += 1
     db.session.commit()
-    return changed
+    return len(changes)
+
+
+def _judgement(judgement: Judgement | None) -> dict[str, Any] | None:
+    """A verdict as the audit trail keeps it (the internal note too: the trail is internal)."""
+    if judgement is None:
+        return None
+    met, reason, note = judgement
+    return {"met": met, "reason": reason, "note": note}
 
 
 def _verdict_problem(condition: Condition, met: bool, reason: str | None, answers: Any, params: Any) -> str | None:

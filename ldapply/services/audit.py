@@ -13,15 +13,18 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from flask import g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import select, update
+from sqlalchemy import exists, literal, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Row
 
 from ..extensions import db
 from ..models import AuditEntry, AuditHead, User, utcnow
@@ -29,7 +32,8 @@ from ..models import AuditEntry, AuditHead, User, utcnow
 GENESIS = "0" * 64  # the hash before the first entry
 HEAD_ID = 1
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-_VERIFY_BATCH = 2000
+_VERIFY_BATCH = 5000
+VERIFIED = "audit.verified"  # the action of an entry that records a check of the chain
 
 Actor = User | None
 
@@ -64,10 +68,11 @@ def record(
     """Append one entry in the current transaction (the caller commits). `old` and `new` are the values
     before and after, as JSON keeps them (dates, decimals and ids become strings)."""
     who = _request_user() if isinstance(actor, _FromRequest) else actor
+    db.session.flush()  # the caller's changes (and their version checks) go first, before the head is locked
     seq, previous = _take_head()
     entry = AuditEntry(
         seq=seq,
-        created_at=utcnow(),
+        created_at=utcnow(),  # read under the head's lock: times rise with the numbers
         actor_id=who.id if who is not None else None,
         actor_name=who.name if who is not None else None,
         request_id=request_id(),
@@ -94,18 +99,37 @@ def _request_user() -> User | None:
 
 def _take_head() -> tuple[int, str]:
     """Lock the head and move it on: the new entry's number and its predecessor's hash."""
+    moved = _move_head()
+    if moved is None:
+        _make_head()
+        moved = _move_head()
+    if moved is None:
+        raise RuntimeError(
+            "audit_head is missing while audit_entries has entries: nothing can be recorded until an owner "
+            "restores the head (docs/operations.md, 'The audit trail')"
+        )
+    return moved
+
+
+def _move_head() -> tuple[int, str] | None:
     row = db.session.execute(
         update(AuditHead)
         .where(AuditHead.id == HEAD_ID)
         .values(seq=AuditHead.seq + 1)
         .returning(AuditHead.seq, AuditHead.hash)
     ).one_or_none()
-    if row is not None:
-        return int(row.seq), str(row.hash)
-    # An empty database (a fresh test schema): the migration's head row is made here instead.
-    db.session.add(AuditHead(id=HEAD_ID, seq=1, hash=GENESIS))
-    db.session.flush()
-    return 1, GENESIS
+    return (int(row.seq), str(row.hash)) if row is not None else None
+
+
+def _make_head() -> None:
+    """An empty trail without its head row (a fresh test schema; the migration makes it otherwise): made
+    here, once, whoever comes first. A trail with entries never gets a new head: the head is what shows a
+    cut-off tail, so a lost head stops appends instead of hiding the cut."""
+    insert = postgresql.insert if db.engine.dialect.name == "postgresql" else sqlite.insert
+    empty = select(literal(HEAD_ID), literal(0), literal(GENESIS)).where(~exists(select(AuditEntry.seq)))
+    db.session.execute(
+        insert(AuditHead).from_select(["id", "seq", "hash"], empty).on_conflict_do_nothing(index_elements=["id"])
+    )
 
 
 def _plain(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
@@ -114,7 +138,36 @@ def _plain(values: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return dict(json.loads(json.dumps(dict(values), default=str)))
 
 
-def entry_hash(entry: AuditEntry) -> str:
+class _Hashed(Protocol):
+    """An entry as the ORM or a plain row gives it."""
+
+    @property
+    def seq(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def actor_id(self) -> uuid.UUID | None: ...
+    @property
+    def actor_name(self) -> str | None: ...
+    @property
+    def request_id(self) -> str | None: ...
+    @property
+    def action(self) -> str: ...
+    @property
+    def object_type(self) -> str: ...
+    @property
+    def object_id(self) -> str | None: ...
+    @property
+    def application_id(self) -> uuid.UUID | None: ...
+    @property
+    def old(self) -> dict[str, Any] | None: ...
+    @property
+    def new(self) -> dict[str, Any] | None: ...
+    @property
+    def prev_hash(self) -> str: ...
+
+
+def entry_hash(entry: _Hashed) -> str:
     """SHA-256 over the entry's content and its predecessor's hash, in a canonical JSON form."""
     content = {
         "seq": entry.seq,
@@ -138,55 +191,205 @@ def _moment(moment: datetime) -> str:
     return moment.isoformat(timespec="microseconds")
 
 
+# -- checking the chain ---------------------------------------------------------------------------
+
+
 @dataclass(frozen=True)
 class Break:
-    """Where the chain breaks: the entry's number (or the head's) and what is wrong there."""
+    """Where the chain breaks: the entry's number and what is wrong there (`reason` in English, for the
+    command line; `kind` for pages to say it in the reader's language)."""
 
     seq: int
     reason: str
+    kind: str = "changed"  # missing | link | changed | cut_off | head
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of a check: entries checked intact, the first break, the last entry checked intact,
+    and whether the check reached the head (a check with a time budget may stop before)."""
+
+    checked: int
+    broken: Break | None
+    last_seq: int
+    complete: bool
 
 
 def verify() -> tuple[int, Break | None]:
     """Walk the whole chain: the number of entries checked and the first break, if any."""
-    expected_seq, previous, checked = None, GENESIS, 0
-    for entry in _entries():
-        if expected_seq is not None and entry.seq != expected_seq:
-            return checked, Break(expected_seq, f"entry {expected_seq} is missing (deleted)")
-        if entry.prev_hash != previous:
-            return checked, Break(
-                entry.seq, "its link to the previous entry does not match (an entry before it was deleted)"
-            )
-        if entry_hash(entry) != entry.hash:
-            return checked, Break(entry.seq, "its content does not match its hash (changed)")
-        previous, expected_seq, checked = entry.hash, entry.seq + 1, checked + 1
-    head = db.session.get(AuditHead, HEAD_ID)
-    last_seq = (expected_seq or 1) - 1
-    if head is not None and (head.seq != last_seq or head.hash != previous):
-        return checked, Break(
-            head.seq, f"the trail ends at entry {last_seq} but the head records entry {head.seq} (cut off)"
+    result = check()
+    return result.checked, result.broken
+
+
+def check(*, after: int = 0, seconds: float | None = None) -> Verification:
+    """Check the chain from the entry after `after` (0: from the start; later: trusting entry `after`'s
+    stored hash) up to the head, or until `seconds` have passed.
+
+    The head is read first and only entries up to it are checked: entries appended meanwhile are beyond
+    it, and every entry up to it is committed (its append held the head's lock until its commit), so a
+    check that runs while others append reads a consistent chain on every backend.
+    """
+    started = time.monotonic()
+    head = db.session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ID)).one_or_none()
+    start = _start(after)
+    if isinstance(start, Break):
+        return Verification(0, start, after, False)
+    previous, expected, checked = start, after + 1, 0
+    last = head.seq if head is not None else None
+    for batch in _batches(after, last):
+        for row in batch:
+            broken = _broken(row, expected, previous)
+            if broken is not None:
+                return Verification(checked, broken, expected - 1, False)
+            previous, expected, checked = row.hash, row.seq + 1, checked + 1
+        if seconds is not None and time.monotonic() - started > seconds:
+            return Verification(checked, None, expected - 1, False)
+    return Verification(checked, _head_break(head, expected - 1, previous), expected - 1, True)
+
+
+def _start(after: int) -> str | Break:
+    """The hash the entry after `after` must link to."""
+    if after <= 0:
+        return GENESIS
+    found = db.session.scalar(select(AuditEntry.hash).where(AuditEntry.seq == after))
+    return found if found is not None else Break(after, f"entry {after} is missing (deleted)", "missing")
+
+
+def _broken(row: Row[Any], expected: int, previous: str) -> Break | None:
+    if row.seq != expected:
+        return Break(expected, f"entry {expected} is missing (deleted)", "missing")
+    if row.prev_hash != previous:
+        return Break(row.seq, "its link to the previous entry does not match (an entry before it changed)", "link")
+    if entry_hash(row) != row.hash:
+        return Break(row.seq, "its content does not match its hash (changed)", "changed")
+    return None
+
+
+def _head_break(head: Row[int, str] | None, last_seq: int, previous: str) -> Break | None:
+    if head is None:
+        if last_seq == 0:
+            return None  # an empty trail in a schema whose head is made on the first append
+        return Break(last_seq, "the head is missing (deleted)", "head")
+    if head.seq > last_seq:
+        return Break(
+            last_seq + 1,
+            f"entry {last_seq + 1} is missing: the trail ends at entry {last_seq} but the head records entry "
+            f"{head.seq} (cut off)",
+            "cut_off",
         )
-    return checked, None
+    if head.hash != previous:
+        return Break(last_seq, "the head's hash does not match the last entry (changed)", "head")
+    return None
 
 
-def _entries() -> Iterator[AuditEntry]:
-    after = 0
+_CHAIN_COLUMNS = (
+    AuditEntry.seq,
+    AuditEntry.created_at,
+    AuditEntry.actor_id,
+    AuditEntry.actor_name,
+    AuditEntry.request_id,
+    AuditEntry.action,
+    AuditEntry.object_type,
+    AuditEntry.object_id,
+    AuditEntry.application_id,
+    AuditEntry.old,
+    AuditEntry.new,
+    AuditEntry.prev_hash,
+    AuditEntry.hash,
+)
+
+
+def _batches(after: int, last: int | None) -> Iterator[Sequence[Row[Any]]]:
+    """The entries after `after` up to `last` (None: every entry), in order, a batch at a time: a long
+    trail is checked in constant memory, as plain rows (no ORM objects to build and forget)."""
     while True:
-        batch = list(
-            db.session.scalars(
-                select(AuditEntry).where(AuditEntry.seq > after).order_by(AuditEntry.seq).limit(_VERIFY_BATCH)
-            )
-        )
+        query = select(*_CHAIN_COLUMNS).where(AuditEntry.seq > after)
+        if last is not None:
+            query = query.where(AuditEntry.seq <= last)
+        batch = db.session.execute(query.order_by(AuditEntry.seq).limit(_VERIFY_BATCH)).all()
         if not batch:
             return
-        yield from batch
+        yield batch
         after = batch[-1].seq
-        for entry in batch:  # a long trail is checked in constant memory
-            db.session.expunge(entry)
+
+
+def check_and_record(
+    *, after: int = 0, seconds: float | None = None, actor: Actor | _FromRequest = FROM_REQUEST
+) -> Verification:
+    """Check the chain (as `check`) and record that it was checked, by whom, and what was found."""
+    result = check(after=after, seconds=seconds)
+    broken = result.broken
+    record(
+        VERIFIED,
+        object_type="audit_trail",
+        new={
+            "checked": result.checked,
+            "from": after + 1,
+            "to": result.last_seq,
+            "complete": result.complete,
+            "broken_seq": broken.seq if broken else None,
+            "problem": broken.kind if broken else None,
+        },
+        actor=actor,
+    )
+    db.session.commit()
+    return result
+
+
+def latest_verification() -> AuditEntry | None:
+    return db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == VERIFIED).order_by(AuditEntry.seq.desc()).limit(1)
+    )
+
+
+# -- reading the trail ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrailFilter:
+    """What an admin narrows the trail to; empty fields do not narrow it."""
+
+    actor: str = ""  # a part of the actor's name
+    action: str = ""  # the start of the action, e.g. "transition." or "verdict."
+    object_type: str = ""
+    object_id: str = ""
+    application_id: uuid.UUID | None = None
+    since: datetime | None = None  # from this moment on
+    until: datetime | None = None  # before this moment
+
+
+@dataclass(frozen=True)
+class TrailPage:
+    """Entries newest first, and the number to pass as `before` for the next (older) page."""
+
+    entries: list[AuditEntry]
+    next_before: int | None
+
+
+def search(filters: TrailFilter, *, before: int | None = None, limit: int = 50) -> TrailPage:
+    """One page of the trail, newest first, paged by number (keyset: one statement whatever its size)."""
+    query = select(AuditEntry)
+    if filters.actor.strip():
+        query = query.where(AuditEntry.actor_name.icontains(filters.actor.strip(), autoescape=True))
+    if filters.action.strip():
+        query = query.where(AuditEntry.action.startswith(filters.action.strip(), autoescape=True))
+    if filters.object_type.strip():
+        query = query.where(AuditEntry.object_type == filters.object_type.strip())
+    if filters.object_id.strip():
+        query = query.where(AuditEntry.object_id == filters.object_id.strip())
+    if filters.application_id is not None:
+        query = query.where(AuditEntry.application_id == filters.application_id)
+    if filters.since is not None:
+        query = query.where(AuditEntry.created_at >= filters.since)
+    if filters.until is not None:
+        query = query.where(AuditEntry.created_at < filters.until)
+    if before is not None:
+        query = query.where(AuditEntry.seq < before)
+    rows = list(db.session.scalars(query.order_by(AuditEntry.seq.desc()).limit(limit + 1)))
+    more = len(rows) > limit
+    return TrailPage(rows[:limit], rows[limit - 1].seq if more else None)
 
 
 def trail_of(application_id: uuid.UUID, *, limit: int = 50, before: int | None = None) -> list[AuditEntry]:
     """A case's audit entries, newest first, one page at a time (`before`: the last number shown)."""
-    query = select(AuditEntry).where(AuditEntry.application_id == application_id)
-    if before is not None:
-        query = query.where(AuditEntry.seq < before)
-    return list(db.session.scalars(query.order_by(AuditEntry.seq.desc()).limit(limit)))
+    return search(TrailFilter(application_id=application_id), before=before, limit=limit).entries

@@ -11,6 +11,7 @@ from ..extensions import db
 from ..i18n import _
 from ..models import Application, ApplicationEvent, RoleGrant, Signatory, User
 from ..workflows._spec import Provenance, Role
+from . import audit
 from .errors import Forbidden, TransitionNotAllowed
 from .letter_context import Person
 
@@ -108,16 +109,39 @@ def add_signatory(
         created_by_id=actor.id,
     )
     db.session.add(entry)
+    db.session.flush()
+    audit.record("signatory.added", object_type="signatory", object_id=entry.id, new=_values(entry), actor=actor)
     db.session.commit()
     return entry
+
+
+def _values(entry: Signatory) -> dict[str, object]:
+    """A signatory entry as the audit trail keeps it."""
+    return {
+        "user_id": entry.user_id,
+        "function": entry.function,
+        "delegation": entry.delegation,
+        "provenance": entry.provenance,
+        "source": entry.source,
+        "regime_code": entry.regime_code,
+        "active": entry.active,
+    }
 
 
 def set_active(*, actor: User, signatory_id: uuid.UUID, active: bool) -> None:
     if Role.ADMIN not in actor.roles:
         raise Forbidden()
     entry = db.session.get(Signatory, signatory_id)
-    if entry is not None:
+    if entry is not None and entry.active != active:
         entry.active = active
+        audit.record(
+            "signatory.activated" if active else "signatory.deactivated",
+            object_type="signatory",
+            object_id=entry.id,
+            old={"active": not active},
+            new={"active": active, "user_id": entry.user_id, "regime_code": entry.regime_code},
+            actor=actor,
+        )
         db.session.commit()
 
 
