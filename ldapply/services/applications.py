@@ -21,7 +21,9 @@ from ..i18n import _, format_day, text
 from ..models import Application, ApplicationEvent, Letter, Membership, Upload, User
 from ..workflows import get_regime
 from ..workflows._spec import Answers, Field, Regime, StateSpec, Step, Transition
-from . import audit, calls, information_items, information_requests, steps
+
+# transitions as a module: it imports modules (recognitions) that import this one back
+from . import audit, calls, information_items, information_requests, steps, transitions
 from .answers import applicable_answers, handed_in
 from .backoffice import end_of_day_after
 from .eligibility import reading
@@ -29,7 +31,6 @@ from .errors import ChangedMeanwhile, Forbidden, NotFound, StepIncomplete, Trans
 from .information_items import InformationRequest
 from .regimes import missing_steps, missing_steps_message, regime_of
 from .storage import get_storage
-from .transitions import apply_transition, objection_deadline, objection_start
 from .uploads import remove_files
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on the phone
@@ -389,7 +390,7 @@ def _move_with_changes(*, application: Application, action: str, actor: User, it
     """The move that commits the changes made to the application just before it: a refused move leaves
     none of them in the session, and losing the race to a colleague's change is ChangedMeanwhile."""
     try:
-        apply_transition(application=application, action=action, actor=actor, items=items)
+        transitions.apply_transition(application=application, action=action, actor=actor, items=items)
     except StaleDataError:
         db.session.rollback()
         raise ChangedMeanwhile() from None
@@ -659,7 +660,8 @@ def _todo(
         return Todo.ADDITIONS, due_after(since, days)
     if state.hearing:
         return Todo.RESPOND, due_after(since, days)
-    objection = objection_deadline(regime, state.code, params, objection_start(regime, state.code, since, letters))
+    start = transitions.objection_start(regime, state.code, since, letters)
+    objection = transitions.objection_deadline(regime, state.code, params, start)
     if objection is not None and utcnow() < objection:
         return Todo.OBJECTION, objection
     return None, None
