@@ -293,6 +293,9 @@ class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     objection_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("applications.id"), index=True)
     # The last day of the recognition granted, when it has a term: expiry and its reminders read it.
     recognition_ends_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # The volume asked for (FTE, places, ...) as handed in, kept by services/calls.py with the answers, so that a
+    # call's cap usage is one aggregate query.
+    requested_volume: Mapped[Decimal | None] = mapped_column(Numeric)
     # Optimistic lock: two racing reviewers cannot both move the same application (quality fact 7).
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
@@ -362,6 +365,17 @@ class DecisionProposal(TimestampMixin, db.Model):  # type: ignore[name-defined,m
     """A reviewer's proposed decision, settled by a different decision maker (four eyes)."""
 
     __tablename__ = "decision_proposals"
+    # Cap usage looks up each case's pending proposal: few rows, so a small index.
+    __table_args__ = (
+        Index(
+            "ix_decision_proposals_pending",
+            "application_id",
+            "created_at",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
 
     application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     outcome: Mapped[str] = mapped_column(String(32))

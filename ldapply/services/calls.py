@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Numeric, and_, case, event, false, func, inspect, literal, not_, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 from wtforms.fields.choices import SelectChoice
 
 from ..clock import local_date, utcnow
 from ..extensions import db
 from ..i18n import _, format_day, text
 from ..models import Application, Call, DecisionProposal, ProposalStatus, User
-from ..workflows import get_regime
-from ..workflows._spec import Regime, Role
+from ..workflows import REGIMES, get_regime
+from ..workflows._spec import Regime
+from . import audit
 from .answers import handed_in
 from .errors import Forbidden, NotFound, TransitionNotAllowed
 from .letter_context import nl_number
+from .staff import may_admin
 
 
 @dataclass(frozen=True)
@@ -69,8 +74,8 @@ def open_call(
     cap: Decimal,
     application_types: list[str],
 ) -> Call:
-    """Admins open a call for one regime; raises Forbidden for anyone else."""
-    if Role.ADMIN not in actor.roles:
+    """Admins of the regime open a call under it; raises Forbidden for anyone else."""
+    if not may_admin(actor, regime_code):
         raise Forbidden()
     get_regime(regime_code)
     if closes_on < opens_on:
@@ -85,6 +90,21 @@ def open_call(
         created_by_id=actor.id,
     )
     db.session.add(call)
+    db.session.flush()
+    audit.record(
+        "call.opened",
+        object_type="call",
+        object_id=call.id,
+        new={
+            "regime": regime_code,
+            "title": title,
+            "opens_on": opens_on,
+            "closes_on": closes_on,
+            "cap": cap,
+            "application_types": application_types,
+        },
+        actor=actor,
+    )
     db.session.commit()
     return call
 
@@ -125,26 +145,103 @@ def type_refusal(call: Call, application_type: str | None) -> str | None:
 
 
 def usage(call: Call, *, excluding: uuid.UUID | None = None) -> CapUsage:
-    """The volume pending decision proposals and granted decisions take from the call's cap."""
-    regime = get_regime(call.regime_code)
-    applications = db.session.scalars(
-        select(Application).where(Application.call_id == call.id).order_by(Application.id)
-    ).all()
-    granting = {o.code for o in regime.outcomes if o.grants}
-    pending, confirmed = _latest_proposals([a.id for a in applications], granting)
-    proposed = granted = Decimal(0)
-    for application in applications:
-        if application.id == excluding:
-            continue
-        # What was handed in: edits while additions are asked do not count before they are handed in.
-        requested = regime.volume(handed_in(application)) if regime.volume else Decimal(0)
-        proposal = pending.get(application.id)
-        if proposal is not None and proposal.outcome in granting:
-            proposed += requested if proposal.volume is None else proposal.volume
-        elif regime.state(application.state).holds_recognition:
-            decided = confirmed.get(application.id)
-            granted += requested if decided is None or decided.volume is None else decided.volume
-    return CapUsage(cap=call.cap, proposed=proposed, granted=granted)
+    """The volume pending decision proposals and granted decisions take from the call's cap: one query."""
+    return usages([call], excluding=excluding)[call.id]
+
+
+def usages(calls: Sequence[Call], *, excluding: uuid.UUID | None = None) -> dict[uuid.UUID, CapUsage]:
+    """Each call's cap usage, all in one aggregate query. A pending proposal that grants counts its volume
+    (or what was asked); a case in a state that holds a recognition counts what its latest confirmed grant gave
+    (or what was asked). `excluding` leaves one application out (the one about to be granted)."""
+    if not calls:
+        return {}
+    proposed, granted = _counted(calls)
+    query = select(
+        Application.call_id, func.coalesce(func.sum(proposed), 0), func.coalesce(func.sum(granted), 0)
+    ).where(Application.call_id.in_([c.id for c in calls]))
+    if excluding is not None:
+        query = query.where(Application.id != excluding)
+    sums = {row[0]: (row[1], row[2]) for row in db.session.execute(query.group_by(Application.call_id))}
+    return {
+        call.id: CapUsage(
+            cap=call.cap,
+            proposed=_exact(sums.get(call.id, (0, 0))[0]),
+            granted=_exact(sums.get(call.id, (0, 0))[1]),
+        )
+        for call in calls
+    }
+
+
+def _counted(calls: Sequence[Call]) -> tuple[ColumnElement[Decimal], ColumnElement[Decimal]]:
+    """Per application, what it takes as proposed and as granted: CASE expressions per regime, since each
+    regime says which outcomes grant and which states hold a recognition."""
+    requested = func.coalesce(Application.requested_volume, 0)
+    pending_outcome = _latest(DecisionProposal.outcome, ProposalStatus.PENDING)
+    pending_volume = _latest(DecisionProposal.volume, ProposalStatus.PENDING)
+    proposed_when, granted_when = [], []
+    by_regime: dict[str, list[uuid.UUID]] = {}
+    for call in calls:
+        by_regime.setdefault(call.regime_code, []).append(call.id)
+    for regime_code, call_ids in by_regime.items():
+        regime = get_regime(regime_code)
+        granting = sorted(o.code for o in regime.outcomes if o.grants)
+        holding = sorted(s.code for s in regime.states if s.holds_recognition)
+        under = Application.call_id.in_(call_ids)
+        proposes = pending_outcome.in_(granting) if granting else false()
+        proposed_when.append((and_(under, proposes), func.coalesce(pending_volume, requested)))
+        if holding:
+            decided = _latest(DecisionProposal.volume, ProposalStatus.CONFIRMED, granting)
+            holds = and_(under, Application.state.in_(holding), or_(pending_outcome.is_(None), not_(proposes)))
+            granted_when.append((holds, func.coalesce(decided, requested)))
+    nothing = literal(0, Numeric())
+    proposed = case(*proposed_when, else_=nothing)
+    granted = case(*granted_when, else_=nothing) if granted_when else nothing
+    return proposed, granted
+
+
+def _latest(column: Any, status: str, outcomes: list[str] | None = None) -> Any:
+    """The column of the application's latest proposal with this status (and one of these outcomes)."""
+    query = select(column).where(DecisionProposal.application_id == Application.id, DecisionProposal.status == status)
+    if outcomes is not None:
+        query = query.where(DecisionProposal.outcome.in_(outcomes))
+    return (
+        query.order_by(DecisionProposal.created_at.desc(), DecisionProposal.id.desc())
+        .limit(1)
+        .correlate(Application)
+        .scalar_subquery()
+    )
+
+
+def _exact(total: Any) -> Decimal:
+    """The sum as a Decimal; SQLite sums in floating point, so its noise past the stored precision goes."""
+    amount = Decimal(str(total))
+    if db.engine.dialect.name == "sqlite":
+        amount = amount.quantize(Decimal("0.000001")).normalize() if amount else Decimal(0)
+    return amount
+
+
+# -- the requested volume, kept with the answers ---------------------------------------------------------
+
+
+def requested_volume(application: Application) -> Decimal | None:
+    """What the application asks for under its regime, as handed in (live edits do not count)."""
+    regime = REGIMES.get(application.regime_code)
+    if regime is None or regime.volume is None:
+        return None
+    return regime.volume(handed_in(application))
+
+
+_VOLUME_SOURCES = ("answers", "submitted_answers", "submitted_at", "regime_code")
+
+
+@event.listens_for(Application, "before_insert")
+@event.listens_for(Application, "before_update")
+def _keep_requested_volume(_mapper: Any, _connection: Any, application: Application) -> None:
+    """Whatever writes the answers (a save, a submission, a hand-in of additions), the stored volume follows."""
+    state: Any = inspect(application)
+    if state.persistent and not any(state.attrs[name].history.has_changes() for name in _VOLUME_SOURCES):
+        return
+    application.requested_volume = requested_volume(application)
 
 
 def cap_refusal(call: Call, application_id: uuid.UUID, amount: Decimal, unit: str) -> str | None:
@@ -162,22 +259,3 @@ def cap_refusal(call: Call, application_id: uuid.UUID, amount: Decimal, unit: st
         amount=nl_number(amount),
         unit=unit,
     )
-
-
-def _latest_proposals(
-    application_ids: list[uuid.UUID], granting: set[str]
-) -> tuple[dict[uuid.UUID, DecisionProposal], dict[uuid.UUID, DecisionProposal]]:
-    """The latest pending proposal and the latest confirmed grant per application, in one query."""
-    pending: dict[uuid.UUID, DecisionProposal] = {}
-    confirmed: dict[uuid.UUID, DecisionProposal] = {}
-    rows = db.session.scalars(
-        select(DecisionProposal)
-        .where(DecisionProposal.application_id.in_(application_ids))
-        .order_by(DecisionProposal.created_at, DecisionProposal.id)
-    )
-    for proposal in rows:  # later rows overwrite earlier ones: the latest wins
-        if proposal.status == ProposalStatus.PENDING:
-            pending[proposal.application_id] = proposal
-        elif proposal.status == ProposalStatus.CONFIRMED and proposal.outcome in granting:
-            confirmed[proposal.application_id] = proposal
-    return pending, confirmed

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from ..forms.base import CallForm
 from ..i18n import _, text
-from ..services import calls
-from ..services.errors import TransitionNotAllowed
+from ..services import calls, staff
+from ..services.errors import Forbidden, TransitionNotAllowed
 from ..workflows import REGIMES
-from ..workflows._spec import Role
 from ._helpers import me
 from .backoffice import bp
 
@@ -20,9 +19,11 @@ from .backoffice import bp
 def manage_calls() -> str | Response:
     """Admins open calls for applications; staff see them and how much of each cap is taken."""
     form = CallForm()
-    with_calls = [r for r in REGIMES.values() if r.uses_calls]
+    with_calls = [r for r in REGIMES.values() if r.uses_calls and staff.may_admin(me(), r.code)]  # admins per regime
     form.regime.choices = [SelectChoice(r.code, text(r.title)) for r in with_calls]
     form.application_types.choices = calls.application_type_choices(with_calls)
+    if request.method == "POST" and not with_calls:
+        raise Forbidden()
     if form.validate_on_submit():
         try:
             calls.open_call(
@@ -39,7 +40,7 @@ def manage_calls() -> str | Response:
         else:
             flash(_("Oproep „%(title)s” geopend.", title=form.title.data), "success")
             return redirect(url_for("backoffice.manage_calls"))
-    rows = [(call, calls.usage(call)) for call in calls.all_calls()]
-    return render_template(
-        "backoffice/calls.html", rows=rows, form=form, is_admin=Role.ADMIN in me().roles, regimes=REGIMES
-    )
+    every_call = calls.all_calls()
+    usage = calls.usages(every_call)  # one aggregate query for all of them
+    rows = [(call, usage[call.id]) for call in every_call]
+    return render_template("backoffice/calls.html", rows=rows, form=form, is_admin=bool(with_calls), regimes=REGIMES)
