@@ -21,7 +21,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
 from ..forms.kinds import file_references, handler
-from ..i18n import _, _l
+from ..i18n import _, _l, text
 from ..models import (
     Application,
     ApplicationEvent,
@@ -420,9 +420,12 @@ _AREAS = {  # the first part of an action name, for entries this module does not
 }
 
 
-def describe(entry: AuditEntry) -> tuple[str, str | None]:
-    """What an audit entry says to a reader of the timeline: a title and, when there is one, its text."""
+def describe(entry: AuditEntry, regime: Regime | None = None) -> tuple[str, str | None]:
+    """What an audit entry says to a reader of the timeline: a title and, when there is one, its text
+    (never an internal note: the timeline's own rows show those only to those who work on the case)."""
     new, old = entry.new or {}, entry.old or {}
+    if entry.action == "verdict.recorded" and regime is not None:
+        return _verdict_title(regime, entry.object_id or "", new), _shortened(new.get("reason"))
     if entry.action == "case.assigned":
         if new.get("assignee_name"):
             return _("Toegewezen aan %(name)s", name=new["assignee_name"]), new.get("reason")
@@ -437,8 +440,17 @@ def describe(entry: AuditEntry) -> tuple[str, str | None]:
         return _("Onthouden wegens belangenconflict"), _shortened(new.get("reason"))
     area, _dot, what = entry.action.partition(".")
     title = f"{_AREAS[area]}: {what.replace('_', ' ')}" if area in _AREAS else entry.action
-    detail = next((new[key] for key in ("reason", "motivation", "note") if new.get(key)), None)
+    detail = next((new[key] for key in ("reason", "motivation") if new.get(key)), None)
     return title, _shortened(detail)
+
+
+def _verdict_title(regime: Regime, code: str, new: Mapping[str, Any]) -> str:
+    try:
+        condition = text(regime.condition(code).title)
+    except KeyError:
+        condition = code
+    verdict = _("vervuld") if new.get("met") else _("niet vervuld")
+    return _("Voorwaarde „%(condition)s” beoordeeld: %(verdict)s", condition=condition, verdict=verdict)
 
 
 def _shortened(value: object) -> str | None:

@@ -19,7 +19,6 @@ from ..services import (
     advice,
     applications,
     assessment,
-    backoffice,
     calls,
     case_work,
     conflicts,
@@ -118,7 +117,6 @@ def _case_page(application: Application, form: ActionForm | None, forms: Mapping
         checklist=assessment.checklist(application),
         condition_answers=case_work.condition_answers(regime, answers, locale),
         may_assess=assessment.may_assess(application, user),
-        deadline=backoffice.deadline_of(application),
         clock=legal_clock.clock_view(application),
         advice_requests=advice.requests_for(application.id),
         information_items=information_requests.items_for(application.id),
@@ -318,6 +316,8 @@ def assess(application_id: uuid.UUID) -> Response | tuple[str, int]:
             verdicts[code] = (choice == "met", reason, note)
     try:
         changed = assessment.record_verdicts(application=application, actor=me(), verdicts=verdicts)
+    except ChangedMeanwhile:
+        return _fresh_page(application_id)
     except TransitionNotAllowed as refusal:
         flash(_("Beoordeling niet bewaard. %(reason)s", reason=refusal.message), "warn")
         return redirect(url_for("backoffice.case", application_id=application.id, _anchor="assessment"))
@@ -430,6 +430,7 @@ def timeline(application_id: uuid.UUID) -> str:
         application=application,
         regime=regime_of(application),
         timeline=history,
+        working=case_work.works_on(me(), application),
     )
     _viewed(application, "timeline")
     return page

@@ -142,6 +142,21 @@ def statement_count_and_size(app: Flask, client: Any, application_id: uuid.UUID)
     return len(statements), len(response.data), list(statements)
 
 
+def older_pages_cost(app: Flask, client: Any, application_id: uuid.UUID) -> list[int]:
+    """The statements of the second page of the timeline, the notes and the letters."""
+    page = page_text(client.get(case_url(application_id)))
+    counts = []
+    for part in ("timeline", "notes", "letters"):
+        older = re.search(rf'href="([^"]*/{part}\?before=[^"]+)"', page)
+        assert older, part
+        with count_statements(app) as statements:
+            response = client.get(older.group(1).replace("&amp;", "&"))
+        assert response.status_code == 200
+        assert len(response.data) < PAGE_BYTES_LIMIT
+        counts.append(len(statements))
+    return counts
+
+
 class TestBounded:
     def test_the_page_costs_the_same_at_ten_and_at_ten_thousand_events_and_letters(self, app, client, people):
         application_id = case_in_review(client, people)
