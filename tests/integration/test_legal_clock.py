@@ -81,7 +81,9 @@ class TestSuspension:
         assert act(client, application_id, "start_admissibility").status_code == 302
         assert act(client, application_id, "request_additions", "Voeg de begroting toe.").status_code == 302
         assert due_on(app, application_id) is None  # the clock stands still: no due date
-        assert "De termijn staat stil sinds" in case_page(client, application_id)
+        case = case_page(client, application_id)
+        assert "De termijn staat stil sinds" in case
+        assert "de datum die de behandelaar koos voor de gevraagde informatie" in case  # the step's own period
         login(client, people.applicant)
         assert "De termijn staat stil zolang u aan zet bent." in overview(client, application_id)
         hand_in_additions(client, people, application_id)
