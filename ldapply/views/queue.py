@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask import render_template, request, url_for
+from sqlalchemy import Row
 
-from ..i18n import _l
+from ..clock import local_date
+from ..i18n import _, _l, format_day, text
 from ..services import queue as queues
 from ..workflows import get_regime
 from ..workflows._spec import Party
@@ -21,6 +26,58 @@ PARTY_LABELS = {
     Party.ADMIN: _l("Beheerder"),
     Party.NOBODY: _l("Niemand"),
 }
+
+
+@dataclass(frozen=True)
+class ShownRow:
+    """A queue row with its texts made once per page (dates and labels repeat; Jinja calls are dear)."""
+
+    id: str
+    reference: str
+    select_label: str
+    organisation: str
+    regime: str
+    state: str
+    due: str
+    overdue: bool
+    assignee: str | None
+    whose_move: str
+    submitted: str
+
+
+def _shown(rows: Sequence[Row[Any]], today: date) -> list[ShownRow]:
+    labels: dict[tuple[str, int, str], tuple[str, str]] = {}
+    days: dict[Any, str] = {}
+    moves = {str(party): str(label) for party, label in PARTY_LABELS.items()}
+    select_label = _("%(reference)s selecteren")  # translated once, filled in per row
+
+    def day(value: Any) -> str:
+        if value not in days:
+            days[value] = format_day(value)
+        return days[value]
+
+    shown = []
+    for row in rows:
+        key = (row.regime_code, row.regime_version, row.state)
+        if key not in labels:
+            regime = get_regime(row.regime_code, row.regime_version)
+            labels[key] = (text(regime.title), text(regime.state(row.state).label))
+        shown.append(
+            ShownRow(
+                id=str(row.id),
+                reference=row.reference,
+                select_label=select_label % {"reference": row.reference},
+                organisation=row.organisation_name,
+                regime=labels[key][0],
+                state=labels[key][1],
+                due=day(row.due_on) if row.due_on else "",
+                overdue=row.due_on is not None and row.due_on < today,
+                assignee=row.assignee_name,
+                whose_move=moves.get(row.whose_move, row.whose_move),
+                submitted=day(local_date(row.submitted_at)),
+            )
+        )
+    return shown
 
 
 @bp.get("/")
@@ -40,9 +97,8 @@ def queue() -> str:
         states=_state_choices(regimes, filters.regime),
         calls=calls,
         assignees=assignees,
+        rows=_shown(result.rows, queues.today()),
         party_labels=PARTY_LABELS,
-        today=queues.today(),
-        staff_state=_staff_state,
         next_url=_page_url(filters, result.next_cursor) if result.next_cursor else None,
         first_url=_page_url(filters, None),
         tab_urls={move: url_for("backoffice.queue", move=move) for move in (queues.MINE, queues.EVERYONE)},
@@ -57,12 +113,6 @@ def _state_choices(regimes: list[Any], chosen_regime: str | None) -> list[tuple[
             for state in regime.states:
                 seen.setdefault(state.code, state.label)
     return list(seen.items())
-
-
-def _staff_state(regime_code: str, regime_version: int, state: str) -> tuple[Any, Any]:
-    """The regime's title and the state's staff label, from the version the case is pinned to."""
-    regime = get_regime(regime_code, regime_version)
-    return regime.title, regime.state(state).label
 
 
 def _page_url(filters: queues.Filters, after: str | None) -> str:
