@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := LDAPPLY_ENV=development $(BIN)/flask --app wsgi
 
-.PHONY: run test lint format migrate bench catalogue up down system-deps
+.PHONY: run test lint format migrate bench bench-generate bench-queue catalogue up down system-deps
 
 run: $(VENV)/.installed-run system-deps
 	$(FLASK) db upgrade
@@ -35,6 +35,15 @@ catalogue: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	@scripts/system-deps.sh
 	$(BIN)/python bench/letters.py
+
+# The back office at scale, on PostgreSQL (LDAPPLY_BENCH_SERVER, default postgresql://postgres@127.0.0.1:5432/) and
+# Redis: `make bench-generate` loads 1,000,000 applications into a fresh database ldapply_bench (n=... for fewer),
+# `make bench-queue` measures the queue, case, calls and applicant pages beside a bare Flask page.
+bench-generate: $(VENV)/.installed-run
+	$(BIN)/python bench/generate.py --count $(or $(n),1000000)
+
+bench-queue: $(VENV)/.installed-run
+	$(BIN)/python bench/load.py --duration $(or $(seconds),20) --clients $(or $(clients),20)
 
 up:
 	docker compose up --build -d
