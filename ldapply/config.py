@@ -160,6 +160,8 @@ def _celery_settings(broker_url: str, instance_path: Path) -> dict[str, Any]:
             "expire-information-requests": {"task": "information_requests.expire", "schedule": 600.0},
             # Recognitions at the end of their term expire; reminders go out before.
             "expire-recognitions": {"task": "recognitions.expire_and_remind", "schedule": 3600.0},
+            # The statistics page's figures (counts and lead times over every case) are taken again.
+            "refresh-statistics": {"task": "statistics.refresh", "schedule": 3600.0},
         },
     }
     if broker_url.startswith(("sqla+sqlite", "sqlalchemy+sqlite")):

@@ -11,7 +11,17 @@ from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import OperationalError
 
 from .clock import local_date, utcnow
-from .services import bulk, information_requests, legal_clock, letters, mail, periods, recognitions, uploads
+from .services import (
+    bulk,
+    information_requests,
+    legal_clock,
+    letters,
+    mail,
+    periods,
+    recognitions,
+    statistics,
+    uploads,
+)
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +104,15 @@ def expire_recognitions() -> int:
     return recognitions.expire_and_remind(local_date(utcnow()))
 
 
-@shared_task(name="bulk.run", acks_late=True)
+# A job works through up to 5,000 cases or a whole register: far beyond the 60 s letters get, still below
+# Redis's visibility timeout (an hour), after which an unacknowledged task would be delivered again.
+@shared_task(name="bulk.run", acks_late=True, soft_time_limit=1800, time_limit=1860)
 def run_bulk_job(job_id: str) -> None:
     """One bulk action on a selection from the queue, case by case."""
     bulk.run_job(uuid.UUID(job_id))
+
+
+@shared_task(name="statistics.refresh", soft_time_limit=900, time_limit=960)
+def refresh_statistics() -> None:
+    """The statistics page's figures taken again (aggregates over every case and event; minutes at a million)."""
+    statistics.refresh(force=False)

@@ -50,6 +50,7 @@ def case(
     ends_on: date | None = None,
     answers: dict[str, Any] | None = None,
     call_id: uuid.UUID | None = None,
+    requested_volume: Decimal | None = None,
 ) -> uuid.UUID:
     """One submitted case in `state`; whose move follows the regime's state, as transitions keep it."""
     spec = get_regime(regime)
@@ -76,6 +77,7 @@ def case(
             due_on=due_on,
             recognition_ends_on=ends_on,
             call_id=call_id,
+            requested_volume=requested_volume,
             version=1,
         )
     )

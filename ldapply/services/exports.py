@@ -35,7 +35,6 @@ from ..models import Application, DecisionProposal, Organisation, ProposalStatus
 from ..workflows import REGIMES
 from ..workflows._spec import INTERNAL_ROLES, Regime
 from . import audit
-from .answers import handed_in
 
 BATCH = 1000
 # An export larger than this is made by the worker (a bulk job) and downloaded when it is ready.
@@ -171,6 +170,7 @@ def _register_query(codes: Sequence[str], after: str) -> Select[*tuple[Any, ...]
             Application.state,
             Application.recognition_ends_on,
             _latest_grant("volume").label("volume"),
+            Application.requested_volume,
             _latest_grant("settled_at").label("decided_at"),
         )
         .join(Organisation, Organisation.id == Application.organisation_id)
@@ -186,11 +186,11 @@ def _register_rows(codes: Sequence[str], locale: str) -> Iterator[tuple[Value, .
         batch = db.session.execute(_register_query(codes, after)).all()
         if not batch:
             return
-        requested = _requested_volumes([row.id for row in batch if row.volume is None])
         for row in batch:
             regime = REGIMES[row.regime_code]
             decided_on = local_date(row.decided_at) if isinstance(row.decided_at, datetime) else None
-            volume = row.volume if row.volume is not None else requested.get(row.id)
+            # A grant that names no volume gives what was asked, as the decision letter says.
+            volume = row.volume if row.volume is not None else row.requested_volume
             yield (
                 row.reference,
                 row.name,
@@ -204,19 +204,6 @@ def _register_rows(codes: Sequence[str], locale: str) -> Iterator[tuple[Value, .
                 decided_on,
             )
         after = batch[-1].reference
-
-
-def _requested_volumes(ids: list[uuid.UUID]) -> dict[uuid.UUID, Decimal]:
-    """The volume asked for, where the decision granted it without naming another (the letter does the same)."""
-    if not ids:
-        return {}
-    found = {}
-    for application in db.session.scalars(select(Application).where(Application.id.in_(ids))).all():
-        regime = REGIMES[application.regime_code]
-        if regime.volume is not None:
-            found[application.id] = regime.volume(handed_in(application))
-        db.session.expunge(application)  # constant memory over a long export
-    return found
 
 
 # -- a selection from the queue --------------------------------------------------------------------

@@ -6,7 +6,17 @@ import io
 import tempfile
 import uuid
 
-from flask import Response, flash, redirect, render_template, request, send_file, stream_with_context, url_for
+from flask import (
+    Response,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ..clock import local_date
@@ -17,6 +27,8 @@ from ..services.errors import Forbidden
 from ..workflows import REGIMES, get_regime
 from ._helpers import me
 from .backoffice import bp
+
+REFRESH_SECONDS = 2  # how often the progress page of a running job reloads itself
 
 
 def _kind_label(kind: str) -> str:
@@ -110,26 +122,27 @@ def _download_headers(response: WerkzeugResponse) -> WerkzeugResponse:
 
 @bp.get("/statistics")
 def statistics_page() -> str:
+    """The figures as the worker last took them (no query over the cases here), and each call's cap now."""
     _working_regimes()
-    figures = statistics.figures(me(), calls.today())
-    by_regime = {code: [row for row in figures.by_state if row.regime.code == code] for code in figures.codes}
-    state_charts = [
+    figures = statistics.figures(me())
+    asked = statistics.ask_refresh_if_stale()  # none yet, or beat has stopped: the worker takes them now
+    sections = [
         (
-            REGIMES[code],
-            statistics.bars([(text(row.regime.state(row.state).label), row.count) for row in rows]),
+            one,
+            statistics.bars([(text(one.regime.state(row.state).label), row.count) for row in one.by_state]),
+            statistics.bars([(text(one.regime.state(row.state).label), row.median_days) for row in one.lead_times]),
         )
-        for code, rows in by_regime.items()
+        for one in figures.regimes
     ]
-    lead = statistics.bars([(text(r.regime.state(r.state).label), r.median_days) for r in figures.lead_times])
-    overdue = statistics.bars([(text(REGIMES[code].title), n) for code, n in figures.overdue.items()])
+    overdue = statistics.bars([(text(one.regime.title), one.overdue) for one in figures.regimes])
     caps = [(use, statistics.cap_segments(use.usage)) for use in figures.cap_use]
     return render_template(
         "backoffice/statistics.html",
         figures=figures,
-        state_charts=state_charts,
-        lead=lead,
+        sections=sections,
         overdue=overdue,
         caps=caps,
+        asked=asked,
         regimes=REGIMES,
         calls_shown=statistics.CALLS_SHOWN,
     )
@@ -188,17 +201,28 @@ def bulk_start() -> WerkzeugResponse:
 
 
 @bp.get("/bulk/<uuid:job_id>")
-def bulk_job(job_id: uuid.UUID) -> str:
+def bulk_job(job_id: uuid.UUID) -> WerkzeugResponse:
+    """The job's progress. While it runs the page reloads itself every two seconds with the HTTP Refresh
+    header, which needs no script (the meta tag would do the same, but axe-core rates any timed meta refresh
+    critical); `?auto=0` stops it, as WCAG 2.2.1 asks, and leaves a link to update by hand."""
     job = bulk.job_for(me(), job_id)
-    return render_template(
-        "backoffice/bulk_job.html",
-        job=job,
-        total=bulk.total_of(job),
-        kind_label=_kind_label(job.kind),
-        status_label=_status_label(job.status),
-        running=job.status in (bulk.PENDING, bulk.RUNNING),
-        downloadable=job.status == bulk.DONE and job.result_key is not None,
+    running = job.status in (bulk.PENDING, bulk.RUNNING)
+    refreshing = running and request.args.get("auto") != "0"
+    response = make_response(
+        render_template(
+            "backoffice/bulk_job.html",
+            job=job,
+            total=bulk.total_of(job),
+            kind_label=_kind_label(job.kind),
+            status_label=_status_label(job.status),
+            running=running,
+            refreshing=refreshing,
+            downloadable=job.status == bulk.DONE and job.result_key is not None,
+        )
     )
+    if refreshing:
+        response.headers["Refresh"] = str(REFRESH_SECONDS)
+    return response
 
 
 @bp.get("/bulk/<uuid:job_id>/download")

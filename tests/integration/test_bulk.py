@@ -72,8 +72,10 @@ def test_bulk_assign_assigns_each_case_with_its_own_audit_entry(app, client, peo
     assert response.headers["Location"].endswith(f"/backoffice/bulk/{job.id}")
     assert (job.status, job.done, job.failed) == ("pending", 0, 0)
     assert ("bulk.run", [str(job.id)]) in queued_tasks(app), "handed to the worker after the commit"
-    pending = client.get(f"/backoffice/bulk/{job.id}").get_data(as_text=True)
-    assert '<meta http-equiv="refresh" content="2">' in pending, "the page refreshes itself while the job waits"
+    pending = client.get(f"/backoffice/bulk/{job.id}")
+    assert pending.headers["Refresh"] == "2", "the page reloads itself while the job waits, without script"
+    assert f'href="/backoffice/bulk/{job.id}?auto=0"' in pending.get_data(as_text=True), "and that can be stopped"
+    assert "Refresh" not in client.get(f"/backoffice/bulk/{job.id}?auto=0").headers
 
     with app.app_context():
         bulk.run_job(job.id)
@@ -89,8 +91,9 @@ def test_bulk_assign_assigns_each_case_with_its_own_audit_entry(app, client, peo
     assert all(e.new["job"] == str(job.id) and e.actor_id == general_reviewer.id for e in per_case)
     assert len(_entries(app, "case.assigned")) == 3, "the assignment itself, as the case page records it"
 
-    page = client.get(f"/backoffice/bulk/{job.id}").get_data(as_text=True)
-    assert "http-equiv" not in page
+    finished = client.get(f"/backoffice/bulk/{job.id}")
+    assert "Refresh" not in finished.headers, "a finished job's page stays put"
+    page = finished.get_data(as_text=True)
     assert "4 van 4 verwerkt: 3 gelukt, 1 niet gelukt." in page
     assert "LDE-2026-B0009" in page
     assert "U werkt niet (meer) onder de regeling van deze aanvraag." in page
