@@ -28,18 +28,19 @@ DEMO_ORGANISATION = {
 # Roles in the demo organisation: an administrator and authorised signatory, and a preparer who
 # fills in applications and marks them ready for signature but cannot submit them.
 SIGNATORY, PREPARER, STAFF = "signatory", "preparer", None
-# The outside body the demo advisor speaks for, and the regime it advises on.
-DEMO_ADVISORY_BODY = {"name": "Kind en Gezin", "regime_code": "childcare"}
+# The outside body the demo advisor speaks for: the local employment forum, asked under every regime.
+DEMO_ADVISORY_BODY = "Forum voor Lokaal Werkgelegenheidsbeleid"
+EVERY, ONE = False, True  # staff roles for every regime, or for the one regime of the demo call only
 DEMO_ACCOUNTS = (
-    # e-mail, name, password, staff roles, role in the demo organisation, the one regime of the staff roles
-    # (None: every regime; an advisor's is the demo body's)
-    ("aanvrager@demo.ldapply.be", "An Aanvrager", "demo-aanvrager", (), SIGNATORY, None),
-    ("voorbereider@demo.ldapply.be", "Piet Voorbereider", "demo-voorbereider", (), PREPARER, None),
-    ("dossierbehandelaar@demo.ldapply.be", "Dirk Dossierbehandelaar", "demo-dossier", (Role.REVIEWER,), STAFF, None),
-    ("beslisser@demo.ldapply.be", "Bea Beslisser", "demo-beslisser", (Role.DECISION_MAKER,), STAFF, None),
-    ("beheerder@demo.ldapply.be", "Bart Beheerder", "demo-beheerder", (Role.ADMIN,), STAFF, None),
-    ("algemeen@demo.ldapply.be", "Greet Algemeen", "demo-algemeen", (Role.REVIEWER,), STAFF, "general"),
-    ("adviseur@demo.ldapply.be", "Kaat Adviseur", "demo-adviseur", (Role.ADVISOR,), STAFF, None),
+    # e-mail, name, password, staff roles, role in the demo organisation, the roles' regimes (an advisor's
+    # are the demo body's)
+    ("aanvrager@demo.ldapply.be", "An Aanvrager", "demo-aanvrager", (), SIGNATORY, EVERY),
+    ("voorbereider@demo.ldapply.be", "Piet Voorbereider", "demo-voorbereider", (), PREPARER, EVERY),
+    ("dossierbehandelaar@demo.ldapply.be", "Dirk Dossierbehandelaar", "demo-dossier", (Role.REVIEWER,), STAFF, EVERY),
+    ("beslisser@demo.ldapply.be", "Bea Beslisser", "demo-beslisser", (Role.DECISION_MAKER,), STAFF, EVERY),
+    ("beheerder@demo.ldapply.be", "Bart Beheerder", "demo-beheerder", (Role.ADMIN,), STAFF, EVERY),
+    ("eenregeling@demo.ldapply.be", "Greet Eenregeling", "demo-eenregeling", (Role.REVIEWER,), STAFF, ONE),
+    ("adviseur@demo.ldapply.be", "Kaat Adviseur", "demo-adviseur", (Role.ADVISOR,), STAFF, EVERY),
 )
 MEMBER_LABELS = {
     SIGNATORY: "applicant, administrator and signatory ({})",
@@ -51,8 +52,10 @@ def seed_demo() -> list[tuple[str, str, str]]:
     """Create the demo organisation and accounts once; return (role, e-mail, password) for each."""
     organisation = _demo_organisation()
     body = _demo_advisory_body()
+    one_regime = next(code for code, regime in REGIMES.items() if regime.uses_calls)  # the demo call's
     shown = []
-    for email, name, password, roles, member, regime_code in DEMO_ACCOUNTS:
+    for email, name, password, roles, member, scope in DEMO_ACCOUNTS:
+        regime_code = one_regime if scope is ONE else None
         if accounts.find_user_by_email(email) is None:
             accounts.create_user(
                 email=email,
@@ -67,7 +70,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
             )
         role_names = ", ".join(roles) or MEMBER_LABELS[str(member)].format(organisation.name)
         if Role.ADVISOR in roles:
-            role_names += f" of {body.name} ({body.regime_code} only)"
+            role_names += f" of the {body.name}"
         elif regime_code:
             role_names += f" ({regime_code} only)"
         shown.append((role_names, email, password))
@@ -78,14 +81,14 @@ def seed_demo() -> list[tuple[str, str, str]]:
 
 
 def _demo_email(role: Role) -> str:
-    return next(email for email, _name, _password, roles, _member, _regime in DEMO_ACCOUNTS if role in roles)
+    return next(email for email, _name, _password, roles, _member, _scope in DEMO_ACCOUNTS if role in roles)
 
 
 def _demo_advisory_body() -> AdvisoryBody:
     """The advisory body of the demo advisor, made once."""
-    body = db.session.scalar(select(AdvisoryBody).where(AdvisoryBody.name == DEMO_ADVISORY_BODY["name"]))
+    body = db.session.scalar(select(AdvisoryBody).where(AdvisoryBody.name == DEMO_ADVISORY_BODY))
     if body is None:
-        body = AdvisoryBody(**DEMO_ADVISORY_BODY)
+        body = AdvisoryBody(name=DEMO_ADVISORY_BODY, regime_code=None)
         db.session.add(body)
         db.session.flush()
     return body

@@ -172,6 +172,10 @@ class People:
     decision_maker: Person
     reviewer_and_decision_maker: Person
     admin: Person
+    general_reviewer: Person  # a reviewer for the general regime only
+    advisor: Person  # an advisor of Kind en Gezin, which advises on childcare cases
+    advisory_body_id: uuid.UUID  # Kind en Gezin
+    forum_body_id: uuid.UUID  # the Forum voor Lokaal Werkgelegenheidsbeleid: advises under every regime, no advisors
 
 
 @pytest.fixture(scope="session")
@@ -188,6 +192,7 @@ def _hash_each_password_once() -> Iterator[None]:
 @pytest.fixture
 def people(app: Flask, _hash_each_password_once: None) -> People:
     from ldapply.extensions import db
+    from ldapply.models import AdvisoryBody
     from ldapply.services import accounts
     from ldapply.workflows._spec import Role
 
@@ -198,6 +203,10 @@ def people(app: Flask, _hash_each_password_once: None) -> People:
     with app.app_context():
         org_a = accounts.create_organisation(name="Buurtwerk De Brug vzw", enterprise_number="0403170701")
         org_b = accounts.create_organisation(name="Andere Organisatie vzw", enterprise_number="0123456749")
+        body = AdvisoryBody(name="Kind en Gezin", regime_code="childcare")
+        forum = AdvisoryBody(name="Forum voor Lokaal Werkgelegenheidsbeleid", regime_code=None)
+        db.session.add_all([body, forum])
+        db.session.flush()
         made = People(
             applicant=person("an@a.be", "An", organisation=org_a),
             other_applicant=person("bo@b.be", "Bo", organisation=org_b),
@@ -205,6 +214,10 @@ def people(app: Flask, _hash_each_password_once: None) -> People:
             decision_maker=person("dm@vo.be", "Dora", roles=(Role.DECISION_MAKER,)),
             reviewer_and_decision_maker=person("both@vo.be", "Sam", roles=(Role.REVIEWER, Role.DECISION_MAKER)),
             admin=person("adm@vo.be", "Ada", roles=(Role.ADMIN,)),
+            general_reviewer=person("gen@vo.be", "Gert", roles=(Role.REVIEWER,), regime_code="general"),
+            advisor=person("kg@kindengezin.be", "Kaat", roles=(Role.ADVISOR,), advisory_body=body),
+            advisory_body_id=body.id,
+            forum_body_id=forum.id,
         )
         db.session.commit()
         _open_a_call_for_every_regime_with_calls(made.admin.id)

@@ -20,7 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..i18n import DEFAULT_LOCALE, LOCALES, _
-from ..models import Membership, Organisation, RoleGrant, User, utcnow
+from ..models import AdvisoryBody, Membership, Organisation, RoleGrant, User, utcnow
 from ..workflows._spec import STAFF_ROLES, Role
 from . import mail
 
@@ -47,12 +47,15 @@ def create_user(
     name: str,
     password: str,
     roles: tuple[Role, ...] = (),
+    regime_code: str | None = None,
+    advisory_body: AdvisoryBody | None = None,
     organisation: Organisation | None = None,
     is_admin: bool = True,
     is_signatory: bool = True,
 ) -> User:
-    """A confirmed account, made by an administrator, the seed or a test; `is_admin` and `is_signatory`
-    are its roles in `organisation`."""
+    """A confirmed account, made by the seed or a test. Its staff `roles` are granted for `regime_code`
+    (None: every regime); an advisor speaks for `advisory_body`, under the body's regime. `is_admin` and
+    `is_signatory` are its roles in `organisation`."""
     user = User(
         email=email.strip().lower(),
         name=name,
@@ -61,11 +64,20 @@ def create_user(
         email_confirmed_at=utcnow(),  # made by an administrator or the seed, not by sign-up
     )
     db.session.add(user)
-    user.role_grants = [RoleGrant(role=role) for role in roles if role in STAFF_ROLES]
+    user.role_grants = [grant_of(role, regime_code, advisory_body) for role in roles if role in STAFF_ROLES]
     if organisation is not None:
         user.memberships = [Membership(organisation=organisation, is_admin=is_admin, is_signatory=is_signatory)]
     db.session.flush()
     return user
+
+
+def grant_of(role: Role, regime_code: str | None, advisory_body: AdvisoryBody | None = None) -> RoleGrant:
+    """A role grant: an advisor's names the body they speak for and takes the body's regime."""
+    if role == Role.ADVISOR:
+        if advisory_body is None:
+            raise ValueError("an advisor speaks for an advisory body")
+        return RoleGrant(role=role, regime_code=advisory_body.regime_code, advisory_body_id=advisory_body.id)
+    return RoleGrant(role=role, regime_code=regime_code)
 
 
 def create_organisation(*, name: str, enterprise_number: str | None = None, **details: str) -> Organisation:
@@ -245,7 +257,6 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.active:
         return
-    token = _serializer(RESET_SALT).dumps({"user": str(user.id), "email": user.email, "fp": _fingerprint(user)})
     with in_language_of(user):
         mail.queue_mail_once(
             user.email,
@@ -256,10 +267,48 @@ def request_password_reset(email: str) -> None:
                 "\n\n%(link)s\n\nHebt u dit niet gevraagd? Dan mag u deze e-mail negeren: uw wachtwoord blijft "
                 "hetzelfde.",
                 name=user.name,
-                link=mail.link("auth.reset_password", token=token),
+                link=_reset_link(user),
             )
             + signature(),
             MAIL_INTERVAL,
+        )
+
+
+def _reset_link(user: User) -> str:
+    """The one-time link (1 hour valid) that sets a new password."""
+    token = _serializer(RESET_SALT).dumps({"user": str(user.id), "email": user.email, "fp": _fingerprint(user)})
+    return mail.link("auth.reset_password", token=token)
+
+
+# -- accounts an admin makes for staff --------------------------------------------------------------
+
+
+def new_staff_account(*, email: str, name: str, locale: str | None) -> User:
+    """An account an admin makes for a member of staff or an advisor, added to the session: nobody knows
+    its password until its owner chooses one with the link of `send_staff_welcome` (which also confirms
+    the address)."""
+    user = new_user(email=email, name=name, password=secrets.token_urlsafe(32), locale=locale)
+    db.session.add(user)
+    return user
+
+
+def send_staff_welcome(user: User) -> None:
+    """Queue the mail that tells a new member of staff about their account, with the link to choose a
+    password (the reset link: 1 hour valid, and a new one is asked with "Wachtwoord vergeten?")."""
+    with in_language_of(user):
+        mail.queue_mail(
+            user.email,
+            _("Uw account bij ldapply"),
+            _(
+                "Beste %(name)s,\n\nEen beheerder maakte voor u een account aan bij ldapply, de aanvragen voor "
+                "erkenning in de lokale diensteneconomie, met dit e-mailadres. Kies uw wachtwoord met deze link. "
+                "Hij is 1 uur geldig en werkt maar één keer:\n\n%(link)s\n\nIs de link verlopen? Vraag dan een "
+                "nieuwe via „Wachtwoord vergeten?” op %(login)s",
+                name=user.name,
+                link=_reset_link(user),
+                login=mail.link("auth.login"),
+            )
+            + signature(),
         )
 
 

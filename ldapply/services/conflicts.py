@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask import g, has_app_context
+from flask import g, has_request_context
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -18,13 +18,13 @@ from .accounts import is_staff
 from .errors import Forbidden
 
 MAX_REASON = 2000
-_CACHE = "conflict_declarations"  # per app context: a page asks once, however many checks it makes
+_CACHE = "conflict_declarations"  # per request: a page asks once, however many checks it makes
 
 
 def declaration_of(user: User, application: Application) -> ConflictDeclaration | None:
     """The user's declaration (or recusal) on this case, read once per request."""
     cache: dict[tuple[uuid.UUID, uuid.UUID], ConflictDeclaration | None] | None = (
-        g.setdefault(_CACHE, {}) if has_app_context() else None
+        g.setdefault(_CACHE, {}) if has_request_context() else None
     )
     key = (user.id, application.id)
     if cache is not None and key in cache:
@@ -40,7 +40,7 @@ def declaration_of(user: User, application: Application) -> ConflictDeclaration 
 
 
 def _remember(declaration: ConflictDeclaration) -> None:
-    if has_app_context():
+    if has_request_context():
         g.setdefault(_CACHE, {})[(declaration.user_id, declaration.application_id)] = declaration
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 
 from ..extensions import db
 from ..i18n import _
@@ -14,6 +14,7 @@ from ..workflows._spec import Provenance, Role
 from . import audit
 from .errors import Forbidden, TransitionNotAllowed
 from .letter_context import Person
+from .staff import may_admin
 
 ROLE_FUNCTIONS = {
     Role.REVIEWER: "Dossierbehandelaar",
@@ -23,7 +24,10 @@ ROLE_FUNCTIONS = {
 
 
 def signatory_for(user: User, regime_code: str) -> Signatory | None:
-    """The user's active entry for this regime (or for every regime)."""
+    """The user's active entry for this regime (or for every regime), while they are a decision maker
+    under it: a decision maker signs only under the regimes they hold the role for."""
+    if Role.DECISION_MAKER not in user.roles_for(regime_code):
+        return None
     return db.session.scalar(
         select(Signatory)
         .where(
@@ -48,12 +52,13 @@ def letter_signatory(actor: User | None, regime_code: str, *, decides: bool, tea
     """Decisions are signed by the decision maker who confirms (the engine made sure they may); other
     letters by the staff member who acts, or by the first signatory of the regime when nobody of
     staff acts (a receipt), else by the team."""
-    if actor is not None and actor.roles:
+    roles = actor.roles_for(regime_code) if actor is not None else frozenset()
+    if actor is not None and roles:
         entry = signatory_for(actor, regime_code)
         if entry is not None:
             return person_of(entry)
         if not decides:
-            role = next((Role(r) for r in sorted(actor.roles) if Role(r) in ROLE_FUNCTIONS), Role.REVIEWER)
+            role = next((Role(r) for r in sorted(roles) if Role(r) in ROLE_FUNCTIONS), Role.REVIEWER)
             return Person(actor.name, ROLE_FUNCTIONS[role], "", actor.email)
     first = db.session.scalar(
         select(Signatory)
@@ -69,7 +74,15 @@ def contact_for(application: Application) -> Person | None:
     actor = db.session.scalar(
         select(User)
         .join(ApplicationEvent, ApplicationEvent.actor_id == User.id)
-        .where(ApplicationEvent.application_id == application.id, User.role_grants.any(RoleGrant.role == Role.REVIEWER))
+        .where(
+            ApplicationEvent.application_id == application.id,
+            User.role_grants.any(
+                and_(
+                    RoleGrant.role == Role.REVIEWER,
+                    or_(RoleGrant.regime_code.is_(None), RoleGrant.regime_code == application.regime_code),
+                )
+            ),
+        )
         .order_by(ApplicationEvent.created_at.desc(), ApplicationEvent.id.desc())
         .limit(1)
     )
@@ -92,13 +105,16 @@ def add_signatory(
     source: str,
     regime_code: str | None,
 ) -> Signatory:
-    """Admins record who may sign decisions. Raises Forbidden for anyone else, TransitionNotAllowed
-    when the person is not a decision maker."""
-    if Role.ADMIN not in actor.roles:
+    """Admins of the regime (of every regime, for an entry for every regime) record who may sign
+    decisions. Raises Forbidden for anyone else, TransitionNotAllowed when the person is not a decision
+    maker under that regime (every regime)."""
+    if not may_admin(actor, regime_code or None):
         raise Forbidden()
     user = db.session.get(User, user_id)
-    if user is None or Role.DECISION_MAKER not in user.roles:
-        raise TransitionNotAllowed(_("Alleen een beslisser kan beslissingen ondertekenen."))
+    if user is None or not _decides_under(user, regime_code or None):
+        raise TransitionNotAllowed(
+            _("Alleen een beslisser kan beslissingen ondertekenen, en alleen onder de regelingen waarvoor hij beslist.")
+        )
     entry = Signatory(
         user_id=user.id,
         function=function.strip(),
@@ -128,10 +144,16 @@ def _values(entry: Signatory) -> dict[str, object]:
     }
 
 
+def _decides_under(user: User, regime_code: str | None) -> bool:
+    if regime_code is None:
+        return any(grant.role == Role.DECISION_MAKER and grant.regime_code is None for grant in user.role_grants)
+    return Role.DECISION_MAKER in user.roles_for(regime_code)
+
+
 def set_active(*, actor: User, signatory_id: uuid.UUID, active: bool) -> None:
-    if Role.ADMIN not in actor.roles:
-        raise Forbidden()
     entry = db.session.get(Signatory, signatory_id)
+    if Role.ADMIN not in actor.roles or (entry is not None and not may_admin(actor, entry.regime_code)):
+        raise Forbidden()
     if entry is not None and entry.active != active:
         entry.active = active
         audit.record(

@@ -28,6 +28,8 @@ def ids(app, client, people):
         "action": "propose_grant",
         "signatory_id": "00000000-0000-4000-8000-000000000000",
         "job_id": "00000000-0000-4000-8000-000000000000",
+        "user_id": "00000000-0000-4000-8000-000000000000",
+        "body_id": "00000000-0000-4000-8000-000000000000",
         "regime_code": "general",
         "kind": "receipt",
     }

@@ -58,6 +58,7 @@ from tests.support import (
     submit,
     to_review,
 )
+from tests.support_advice import ask_advice, give_advice
 
 LDE = ["general", "caretakers", "childcare"]
 each_regime = pytest.mark.parametrize("regime", LDE, ids=LDE)
@@ -253,9 +254,10 @@ def respond(desk: Desk, application_id: uuid.UUID, action: str = "respond_to_hea
 
 
 def advise(desk: Desk, application_id: uuid.UUID, advisor: Any) -> None:
-    """The reviewer asks for advice; `advisor` records it and so becomes an advisor on the case."""
-    ok(act(desk.reviewer, application_id, "request_advice", "Advies gevraagd aan het Forum."))
-    ok(act(desk(advisor), application_id, "record_advice", ADVICE))
+    """The reviewer asks the Forum for advice; `advisor` registers its answer (it came by post) and so
+    becomes an advisor on the case."""
+    ok(ask_advice(desk.reviewer, application_id, desk.people.forum_body_id, "Advies gevraagd aan het Forum."))
+    ok(give_advice(desk(advisor), application_id, ADVICE, page="case"))
 
 
 def reviewed(desk: Desk, regime: str, *, met: bool = True, advisor: Any = None) -> uuid.UUID:
@@ -756,6 +758,12 @@ class NotedCase:
     def move(self, client: FlaskClient, action: str, motivation: str = "", **fields: str) -> None:
         ok(act(client, self.application_id, action, motivation, note=self._note(action), **fields))
 
+    def advise(self) -> None:
+        """Advice asked of the Forum (the question is internal, like a note) and registered as it came by post."""
+        body = self.desk.people.forum_body_id
+        ok(ask_advice(self.desk.reviewer, self.application_id, body, question=self._note("request_advice")))
+        ok(give_advice(self.desk.reviewer, self.application_id, ADVICE, page="case"))
+
     def assess(self, *, met: bool) -> None:
         codes = [c.code for c in get_regime(self.regime).conditions]
         data: dict[str, str] = {}
@@ -774,8 +782,7 @@ class NotedCase:
         applicant_moves(d, self.application_id, "submit_additions", comment="")
         self.move(d.reviewer, "accept_for_review")
         self.assess(met=False)
-        self.move(d.reviewer, "request_advice")
-        self.move(d.reviewer, "record_advice", ADVICE)
+        self.advise()
         self.move(d.reviewer, "announce_refusal", ANNOUNCEMENT["announce_refusal"])
         respond(d, self.application_id)
         self.move(d.reviewer, "propose_refusal", MOTIVATION["propose_refusal"], **ANSWERS)
@@ -790,8 +797,7 @@ class NotedCase:
         self.move(d.reviewer, "start_admissibility")
         self.move(d.reviewer, "accept_for_review")
         self.assess(met=True)
-        self.move(d.reviewer, "request_advice")
-        self.move(d.reviewer, "record_advice", ADVICE)
+        self.advise()
         self.move(d.reviewer, "propose_grant", MOTIVATION["propose_grant"], **ANSWERS)
         self.move(d.decision_maker, "return_proposal")
         self.move(d.reviewer, "propose_grant", MOTIVATION["propose_grant"], **ANSWERS)

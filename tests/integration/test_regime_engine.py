@@ -16,6 +16,7 @@ from ldapply.services.calls import today, usage
 from ldapply.services.regimes import regime_of
 from ldapply.workflows import REGIMES, all_versions, get_regime
 from tests.support import act, fill_steps, login, post, start_application, submit, submitted_application, to_review
+from tests.support_advice import ask_advice
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -145,7 +146,9 @@ class TestQueues:
         application_id = submitted_application(client, people)
         login(client, people.reviewer)
         to_review(client, application_id)
-        act(client, application_id, "request_advice", "Advies van het lokaal forum.")
+        assert (
+            ask_advice(client, application_id, people.forum_body_id, "Advies van het lokaal forum.").status_code == 302
+        )
         assert f"/backoffice/applications/{application_id}" in client.get("/backoffice/?view=mine").get_data(
             as_text=True
         )
