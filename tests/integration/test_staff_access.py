@@ -188,6 +188,8 @@ class TestAdvisors:
     def test_an_advisor_sees_only_the_case_sent_to_their_body(self, client, people, sent):
         login(client, people.advisor)
         listing = client.get("/backoffice/advice").get_data(as_text=True)
+        assert '<a href="/backoffice/advice">Adviesvragen</a>' in listing  # the menu offers only their list
+        assert '<a href="/backoffice/">' not in listing
         assert str(sent["sent"]) in listing
         assert str(sent["not_sent"]) not in listing
         assert client.get(f"{case_url(sent['sent'])}/advice").status_code == 200

@@ -70,6 +70,7 @@ class TestOnlyAdmins:
 class TestAccounts:
     def test_the_list_shows_staff_with_their_grants_within_a_bound(self, app, admin, people):
         page = admin.get("/backoffice/staff").get_data(as_text=True)
+        assert '<a href="/backoffice/staff">Personeel</a>' in page
         assert people.general_reviewer.email in page
         assert people.advisor.email in page
         assert "Kind en Gezin" in page
