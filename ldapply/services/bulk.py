@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -24,7 +24,7 @@ from ..extensions import db
 from ..i18n import _, current_locale
 from ..models import Application, BulkJob, RoleGrant, User, utcnow
 from ..workflows._spec import INTERNAL_ROLES, Role
-from . import audit, case_work, exports, failed_letters
+from . import audit, case_work, exports, failed_letters, queue
 from .dispatch import send_task
 from .errors import DomainError, Forbidden, NotFound, TransitionNotAllowed
 from .storage import get_storage
@@ -72,19 +72,33 @@ def _assignee(assignee_id: str | None) -> User:
     return assignee
 
 
-def start(*, actor: User, kind: str, ids: Sequence[str], assignee_id: str | None = None) -> BulkJob:
-    """Create a bulk job on the cases ticked in the queue and hand it to the worker."""
+# The queue's filter fields a job "on everything the filter shows" keeps, to find the cases when it runs.
+FILTER_FIELDS = ("regime", "state", "call", "assignee", "move", "view", "due", "q", "sort")
+
+
+def start(
+    *,
+    actor: User,
+    kind: str,
+    ids: Sequence[str],
+    assignee_id: str | None = None,
+    queue_filter: Mapping[str, str] | None = None,
+) -> BulkJob:
+    """Create a bulk job on the cases ticked in the queue, or (with `queue_filter`, the queue's filter fields)
+    on every case the queue's filter shows, up to MAX_SELECTION; and hand it to the worker."""
     if not exports.working_regimes(actor):
         raise Forbidden()
     if kind not in KINDS:
         raise InvalidBulkRequest(_("Kies wat er met de geselecteerde aanvragen moet gebeuren."))
-    selection = _selection(ids)
+    selection = [] if queue_filter is not None else _selection(ids)
     options: dict[str, Any] = {}
     if kind == ASSIGN:
         assignee = _assignee(assignee_id)
         options = {"assignee_id": str(assignee.id), "assignee_name": assignee.name}
     elif kind in EXPORT_FORMATS:
         options = {"source": "selection", "locale": current_locale()}
+    if queue_filter is not None:
+        options["filter"] = {k: str(v)[:200] for k, v in queue_filter.items() if k in FILTER_FIELDS and v}
     job = BulkJob(
         kind=kind,
         created_by_id=actor.id,
@@ -93,6 +107,37 @@ def start(*, actor: User, kind: str, ids: Sequence[str], assignee_id: str | None
         status=PENDING,
     )
     return _launch(job, actor)
+
+
+def _matching(actor: User, args: Mapping[str, str]) -> tuple[list[str], bool]:
+    """The cases the queue shows this actor with these filter fields, in the queue's order, page by page as
+    the queue reads them (its keyset); at most MAX_SELECTION, and whether there were more."""
+    scope = queue.scope_of(actor)
+    if scope.empty:
+        return [], False
+    assignees = {a for a, _name in queue.assignee_choices()}
+    calls = {c for c, _title, _regime in queue.call_choices(scope)}
+    filters = queue.filters_from(args, scope, assignees, calls)
+    found: list[str] = []
+    after: str | None = None
+    while len(found) < MAX_SELECTION:
+        shown = queue.page(actor, filters, after)
+        found += [str(row.id) for row in shown.rows]
+        after = shown.next_cursor
+        if after is None:
+            break
+    return found[:MAX_SELECTION], len(found) > MAX_SELECTION or after is not None
+
+
+def _resolve_filter(job: BulkJob, actor: User) -> None:
+    """A job on the queue's filter: its cases found now, kept on the job (the progress counts them)."""
+    args = job.options.get("filter")
+    if args is None or job.application_ids:
+        return
+    ids, capped = _matching(actor, args)
+    options = {**job.options, "total": len(ids), "capped": capped}
+    db.session.execute(update(BulkJob).where(BulkJob.id == job.id).values(application_ids=ids, options=options))
+    db.session.commit()
 
 
 def start_register_export(*, actor: User, fmt: str, codes: Sequence[str], total: int) -> BulkJob:
@@ -127,6 +172,11 @@ def _launch(job: BulkJob, actor: User) -> BulkJob:
 
 def total_of(job: BulkJob) -> int:
     return len(job.application_ids) if job.application_ids else int(job.options.get("total", 0))
+
+
+def on_filter(job: BulkJob) -> bool:
+    """Whether the job is on everything the queue's filter showed (rather than on the cases ticked)."""
+    return "filter" in job.options
 
 
 def job_for(user: User, job_id: uuid.UUID) -> BulkJob:
@@ -188,6 +238,7 @@ def run_job(job_id: uuid.UUID) -> None:
         _finish(job_id, FAILED, error=_("Wie deze taak startte, heeft geen actieve account meer."))
         return
     try:
+        _resolve_filter(job, actor)
         if job.kind in EXPORT_FORMATS:
             _export(job, actor)
         else:

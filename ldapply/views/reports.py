@@ -193,11 +193,19 @@ def bulk_start() -> WerkzeugResponse:
             kind=request.form.get("kind", ""),
             ids=request.form.getlist("ids"),
             assignee_id=request.form.get("assignee_id"),
+            queue_filter=_queue_filter(),
         )
     except bulk.InvalidBulkRequest as refusal:
         flash(refusal.message, "warn")
         return redirect(back)
     return redirect(url_for("backoffice.bulk_job", job_id=job.id))
+
+
+def _queue_filter() -> dict[str, str] | None:
+    """With "everything the filter shows" chosen: the queue's filter fields the bar carried (`filter_<name>`)."""
+    if request.form.get("scope") != "filter":
+        return None
+    return {name: request.form.get(f"filter_{name}", "") for name in bulk.FILTER_FIELDS}
 
 
 @bp.get("/bulk/<uuid:job_id>")
@@ -217,6 +225,7 @@ def bulk_job(job_id: uuid.UUID) -> WerkzeugResponse:
             status_label=_status_label(job.status),
             running=running,
             refreshing=refreshing,
+            on_filter=bulk.on_filter(job),
             downloadable=job.status == bulk.DONE and job.result_key is not None,
         )
     )
@@ -234,6 +243,12 @@ def bulk_download(job_id: uuid.UUID) -> WerkzeugResponse:
     mimetype = exports.CSV_MIMETYPE if fmt == "csv" else exports.XLSX_MIMETYPE
     sent = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True, download_name=name)
     return _download_headers(sent)
+
+
+@bp.app_context_processor
+def _bulk_bar() -> dict[str, object]:
+    """Constants the queue's bulk bar reads (no query)."""
+    return {"bulk_filter_fields": bulk.FILTER_FIELDS, "bulk_max": bulk.MAX_SELECTION}
 
 
 @bp.app_template_global("bulk_assignees")

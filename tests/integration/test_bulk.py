@@ -200,6 +200,35 @@ def test_bulk_reissue_hands_each_cases_failed_letters_to_the_worker(app, client,
     assert sorted(entry.new["letters"]) == sorted([str(first), str(second)])
 
 
+def test_a_bulk_action_on_everything_the_queues_filter_shows(app, client, people, cases):
+    login(client, people.reviewer)
+    fields = {"scope": "filter", "filter_regime": "general", "filter_move": "all", "filter_sort": "submitted"}
+    response = _start(client, "assign", [cases.caretakers], assignee_id=str(people.reviewer.id), **fields)
+    assert response.status_code == 302
+    job = _job(app)
+    assert job.application_ids == [], "the cases are found when the worker runs the job"
+    assert job.options["filter"] == {"regime": "general", "move": "all", "sort": "submitted"}
+    with app.app_context():
+        bulk.run_job(job.id)
+    job = _job(app)
+    assert sorted(job.application_ids) == sorted(str(i) for i in cases.general), "the ticked caretakers case is not"
+    assert (job.status, job.done, job.failed, job.options["capped"]) == ("done", 3, 0, False)
+    page = client.get(f"/backoffice/bulk/{job.id}").get_data(as_text=True)
+    assert "alle die de filter van de werkvoorraad toonde" in page
+    assert "3 van 3 verwerkt" in page
+
+
+def test_a_filter_showing_more_than_the_limit_takes_the_first(app, client, people, cases, monkeypatch):
+    monkeypatch.setattr(bulk, "MAX_SELECTION", 2)
+    login(client, people.reviewer)
+    _start(client, "export_csv", [], scope="filter", filter_move="all", filter_sort="submitted")
+    with app.app_context():
+        bulk.run_job(_job(app).id)
+    job = _job(app)
+    assert (job.done, job.options["capped"]) == (2, True)
+    assert "alleen de eerste 2" in client.get(f"/backoffice/bulk/{job.id}").get_data(as_text=True)
+
+
 def test_only_the_creator_or_an_admin_follows_a_job(app, client, people, cases):
     login(client, people.reviewer)
     _start(client, "export_csv", cases.general)
@@ -242,6 +271,9 @@ def test_the_queue_shows_the_bulk_bar_with_labelled_actions(client, people, case
     assert '<label class="label" for="bulk-assignee">' in page
     for kind in bulk.KINDS:
         assert f'name="kind" value="{kind}"' in page
+    bar = page.split('id="bulk-form"')[1].split("</form>")[0]
+    assert '<input type="hidden" name="filter_move" value="all">' in bar, "the queue's filter goes with the bar"
+    assert '<label for="bulk-scope">' in bar
     assert people.reviewer.name in page.split('id="bulk-assignee"')[1].split("</select>")[0]
 
 
