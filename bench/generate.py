@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import psycopg
@@ -31,7 +32,8 @@ from psycopg import sql
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from ldapply.workflows import REGIMES  # noqa: E402  (after the path: run as a script)
+from ldapply.services.call_usage import counted  # noqa: E402  (after the path: run as a script)
+from ldapply.workflows import REGIMES  # noqa: E402
 
 SERVER = "postgresql://postgres@127.0.0.1:5432/"
 PASSWORD = "bench-wachtwoord"  # noqa: S105  (every bench account's password: a throw-away database)
@@ -334,6 +336,7 @@ APPLICATION_COLUMNS = (
     "id", "created_at", "updated_at", "reference", "organisation_id", "regime_code", "regime_version", "state",
     "whose_move", "answers", "completed_steps", "call_id", "parameters", "created_by_id", "submitted_at",
     "step_changes", "clocks", "due_on", "assignee_id", "version", "requested_volume", "recognition_ends_on",
+    "cap_proposed", "cap_granted",
 )  # fmt: skip
 EVENT_COLUMNS = ("id", "created_at", "application_id", "actor_id", "action", "from_state", "to_state", "comment")
 PROPOSAL_COLUMNS = (
@@ -355,7 +358,7 @@ class Writer:
         self.parameters = {code: json.dumps(r.parameter_values_json()) for code, r in REGIMES.items()}
         self.steps = {code: json.dumps([s.slug for s in r.steps]) for code, r in REGIMES.items()}
 
-    def application(self, case: Case, number: int) -> tuple:
+    def application(self, case: Case, number: int, proposal: tuple | None) -> tuple:
         regime = REGIMES[case.regime]
         whose_move = str(regime.state(case.state).whose_move)
         in_progress = whose_move in ("reviewer", "advisor", "decision_maker") and case.state not in LATER_OF_A_GRANT
@@ -372,8 +375,18 @@ class Writer:
             self.ids.organisations[case.organisation], case.regime, regime.version, case.state, whose_move,
             json.dumps(answers_of(case, self.chance)), self.steps[case.regime], case.call[0] if case.call else None,
             self.parameters[case.regime] if case.submitted_at else None, self.ids.applicants[case.organisation],
-            case.submitted_at, "{}", "{}", due_on, assignee, 3, case.volume, ends,
+            case.submitted_at, "{}", "{}", due_on, assignee, 3, case.volume, ends, *self.cap(case, proposal),
         )  # fmt: skip
+
+    @staticmethod
+    def cap(case: Case, proposal: tuple | None) -> tuple[Decimal | None, Decimal | None]:
+        """What the case takes from its call's cap, by the rules ldapply keeps them with (services/call_usage.py)."""
+        if case.call is None or case.submitted_at is None:
+            return None, None
+        proposals = (
+            [] if proposal is None else [SimpleNamespace(status=proposal[8], outcome=proposal[3], volume=proposal[5])]
+        )
+        return counted(case.regime, case.state, case.volume, proposals)
 
     def events(self, case: Case) -> Iterator[tuple]:
         if case.submitted_at is None:
@@ -446,20 +459,20 @@ def load_cases(url: str, chance: random.Random, ids: Ids, count: int) -> dict[st
             )
             copies[name] = stack.enter_context(connection.cursor().copy(statement))
         for number, case in enumerate(cases(chance, ids, count)):
-            copies["applications"].write_row(writer.application(case, number))
-            last = None
-            for event in writer.events(case):
+            events = list(writer.events(case))
+            proposal = letter = None
+            if events:
+                proposal, letter = writer.decision(case, events[-1][0], events[-1][1])
+            copies["applications"].write_row(writer.application(case, number, proposal))
+            for event in events:
                 copies["application_events"].write_row(event)
-                counts["application_events"] += 1
-                last = event
-            if last is not None:
-                proposal, letter = writer.decision(case, last[0], last[1])
-                if proposal is not None:
-                    copies["decision_proposals"].write_row(proposal)
-                    counts["decision_proposals"] += 1
-                if letter is not None:
-                    copies["letters"].write_row(letter)
-                    counts["letters"] += 1
+            counts["application_events"] += len(events)
+            if proposal is not None:
+                copies["decision_proposals"].write_row(proposal)
+                counts["decision_proposals"] += 1
+            if letter is not None:
+                copies["letters"].write_row(letter)
+                counts["letters"] += 1
         counts["applications"] = count
     return counts
 

@@ -235,22 +235,32 @@ class Call(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
 
 
 SUBMITTED = text("submitted_at IS NOT NULL")
+TAKES_FROM_CAP = text("cap_proposed IS NOT NULL OR cap_granted IS NOT NULL")
 
 
 class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     __tablename__ = "applications"
     # The queue's sorts and filters, each served by an index on submitted cases only (drafts never show).
-    __table_args__ = tuple(
-        Index(f"ix_applications_queue_{name}", *columns, "id", postgresql_where=SUBMITTED, sqlite_where=SUBMITTED)
-        for name, columns in (
-            ("due", ("due_on",)),
-            ("submitted", ("submitted_at",)),
-            ("move_due", ("whose_move", "due_on")),
-            ("regime_due", ("regime_code", "due_on")),
-            ("state_due", ("state", "due_on")),
-            ("assignee_due", ("assignee_id", "due_on")),
-            ("call_due", ("call_id", "due_on")),
-        )
+    __table_args__ = (
+        *(
+            Index(f"ix_applications_queue_{name}", *columns, "id", postgresql_where=SUBMITTED, sqlite_where=SUBMITTED)
+            for name, columns in (
+                ("due", ("due_on",)),
+                ("submitted", ("submitted_at",)),
+                ("move_due", ("whose_move", "due_on")),
+                ("regime_due", ("regime_code", "due_on")),
+                ("state_due", ("state", "due_on")),
+                ("assignee_due", ("assignee_id", "due_on")),
+                ("call_due", ("call_id", "due_on")),
+            )
+        ),
+        Index(
+            "ix_applications_cap_usage",
+            "call_id",
+            postgresql_include=["cap_proposed", "cap_granted"],
+            postgresql_where=TAKES_FROM_CAP,
+            sqlite_where=TAKES_FROM_CAP,
+        ),
     )
 
     reference: Mapped[str] = mapped_column(String(32), unique=True)
@@ -293,9 +303,12 @@ class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     objection_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("applications.id"), index=True)
     # The last day of the recognition granted, when it has a term: expiry and its reminders read it.
     recognition_ends_on: Mapped[date | None] = mapped_column(Date, index=True)
-    # The volume asked for (FTE, places, ...) as handed in, kept by services/calls.py with the answers, so that a
-    # call's cap usage is one aggregate query.
+    # What the application asks for (FTE, places, ...) as handed in, and what it takes from its call's cap as a
+    # pending granting proposal or as a recognition held: kept by services/call_usage.py, so that a call's usage is
+    # one aggregate over the rows that take something (ix_applications_cap_usage).
     requested_volume: Mapped[Decimal | None] = mapped_column(Numeric)
+    cap_proposed: Mapped[Decimal | None] = mapped_column(Numeric)
+    cap_granted: Mapped[Decimal | None] = mapped_column(Numeric)
     # Optimistic lock: two racing reviewers cannot both move the same application (quality fact 7).
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 

@@ -9,18 +9,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Numeric, and_, case, event, false, func, inspect, literal, not_, or_, select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ..clock import local_date, utcnow
 from ..extensions import db
 from ..i18n import _, format_day, text
-from ..models import Application, Call, DecisionProposal, ProposalStatus, User
-from ..workflows import REGIMES, get_regime
+from ..models import Call, User
+from ..workflows import get_regime
 from ..workflows._spec import Regime
-from . import audit
-from .answers import handed_in
+from . import audit, call_usage
 from .errors import Forbidden, NotFound, TransitionNotAllowed
 from .letter_context import nl_number
 from .staff import may_admin
@@ -150,66 +148,19 @@ def usage(call: Call, *, excluding: uuid.UUID | None = None) -> CapUsage:
 
 
 def usages(calls: Sequence[Call], *, excluding: uuid.UUID | None = None) -> dict[uuid.UUID, CapUsage]:
-    """Each call's cap usage, all in one aggregate query. A pending proposal that grants counts its volume
-    (or what was asked); a case in a state that holds a recognition counts what its latest confirmed grant gave
-    (or what was asked). `excluding` leaves one application out (the one about to be granted)."""
+    """Each call's cap usage, all in one aggregate query (services/call_usage.py keeps what each application
+    takes). `excluding` leaves one application out (the one about to be granted)."""
     if not calls:
         return {}
-    proposed, granted = _counted(calls)
-    query = select(
-        Application.call_id, func.coalesce(func.sum(proposed), 0), func.coalesce(func.sum(granted), 0)
-    ).where(Application.call_id.in_([c.id for c in calls]))
-    if excluding is not None:
-        query = query.where(Application.id != excluding)
-    sums = {row[0]: (row[1], row[2]) for row in db.session.execute(query.group_by(Application.call_id))}
+    found = call_usage.sums([c.id for c in calls], excluding)
     return {
         call.id: CapUsage(
             cap=call.cap,
-            proposed=_exact(sums.get(call.id, (0, 0))[0]),
-            granted=_exact(sums.get(call.id, (0, 0))[1]),
+            proposed=_exact(found.get(call.id, (0, 0))[0]),
+            granted=_exact(found.get(call.id, (0, 0))[1]),
         )
         for call in calls
     }
-
-
-def _counted(calls: Sequence[Call]) -> tuple[ColumnElement[Decimal], ColumnElement[Decimal]]:
-    """Per application, what it takes as proposed and as granted: CASE expressions per regime, since each
-    regime says which outcomes grant and which states hold a recognition."""
-    requested = func.coalesce(Application.requested_volume, 0)
-    pending_outcome = _latest(DecisionProposal.outcome, ProposalStatus.PENDING)
-    pending_volume = _latest(DecisionProposal.volume, ProposalStatus.PENDING)
-    proposed_when, granted_when = [], []
-    by_regime: dict[str, list[uuid.UUID]] = {}
-    for call in calls:
-        by_regime.setdefault(call.regime_code, []).append(call.id)
-    for regime_code, call_ids in by_regime.items():
-        regime = get_regime(regime_code)
-        granting = sorted(o.code for o in regime.outcomes if o.grants)
-        holding = sorted(s.code for s in regime.states if s.holds_recognition)
-        under = Application.call_id.in_(call_ids)
-        proposes = pending_outcome.in_(granting) if granting else false()
-        proposed_when.append((and_(under, proposes), func.coalesce(pending_volume, requested)))
-        if holding:
-            decided = _latest(DecisionProposal.volume, ProposalStatus.CONFIRMED, granting)
-            holds = and_(under, Application.state.in_(holding), or_(pending_outcome.is_(None), not_(proposes)))
-            granted_when.append((holds, func.coalesce(decided, requested)))
-    nothing = literal(0, Numeric())
-    proposed = case(*proposed_when, else_=nothing)
-    granted = case(*granted_when, else_=nothing) if granted_when else nothing
-    return proposed, granted
-
-
-def _latest(column: Any, status: str, outcomes: list[str] | None = None) -> Any:
-    """The column of the application's latest proposal with this status (and one of these outcomes)."""
-    query = select(column).where(DecisionProposal.application_id == Application.id, DecisionProposal.status == status)
-    if outcomes is not None:
-        query = query.where(DecisionProposal.outcome.in_(outcomes))
-    return (
-        query.order_by(DecisionProposal.created_at.desc(), DecisionProposal.id.desc())
-        .limit(1)
-        .correlate(Application)
-        .scalar_subquery()
-    )
 
 
 def _exact(total: Any) -> Decimal:
@@ -218,30 +169,6 @@ def _exact(total: Any) -> Decimal:
     if db.engine.dialect.name == "sqlite":
         amount = amount.quantize(Decimal("0.000001")).normalize() if amount else Decimal(0)
     return amount
-
-
-# -- the requested volume, kept with the answers ---------------------------------------------------------
-
-
-def requested_volume(application: Application) -> Decimal | None:
-    """What the application asks for under its regime, as handed in (live edits do not count)."""
-    regime = REGIMES.get(application.regime_code)
-    if regime is None or regime.volume is None:
-        return None
-    return regime.volume(handed_in(application))
-
-
-_VOLUME_SOURCES = ("answers", "submitted_answers", "submitted_at", "regime_code")
-
-
-@event.listens_for(Application, "before_insert")
-@event.listens_for(Application, "before_update")
-def _keep_requested_volume(_mapper: Any, _connection: Any, application: Application) -> None:
-    """Whatever writes the answers (a save, a submission, a hand-in of additions), the stored volume follows."""
-    state: Any = inspect(application)
-    if state.persistent and not any(state.attrs[name].history.has_changes() for name in _VOLUME_SOURCES):
-        return
-    application.requested_volume = requested_volume(application)
 
 
 def cap_refusal(call: Call, application_id: uuid.UUID, amount: Decimal, unit: str) -> str | None:
