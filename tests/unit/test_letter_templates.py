@@ -120,8 +120,11 @@ def test_the_receipt_of_additions_lists_each_item_asked_and_whether_it_changed()
     assert "gewijzigd" in html
     assert "niet gewijzigd" in html
     assert "Wij nemen uw aanvulling mee in de behandeling van uw aanvraag." in html
-    assert "binnen 7 kalenderdagen na ontvangst van uw aanvulling" in html
-    assert "stilstond" not in html
+    # The admissibility period stood still while the additions were awaited and resumes with what was left
+    # (services/legal_clock.py): it does not start again.
+    assert "De termijn van 7 kalenderdagen voor dat onderzoek stond stil" in html
+    assert "loopt nu verder met de dagen die nog overbleven" in html
+    assert "na ontvangst van uw aanvulling" not in html
 
 
 def test_a_receipt_of_additions_that_changed_nothing_names_the_items_asked():
