@@ -37,9 +37,11 @@ class RecusalForm(LdapplyForm):
 class AdviceRequestForm(LdapplyForm):
     """A reviewer asks an advisory body a question, with the date the advice is due."""
 
-    body = SelectField(_l("Adviesorgaan"), validators=[DataRequired(_l("Kies het adviesorgaan."))])
+    # ids of their own: the case page holds other forms (a note's `body`)
+    body = SelectField(_l("Adviesorgaan"), id="advice-body", validators=[DataRequired(_l("Kies het adviesorgaan."))])
     question = TextAreaField(
         _l("Vraag aan het adviesorgaan"),
+        id="advice-question",
         validators=[
             DataRequired(_l("Schrijf de vraag aan het adviesorgaan.")),
             Length(max=MAX_TEXT, message=_l("De vraag is te lang.")),
@@ -47,6 +49,7 @@ class AdviceRequestForm(LdapplyForm):
     )
     due_on = DateField(
         _l("Advies gevraagd tegen"),
+        id="advice-due-on",
         validators=[DataRequired(_l("Geef de datum waarop het advies er moet zijn, bijvoorbeeld 2026-03-31."))],
     )
 
@@ -57,6 +60,7 @@ class AdviceForm(LdapplyForm):
     request_id = HiddenField(validators=[DataRequired()])
     advice = TextAreaField(
         _l("Advies"),
+        id="advice-text",  # the page's advice part is #advice
         validators=[
             DataRequired(_l("Schrijf het advies.")),
             Length(max=MAX_TEXT, message=_l("Het advies is te lang.")),

@@ -133,7 +133,6 @@ def _member_page(person: User, form: GrantForm) -> str:
         "backoffice/staff_member.html",
         person=person,
         form=form,
-        empty_form=EmptyForm(formdata=None),
         role_labels=ROLE_LABELS,
         regimes=REGIMES,
         bodies=bodies,
