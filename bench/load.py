@@ -180,7 +180,7 @@ def bench_subjects(url: str) -> dict[str, str]:
             "SELECT reference FROM applications WHERE submitted_at IS NOT NULL ORDER BY id LIMIT 1"
         ).fetchone()[0]
         name = connection.execute(
-            "SELECT name FROM organisations WHERE name ~ ' [0-9]{3,} ' ORDER BY id LIMIT 1"
+            "SELECT name FROM organisations ORDER BY name ~ ' [0-9]{3,} ' DESC, id LIMIT 1"
         ).fetchone()[0]
         # The applicant of an organisation with more applications than 95 % of them.
         applicant, applications = connection.execute(
@@ -201,18 +201,18 @@ def bench_subjects(url: str) -> dict[str, str]:
     }
 
 
-def targets(port: int, bare_port: int, subjects: dict[str, str]) -> list[Target]:
+def targets(port: int, bare_port: int, subjects: dict[str, str], deep_pages: int) -> list[Target]:
     reviewer = log_in(port, REVIEWER_EMAIL)
     applicant = log_in(port, subjects["applicant"])
     first = "/backoffice/?move=all"
-    deep = follow_next(port, first, reviewer, 20)
+    deep = follow_next(port, first, reviewer, deep_pages)
     name = urllib.parse.quote_plus(subjects["name_part"])
     return [
         Target("bare Flask + SQLAlchemy page", bare_port, "/"),
         Target("queue, first page (all cases)", port, first, reviewer),
         Target("queue, my work (default)", port, "/backoffice/", reviewer),
         Target("queue, filtered (regime+state)", port, "/backoffice/?move=all&regime=general&state=substantive_review", reviewer),
-        Target("queue, deep page (20 pages in)", port, deep, reviewer),
+        Target(f"queue, deep page ({deep_pages} pages in)", port, deep, reviewer),
         Target("queue, search organisation name", port, f"/backoffice/?move=all&q={name}", reviewer),
         Target("queue, search reference", port, f"/backoffice/?move=all&q={subjects['reference']}", reviewer),
         Target("case page (general, biggest call)", port, f"/backoffice/applications/{subjects['case']}", reviewer),
@@ -290,6 +290,7 @@ def main() -> None:
     parser.add_argument("--server", default=os.environ.get("LDAPPLY_BENCH_SERVER", SERVER))
     parser.add_argument("--database", default=os.environ.get("LDAPPLY_BENCH_DATABASE", "ldapply_bench"))
     parser.add_argument("--port", type=int, default=8731)
+    parser.add_argument("--deep", type=int, default=20, help="how many pages in the deep page is")
     args = parser.parse_args()
     url = args.server.rstrip("/") + "/" + args.database
     env = bench_environ(url)
@@ -297,7 +298,7 @@ def main() -> None:
     bare_port = args.port + 1
     started_wall, started_cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     with gunicorn("wsgi:app", args.port, env, "/login"), gunicorn("bench.bare:app", bare_port, env, "/"):
-        pages = targets(args.port, bare_port, subjects)
+        pages = targets(args.port, bare_port, subjects, args.deep)
         print(
             f"{args.clients} clients, {args.duration:.0f} s per page after {args.warmup:.0f} s of warm-up", flush=True
         )
