@@ -300,6 +300,8 @@ class TestTheCasePage:
         start = next(e for e in entries if e.action == "transition.start_admissibility")
         row = html[html.index(f'id="entry-{start.seq}"') :]
         assert "<del>" in row.split("</tr>")[0]  # the state before, struck through, and the state after
+        case_page = client.get(f"/backoffice/applications/{application_id}").get_data(as_text=True)
+        assert f'href="/backoffice/applications/{application_id}/audit"' in case_page
 
     def test_a_long_trail_is_paged_by_number(self, app, client, people):
         application_id = self.reviewed_case(client, people)
@@ -349,6 +351,7 @@ ADMIN_PAGE_STATEMENTS = 4  # the user, the page of entries, their cases, the lat
 class TestTheAdminPage:
     def test_only_admins_see_the_whole_trail(self, app, client, people):
         login(client, people.reviewer)
+        assert 'href="/backoffice/audit"' not in client.get("/backoffice/").get_data(as_text=True)
         assert client.get("/backoffice/audit").status_code == 403
         assert post(client, "/backoffice/audit/verify").status_code == 403
 
@@ -367,6 +370,7 @@ class TestTheAdminPage:
             return answer.get_data(as_text=True)
 
         everything = shown()
+        assert 'href="/backoffice/audit"' in everything  # in the admin's menu
         assert everything.count('id="entry-') == 50
         by_action = shown(action="transition.")
         assert by_action.count('id="entry-') == 2  # submit, start_admissibility
