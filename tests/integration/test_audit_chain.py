@@ -296,7 +296,7 @@ class TestTheCasePage:
             entries = audit.trail_of(application_id)
         assert entries[0].action == "verdict.recorded"  # newest first
         assert html.index(f'id="entry-{entries[0].seq}"') < html.index(f'id="entry-{entries[-1].seq}"')
-        assert entries[0].request_id in html
+        assert entries[0].request_id in html.replace("<wbr>", "")  # it may break every 8 characters
         start = next(e for e in entries if e.action == "transition.start_admissibility")
         row = html[html.index(f'id="entry-{start.seq}"') :]
         assert "<del>" in row.split("</tr>")[0]  # the state before, struck through, and the state after
