@@ -17,6 +17,7 @@ from .services import (
     legal_clock,
     letters,
     mail,
+    objections,
     periods,
     recognitions,
     statistics,
@@ -54,8 +55,9 @@ def dispatch_pending_letters() -> int:
 
 @shared_task(name="procedure.end_lapsed_periods")
 def end_lapsed_periods() -> int:
-    """Move cases whose hearing period ended without a response back to the reviewer."""
-    return periods.end_lapsed_periods(utcnow())
+    """Move cases whose hearing period ended without a response back to the reviewer, and reopen the cases
+    an upheld objection sends back that were not reopened when it was decided."""
+    return periods.end_lapsed_periods(utcnow()) + objections.reopen_upheld()
 
 
 @shared_task(name="mail.send", bind=True, max_retries=8, acks_late=True)

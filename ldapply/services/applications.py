@@ -7,7 +7,7 @@ import secrets
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -15,10 +15,10 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..clock import local, utcnow
+from ..clock import LOCAL_ZONE, local, utcnow
 from ..extensions import db
 from ..i18n import _, format_day, text
-from ..models import Application, ApplicationEvent, Letter, Membership, Upload, User
+from ..models import Application, ApplicationEvent, InformationRequestItem, Letter, Membership, Upload, User
 from ..workflows import get_regime
 from ..workflows._spec import Answers, Field, Regime, StateSpec, Step, Transition
 
@@ -584,7 +584,10 @@ def dashboard(user: User, organisation_id: uuid.UUID) -> Dashboard:
     entered = entered_states([a.id for a in found])
     letters = _letters_by_application([a.id for a in found])
     signs = any(m.organisation_id == organisation_id and m.is_signatory for m in user.memberships)
-    rows = [_row(a, entered.get(a.id, {}), letters.get(a.id, []), signs) for a in found]
+    objected, asked = _objected(found), _asked_due(found)
+    rows = [
+        _row(a, entered.get(a.id, {}), letters.get(a.id, []), signs, objected.get(a.id), asked.get(a.id)) for a in found
+    ]
     todo = sorted((r for r in rows if r.todo), key=lambda r: (r.due is None, r.due or utcnow()))
     rest = [r for r in rows if not r.todo]
     return Dashboard(
@@ -625,12 +628,48 @@ def _letters_by_application(application_ids: Sequence[uuid.UUID]) -> dict[uuid.U
     return found
 
 
-def _row(application: Application, entered: Mapping[str, datetime], letters: list[Letter], signs: bool) -> DashboardRow:
+def _objected(found: Sequence[Application]) -> dict[uuid.UUID, datetime]:
+    """Per application among `found`, when the latest objection case against it was lodged (no query: an
+    objection case belongs to the same organisation, so it is among them)."""
+    lodged: dict[uuid.UUID, datetime] = {}
+    for case in found:
+        if case.objection_of_id is not None and case.submitted_at is not None:
+            at = _aware(case.submitted_at)
+            lodged[case.objection_of_id] = max(at, lodged.get(case.objection_of_id, at))
+    return lodged
+
+
+def _asked_due(found: Sequence[Application]) -> dict[uuid.UUID, date]:
+    """Per application waiting on a request for additions, the date the reviewer chose to answer by: one
+    query, only when some application waits on one."""
+    waiting = [a.id for a in found if a.submitted_at is not None and regime_of(a).state(a.state).applicant_edits]
+    if not waiting:
+        return {}
+    rows = db.session.execute(
+        select(InformationRequestItem.application_id, func.max(InformationRequestItem.due_on).label("due"))
+        .where(
+            InformationRequestItem.application_id.in_(waiting),
+            InformationRequestItem.answered_at.is_(None),
+            InformationRequestItem.due_on.is_not(None),
+        )
+        .group_by(InformationRequestItem.application_id)
+    )
+    return {row.application_id: row.due for row in rows if row.due is not None}
+
+
+def _row(
+    application: Application,
+    entered: Mapping[str, datetime],
+    letters: list[Letter],
+    signs: bool,
+    objected_at: datetime | None = None,
+    asked_due: date | None = None,
+) -> DashboardRow:
     regime = regime_of(application)
     state = regime.state(application.state)
     params = application.parameters or regime.parameter_values()
     since = entered.get(application.state)
-    todo, due = _todo(application, regime, state, params, since, signs, letters)
+    todo, due = _todo(application, regime, state, params, since, signs, letters, objected_at, asked_due)
     if due is None and state.deadline and not state.clock_suspended:
         due = due_after(since, params.get(state.deadline))
     latest_event = max(entered.values(), default=None)
@@ -652,14 +691,21 @@ def _todo(
     since: datetime | None,
     signs: bool,
     letters: Sequence[Letter] = (),
+    objected_at: datetime | None = None,
+    asked_due: date | None = None,
 ) -> tuple[Todo | None, datetime | None]:
+    """What the application asks of the organisation now, and by when: additions by the date the reviewer
+    chose (`asked_due`; the state's days for a request recorded without one), a response in a hearing, an
+    objection within its period unless one was lodged against the decision (`objected_at`: the latest)."""
     if application.submitted_at is None:
         return (Todo.SIGN, None) if signs and is_ready(application) and not state.terminal else (None, None)
     days = params.get(state.deadline) if state.deadline else None
     if state.applicant_edits:
-        return Todo.ADDITIONS, due_after(since, days)
+        return Todo.ADDITIONS, end_of_day(asked_due) if asked_due is not None else due_after(since, days)
     if state.hearing:
         return Todo.RESPOND, due_after(since, days)
+    if objected_at is not None and (since is None or objected_at >= _aware(since)):
+        return None, None  # an objection against this decision is a case of its own, listed with its own row
     start = transitions.objection_start(regime, state.code, since, letters)
     objection = transitions.objection_deadline(regime, state.code, params, start)
     if objection is not None and utcnow() < objection:
@@ -669,6 +715,11 @@ def _todo(
 
 def due_after(since: datetime | None, days: Any) -> datetime | None:
     return end_of_day_after(since, int(days)) if since is not None and days is not None else None
+
+
+def end_of_day(day: date) -> datetime:
+    """The midnight (Brussels time) that ends `day`: a date to answer by, as a deadline."""
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=LOCAL_ZONE)
 
 
 def _is_decision(regime: Regime, kind: str) -> bool:

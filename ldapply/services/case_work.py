@@ -438,6 +438,9 @@ def describe(entry: AuditEntry, regime: Regime | None = None) -> tuple[str, str 
         return _("Interne notitie toegevoegd"), _shortened(new.get("body"))
     if entry.action == "conflict.recused":
         return _("Onthouden wegens belangenconflict"), _shortened(new.get("reason"))
+    if entry.action == "objection.lodged":  # an objection is a case of its own (services/objections.py)
+        reference = new.get("objection_reference") or "—"
+        return _("Bezwaar ingediend: dossier %(reference)s", reference=reference), _shortened(new.get("motivation"))
     area, _dot, what = entry.action.partition(".")
     title = f"{_AREAS[area]}: {what.replace('_', ' ')}" if area in _AREAS else entry.action
     detail = next((new[key] for key in ("reason", "motivation") if new.get(key)), None)

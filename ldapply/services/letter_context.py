@@ -77,6 +77,16 @@ class Person:
 
 
 @dataclass(frozen=True)
+class RequestedItem:
+    """One item of a request for additions, as the reviewer asked it: the step or question (a step slug or a
+    field name; "" for the whole application), what is wrong or missing, and the date to answer by."""
+
+    item: str
+    message: str
+    due_on: date | None
+
+
+@dataclass(frozen=True)
 class CaseRecord:
     """Everything a letter may say about a case, read from the database once (or made up for samples)."""
 
@@ -99,6 +109,12 @@ class CaseRecord:
     # What the issuing move recorded: the items a request for additions asks, the answers a hand-in changed.
     items: tuple[str, ...] = ()
     organisation_address: tuple[str, ...] = ()  # the registered address on record, as lines
+    # An objection case (services/objections.py): the moves of the case whose decision it contests, before its
+    # own, and that case's reference. The letters' procedure reads both; the hearing and advice are its own.
+    contested_events: tuple[EventRecord, ...] = ()
+    contested_reference: str | None = None
+    # What the issuing move asked, item by item, when it requests additions (with the date the reviewer chose).
+    requested: tuple[RequestedItem, ...] = ()
 
 
 # -- the parts -------------------------------------------------------------------------------------
@@ -219,6 +235,34 @@ def additions_request_context(case: CaseRecord, regime: Regime, kind: str) -> di
     return {"on": letter_date(request.at), "asked": items}
 
 
+def information_request_context(case: CaseRecord, regime: Regime, kind: str) -> dict[str, Any] | None:
+    """For a request for additions: the date the reviewer chose to answer by, and each step or question asked
+    with what is wrong (the whole application, asked with the message only, is not listed); None for other
+    letters, or a request recorded without its items."""
+    asking = [t for t in regime.transitions if t.letter == kind]
+    if not case.requested or not any(not t.submits and regime.state(t.target).applicant_edits for t in asking):
+        return None
+    order = [name for step in regime.steps for name in (step.slug, *(f.name for f in step.fields))]
+    items = []
+    for asked in sorted(case.requested, key=lambda a: order.index(a.item) if a.item in order else len(order)):
+        step, label = _item_label(regime, asked.item)
+        if step is not None:
+            items.append({"step": step, "label": label, "message": asked.message})
+    due = next((asked.due_on for asked in case.requested if asked.due_on is not None), None)
+    return {"due_on": letter_date_of(due) if due else None, "asked": items}
+
+
+def _item_label(regime: Regime, name: str) -> tuple[str | None, str]:
+    """(step title, what is asked: the question's label, or the step's title) of a step slug or field name."""
+    for step in regime.steps:
+        if step.slug == name:
+            return step.title.nl, step.title.nl
+        for candidate in step.fields:
+            if candidate.name == name:
+                return step.title.nl, candidate.label.nl
+    return None, name
+
+
 def _asks_additions(regime: Regime, event: EventRecord) -> bool:
     transition = regime.transition(event.action)
     return transition is not None and not transition.submits and regime.state(event.to_state).applicant_edits
@@ -299,9 +343,10 @@ def grants(regime: Regime, kind: str) -> bool:
 
 
 def procedure_context(case: CaseRecord, regime: Regime) -> list[dict[str, str]]:
-    """The facts and the procedure, from the moves that declare a recital, in order."""
+    """The facts and the procedure, from the moves that declare a recital, in order (for an objection case,
+    the contested case's moves first)."""
     rows = []
-    for event in case.events:
+    for event in (*case.contested_events, *case.events):
         transition = regime.transition(event.action)
         if transition is not None and transition.recital is not None:
             rows.append({"date": letter_date(event.at), "text": transition.recital.nl})
@@ -328,11 +373,30 @@ def hearing_context(case: CaseRecord, regime: Regime) -> dict[str, Any] | None:
 
 
 def objection_context(case: CaseRecord, regime: Regime) -> dict[str, Any] | None:
-    """The latest objection of the case: when it was lodged and what it argues."""
+    """The latest objection of the case: when it was lodged, what it argues, and the decision it contests
+    (the latest decision before it: in the contested case's history for an objection case of its own)."""
     lodged = next((e for e in reversed(case.events) if _transition_flag(regime, e.action, "objects")), None)
     if lodged is None:
         return None
-    return {"lodged_on": letter_date(lodged.at), "text": lodged.comment or ""}
+    before = (*case.contested_events, *case.events[: case.events.index(lodged)])
+    decided = next((e for e in reversed(before) if _transition_flag(regime, e.action, "decides")), None)
+    return {
+        "lodged_on": letter_date(lodged.at),
+        "text": lodged.comment or "",
+        "contested": _contested_decision(case, regime, decided) if decided else None,
+    }
+
+
+def _contested_decision(case: CaseRecord, regime: Regime, decided: EventRecord) -> dict[str, str | None]:
+    """The decision an objection contests: its date, the title of its letter, and the reference of its case
+    when the objection is a case of its own (None: the letter's own reference)."""
+    transition = regime.transition(decided.action)
+    letter = transition.letter if transition is not None else None
+    return {
+        "reference": case.contested_reference,
+        "on": letter_date(decided.at),
+        "title": regime.letter(letter).title.nl if letter else "",
+    }
 
 
 def advice_context(case: CaseRecord, regime: Regime) -> list[dict[str, Any]]:
@@ -555,6 +619,7 @@ def build_context(case: CaseRecord, regime: Regime, kind: str, sender: Sender) -
         "answers": _plain(dict(case.answers)),
         **handed_in_context(case, regime, kind),
         "additions_request": additions_request_context(case, regime, kind),
+        "information_request": information_request_context(case, regime, kind),
         "parameters": {
             p.name: {"value": _plain(pinned(case, regime, p.name)), "unit": p.unit, "provenance": str(p.provenance)}
             for p in regime.parameters

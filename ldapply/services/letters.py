@@ -30,7 +30,16 @@ from weasyprint.urls import URLFetcher
 from .. import formatting
 from ..clock import local_date
 from ..extensions import db
-from ..models import Application, ApplicationEvent, DecisionProposal, Letter, LetterStatus, User, utcnow
+from ..models import (
+    Application,
+    ApplicationEvent,
+    DecisionProposal,
+    InformationRequestItem,
+    Letter,
+    LetterStatus,
+    User,
+    utcnow,
+)
 from ..workflows import get_regime
 from .answers import handed_in
 from .assessment import parameters_of, verdicts_of
@@ -39,6 +48,7 @@ from .letter_context import (
     CaseRecord,
     EventRecord,
     ProposalRecord,
+    RequestedItem,
     Sender,
     VerdictRecord,
     build_context,
@@ -187,8 +197,10 @@ def case_record(
     that issues it says to the applicant (a decision's own text is the proposal's motivation). The
     history is what came before the issuing move, so a preview and the letter issued say the same.
     The answers are those handed in: edits the applicant has not handed in yet never reach a letter.
-    `items`: what the issuing move recorded (the answers a hand-in changed)."""
+    `items`: what the issuing move recorded (the answers a hand-in changed). For an objection case, the
+    history of the case whose decision it contests comes first (services/objections.py)."""
     regime = regime_of(application)
+    contested = db.session.get(Application, application.objection_of_id) if application.objection_of_id else None
     return CaseRecord(
         reference=application.reference,
         organisation_name=application.organisation.name,
@@ -208,7 +220,24 @@ def case_record(
         call=_call_of(application),
         items=items,
         organisation_address=_address_of(application),
+        contested_events=event_records(contested.id) if contested is not None else (),
+        contested_reference=contested.reference if contested is not None else None,
+        requested=_requested(application, issuing_event_id),
     )
+
+
+def _requested(application: Application, issuing_event_id: uuid.UUID | None) -> tuple[RequestedItem, ...]:
+    """What the issuing move asked, item by item, when it asks for additions (the case is where the
+    applicant answers now): one query, only then."""
+    asking = application.submitted_at is not None and regime_of(application).state(application.state).applicant_edits
+    if issuing_event_id is None or not asking:
+        return ()
+    found = db.session.scalars(
+        select(InformationRequestItem)
+        .where(InformationRequestItem.event_id == issuing_event_id)
+        .order_by(InformationRequestItem.created_at, InformationRequestItem.id)
+    )
+    return tuple(RequestedItem(item.item, item.message, item.due_on) for item in found)
 
 
 def _address_of(application: Application) -> tuple[str, ...]:

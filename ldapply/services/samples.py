@@ -29,6 +29,7 @@ from .letter_context import (
     EventRecord,
     Person,
     ProposalRecord,
+    RequestedItem,
     VerdictRecord,
     build_context,
     prepared_in_assessment,
@@ -94,7 +95,21 @@ def sample_case(regime: Regime, kind: str, *, code: str, now: datetime | None = 
         # The hand-in of the sample additions changed what the request asked.
         items=asked if kind in {t.letter for t in regime.transitions if t.hands_in} else (),
         organisation_address=example.organisation_address,
+        requested=_requested(regime, example, path, asked, now),
     )
+
+
+def _requested(
+    regime: Regime, example: ExampleCase, path: tuple[str, ...], asked: tuple[str, ...], now: datetime
+) -> tuple[RequestedItem, ...]:
+    """What the sample request for additions asks, when its move issues the letter: the first file, with the
+    move's text, by the date a reviewer would be offered (the letter's date plus the regime's days)."""
+    last = regime.transition(path[-1])
+    if last is None or last.submits or not regime.state(last.target).applicant_edits:
+        return ()
+    days = regime.parameter_values().get(regime.state(last.target).deadline or "")
+    due = local_date(now) + timedelta(days=int(days)) if days is not None else None
+    return tuple(RequestedItem(name, example.texts.get(last.action, ""), due) for name in asked)
 
 
 def _asked_items(regime: Regime) -> tuple[str, ...]:

@@ -33,7 +33,7 @@ from ..models import (
     utcnow,
 )
 from ..workflows._spec import Facts, Need, Regime, Role, Transition
-from . import audit, information_items, legal_clock, recognitions, staff
+from . import audit, information_items, legal_clock, objections, recognitions, staff
 from .assessment import facts_for, parameters_of
 from .backoffice import deadline_of, end_of_day_after, entered_at
 from .calls import cap_refusal, type_refusal, window_refusal
@@ -99,12 +99,14 @@ def advisor_ids(application: Application, events: Sequence[ApplicationEvent] | N
     """Everyone who gave advice on the case: they may not also decide it (from `events` when given)."""
     regime = regime_of(application)
     advising = [t.action for t in regime.transitions if t.advises]
-    if events is not None:
+    if events is not None and application.objection_of_id is None:
         return frozenset(e.actor_id for e in events if e.action in advising and e.actor_id is not None)
+    # An objection case is decided by no one who advised on the case whose decision it contests either.
+    cases = [application.id] if application.objection_of_id is None else [application.id, application.objection_of_id]
     return frozenset(
         db.session.scalars(
             select(ApplicationEvent.actor_id).where(
-                ApplicationEvent.application_id == application.id,
+                ApplicationEvent.application_id.in_(cases),
                 ApplicationEvent.action.in_(advising),
                 ApplicationEvent.actor_id.is_not(None),
             )
@@ -130,7 +132,9 @@ def apply_transition(
     one transaction, committed here. Raises TransitionNotAllowed when the move is not the actor's to
     make now, lacks a required text or volume, fails its guard or the call's rules, breaks four eyes,
     would take a call beyond its cap, or fails the motivation check; ChangedMeanwhile when someone
-    else moved the application first.
+    else moved the application first. An objection (`objects`) is checked on `application` and made on a new
+    case of its own, linked to it (the event returned is that case's); a decision that `reopens` is followed
+    by ldapply's own move on the contested case (services/objections.py).
     """
     regime = regime_of(application)
     transition = regime.transition(action)
@@ -149,6 +153,7 @@ def apply_transition(
     _check_cap(regime, transition, application, proposal, volume)
     written: list[str] = []
     try:
+        contested, application = objections.case_for(application, transition, actor)  # an objection: a case of its own
         event = _move(application, transition, actor, motivation, note)
         _record_items(application, transition, event, items)
         if transition.submits or transition.hands_in:  # every version handed in stays, with its move
@@ -173,6 +178,7 @@ def apply_transition(
                 case=case if transition.decides else None,
             )
         _audit_move(application, transition, event, actor)
+        objections.record_lodged(contested, application, event, actor)
         db.session.commit()
     except StaleDataError:
         _undo(written)
@@ -180,6 +186,7 @@ def apply_transition(
     except (TransitionNotAllowed, InvalidUpload):
         _undo(written)
         raise
+    objections.reopen_contested(application, transition)  # an objection upheld: back for a new decision
     return event
 
 
@@ -260,7 +267,7 @@ def _refusal(
         return refusal
     if transition.responds and (refusal := _period_over(application, events)) is not None:
         return refusal
-    if transition.objects and (refusal := _objection_period_over(application, events)) is not None:
+    if transition.objects and (refusal := _objection_refusal(application, events)) is not None:
         return refusal
     if transition.decides:
         return _four_eyes_refusal(transition, actor, proposal, advisors)
@@ -325,6 +332,11 @@ def objection_deadline(
     if not objectable(regime, state, params) or start is None:
         return None
     return end_of_day_after(start, int(params["objection_days"]))
+
+
+def _objection_refusal(application: Application, events: Sequence[ApplicationEvent] | None = None) -> str | None:
+    """An objection counts within the period, once per decision (its case is of its own: services/objections.py)."""
+    return _objection_period_over(application, events) or objections.lodged_refusal(application, events)
 
 
 def _objection_period_over(application: Application, events: Sequence[ApplicationEvent] | None = None) -> str | None:

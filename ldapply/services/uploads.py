@@ -438,7 +438,9 @@ def clean_staged_uploads(before: datetime) -> int:
 
 
 def get_upload(application: Application, upload_id: uuid.UUID) -> Upload:
-    upload = db.session.scalar(select(Upload).where(Upload.id == upload_id, Upload.application_id == application.id))
+    """One file of the application; for an objection case also of the case it contests, whose answers it carries."""
+    cases = [application.id, *([application.objection_of_id] if application.objection_of_id else [])]
+    upload = db.session.scalar(select(Upload).where(Upload.id == upload_id, Upload.application_id.in_(cases)))
     if upload is None:
         raise NotFound()
     return upload

@@ -28,6 +28,7 @@ from ..services import (
     information_requests,
     legal_clock,
     letters,
+    objections,
     steps,
     transitions,
     uploads,
@@ -89,15 +90,25 @@ def home() -> str | Response:
     if accounts.is_staff(user) and not user.memberships:
         return redirect(url_for("backoffice.queue"))
     membership = acting_membership()
+    board = applications.dashboard(user, membership.organisation_id) if membership else None
     return render_template(
         "apply/home.html",
         membership=membership,
-        board=applications.dashboard(user, membership.organisation_id) if membership else None,
+        board=board,
+        references=_references(board),
         regimes=REGIMES.values(),
         open_calls=_open_calls(),
         kept=_kept_precheck(None),
         form=EmptyForm(),
     )
+
+
+def _references(board: applications.Dashboard | None) -> dict[uuid.UUID, str]:
+    """The reference of each application on the dashboard: an objection's row names the case it contests."""
+    if board is None:
+        return {}
+    rows = (*board.todo, *board.drafts, *board.submitted, *board.recognitions, *board.closed)
+    return {row.application.id: row.application.reference for row in rows}
 
 
 @bp.post("/applications")
@@ -242,6 +253,9 @@ def overview(application_id: uuid.UUID, form: ActionForm | None = None, failed: 
     state = regime.state(application.state)
     history = transitions.history(application.id)
     found_letters = letters.letters_for(application.id)
+    # An objection is a case of its own: the case it contests, or the objections against this one's decisions.
+    linked = objections.linked_cases(application) if objections.may_be_linked(application, history) else []
+    lodged = objections.against_decision(application, linked, history)
     return render_template(
         "apply/overview.html",
         application=application,
@@ -260,7 +274,9 @@ def overview(application_id: uuid.UUID, form: ActionForm | None = None, failed: 
         public_history=[e for e in history if (t := regime.transition(e.action)) is not None and t.recital],
         deadline=backoffice.deadline_of(application, history),
         clock=legal_clock.clock_view(application),
-        objection_due=transitions.objection_due(application, history, found_letters),
+        objection_due=None if lodged else transitions.objection_due(application, history, found_letters),
+        linked=linked,
+        lodged=lodged,
         ready=applications.is_ready(application),
         ready_by=db.session.get(User, application.ready_by_id) if application.ready_by_id else None,
         actions=_applicant_moves(application, regime, user, history),
@@ -317,7 +333,7 @@ def applicant_action(application_id: uuid.UUID, action: str) -> Response | str |
     if transition.irreversible and form.confirmed.data != "yes":
         return render_template("apply/confirm.html", application=application, transition=transition, form=form)
     try:
-        transitions.apply_transition(
+        event = transitions.apply_transition(
             application=application,
             action=action,
             actor=me(),
@@ -328,7 +344,10 @@ def applicant_action(application_id: uuid.UUID, action: str) -> Response | str |
         form.comment.errors = [refusal.message]  # the text typed is kept on the page shown again
         return overview(application_id, form=form, failed=action), refusal.status_code
     flash(_("Uitgevoerd: %(action)s.", action=text(transition.label)), "success")
-    return redirect(url_for("apply.overview", application_id=application.id))
+    if event.application_id != application_id:  # an objection: its own case, where it is followed from now on
+        case = applications.get_for_member(me(), event.application_id)
+        flash(_("Uw bezwaar wordt behandeld als een dossier van zichzelf: %(reference)s.", reference=case.reference))
+    return redirect(url_for("apply.overview", application_id=event.application_id))
 
 
 def _hand_in(application: Application) -> Response:

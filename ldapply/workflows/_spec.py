@@ -313,9 +313,12 @@ class Transition:
     on the case. `returns_proposal` sends a pending proposal back. `submits` is the first submission
     (it pins the parameters and dates the application); `hands_in` hands in additions; `advises` marks
     its actor as an advisor on the case; `responds` is an applicant's response in a hearing (text and
-    attachments); `objects` is the applicant's objection against a decision. `automatic` moves are made by ldapply when a state's period ends. `irreversible`
-    moves ask for confirmation on a page of their own. `recital` is the sentence the move leaves in the
-    procedure history of later letters.
+    attachments); `objects` is the applicant's objection against a decision, which opens a case of its own;
+    `reopens`, on a decision of such a case, names ldapply's own move on the contested case that follows it
+    (an objection upheld sends the application back for a new decision). `automatic` moves are made by
+    ldapply itself (when a state's period ends, after an objection is upheld). `irreversible` moves ask
+    for confirmation on a page of their own. `recital` is the sentence the move leaves in the procedure
+    history of later letters.
     """
 
     action: str
@@ -337,6 +340,7 @@ class Transition:
     advises: bool = False
     responds: bool = False
     objects: bool = False  # the applicant's administrative objection against a decision
+    reopens: str | None = None  # the automatic move this decision of an objection case makes on the contested case
     automatic: bool = False
     irreversible: bool = False
     recital: Text | None = None

@@ -531,11 +531,14 @@ class TestObjection:
             content_type="multipart/form-data",
         )
         assert response.status_code == 302, response.get_data(as_text=True)
-        with app.app_context():
-            assert db.session.get(Application, application_id).state == "objection_lodged"
+        with app.app_context():  # the objection is a case of its own; the refusal stays as it is
+            assert db.session.get(Application, application_id).state == "refused"
             event = db.session.scalar(db.select(ApplicationEvent).where(ApplicationEvent.action == "lodge_objection"))
+            objection = db.session.get(Application, event.application_id)
+            assert (objection.objection_of_id, objection.state) == (application_id, "objection_lodged")
             names = set(db.session.scalars(db.select(Upload.filename).where(Upload.event_id == event.id)))
         assert names == {"bewijs-0.pdf", "bewijs-1.pdf"}
+        assert response.headers["Location"].endswith(f"/applications/{objection.id}")
 
     def test_no_objection_after_the_period(self, app, client, people):
         application_id = refused_with_objection(app, client, people)
@@ -608,8 +611,10 @@ SUBMITTED_CHECK_STATEMENTS = 2
 CONFIRMATION_STATEMENTS = 3
 # A decided application's task list offers the objection, whose guard reads the case's facts: the
 # reviewer's verdicts and the decision that granted (assessment.facts_for), 2 more; its period counts from
-# when the decision letter was made (transitions.objection_start), 1 more.
-DECIDED_OVERVIEW_STATEMENTS = 8
+# when the decision letter was made (transitions.objection_start), 1 more; whether an objection was lodged
+# against the decision already (objections.lodged_refusal), 1 more; and the objection cases linked to it that
+# the page lists (objections.linked_cases), 1 more.
+DECIDED_OVERVIEW_STATEMENTS = 10
 
 
 def statements_of(app, client, url: str) -> int:

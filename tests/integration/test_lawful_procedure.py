@@ -336,10 +336,13 @@ def heard_on(announce: str) -> Any:
 
 
 def objection_lodged(desk: Desk, regime: str, advisor: Any) -> uuid.UUID:
+    """The objection's own case (services/objections.py), lodged against a refusal; an advisor on the refused
+    case is an advisor on the objection too."""
     application_id = refused(desk, regime, advisor=advisor)
     allow_objection(desk.app, application_id)
     applicant_moves(desk, application_id, "lodge_objection", comment="Wij betwisten de beoordeling.", confirmed="yes")
-    return application_id
+    with desk.app.app_context():
+        return db.session.scalars(select(Application.id).where(Application.objection_of_id == application_id)).one()
 
 
 # How a case reaches the state a decision is proposed from; a new proposal elsewhere needs a path here.

@@ -167,8 +167,12 @@ def attempt(application_id, people, state, action):
     volume = Decimal("1") if transition.asks_volume else None
     texts = {"motivation": "Motivering.", "note": "Notitie."}
     if state in transition.sources:
-        apply_transition(application=application, action=action, actor=actor, volume=volume, **texts)
-        assert load(application_id).state == transition.target, action
+        event = apply_transition(application=application, action=action, actor=actor, volume=volume, **texts)
+        # An objection is a case of its own: the move is made there, the decided application stays as it is.
+        moved = load(event.application_id)
+        assert moved.state == transition.target, action
+        assert (moved.objection_of_id == application_id) == transition.objects, action
+        assert load(application_id).state == (state if transition.objects else transition.target), action
         assert db.session.scalar(db.select(db.func.count(ApplicationEvent.id))) == events_before + 1
     else:
         with pytest.raises(TransitionNotAllowed):

@@ -81,6 +81,7 @@ CLOCKS = tuple(
         stops_in=clock.stops_in & _KEPT,
     )
     for clock in lde.CLOCKS
+    if clock.starts_in & _KEPT  # the objection's clock goes with the objection
 )
 
 

@@ -30,8 +30,9 @@ def with_parameter(regime: Regime, name: str, value: Any) -> Regime:
 
 @pytest.mark.parametrize("regime", ALL, ids=lambda r: r.code)
 class TestEveryRegime:
-    def test_it_declares_an_admissibility_and_a_decision_clock(self, regime):
-        assert [c.name for c in regime.clocks] == ["admissibility", "decision"]
+    def test_it_declares_an_admissibility_and_a_decision_clock_and_one_for_an_objection_where_it_has_one(self, regime):
+        objects = any(t.objects for t in regime.transitions)
+        assert [c.name for c in regime.clocks] == ["admissibility", "decision", *(["objection"] if objects else [])]
         check_regime(regime)
 
     def test_a_clock_naming_an_unknown_state_is_refused(self, regime):

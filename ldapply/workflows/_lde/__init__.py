@@ -116,9 +116,19 @@ DECISION_CLOCK = ClockSpec(
     stops_in=frozenset({S.GRANTED, S.PARTLY_GRANTED, S.REFUSED, S.INADMISSIBLE, S.WITHDRAWN}),
     extension_parameter="decision_extension_days",
 )
-# Neither period is found in the 2007/2008 besluiten (domain brief 3.4), so no rule moves a last day that
+# An objection is a case of its own (services/objections.py) with its own period: from the objection until the
+# decision on it. Its length is not known (objection_decision_days, None): the clock runs without a due date.
+OBJECTION_CLOCK = ClockSpec(
+    name="objection",
+    label=Text("Beslissing over het bezwaar", "Decision on the objection"),
+    parameter="objection_decision_days",
+    days=DayCount.CALENDAR,
+    starts_in=frozenset({S.OBJECTION_LODGED}),
+    stops_in=frozenset({S.OBJECTION_DECIDED}),
+)
+# None of these periods is found in the 2007/2008 besluiten (domain brief 3.4), so no rule moves a last day that
 # falls on a weekend or holiday: last_day_moves_to_working_day stays off until the law is found to say so.
-CLOCKS: tuple[ClockSpec, ...] = (ADMISSIBILITY_CLOCK, DECISION_CLOCK)
+CLOCKS: tuple[ClockSpec, ...] = (ADMISSIBILITY_CLOCK, DECISION_CLOCK, OBJECTION_CLOCK)
 ORGANISATION_FIELDS = {"name": "organisation_name", "enterprise_number": "enterprise_number"}
 
 

@@ -68,6 +68,7 @@ A, R, D, ADMIN, SYSTEM = (
 RA = frozenset({Role.REVIEWER, Role.ADVISOR})  # the body's advisor, or a reviewer registering advice sent by post
 MUST, MAY = Need.REQUIRED, Need.OPTIONAL
 S = State
+DECIDED = frozenset({S.GRANTED, S.PARTLY_GRANTED, S.REFUSED})  # the decisions an objection may contest
 Guard = Callable[[Facts], Text | None]
 
 
@@ -91,6 +92,7 @@ def row(
     advises: bool = False,
     responds: bool = False,
     objects: bool = False,
+    reopens: str | None = None,
     returns_proposal: bool = False,
     irreversible: bool = False,
     recital: tuple[str, str] | None = None,
@@ -116,6 +118,7 @@ def row(
         advises=advises,
         responds=responds,
         objects=objects,
+        reopens=reopens,
         automatic=roles == SYSTEM,
         irreversible=irreversible or confirms is not None,
         recital=Text(*recital) if recital else None,
@@ -150,13 +153,18 @@ TRANSITIONS: tuple[Transition, ...] = (
     row("propose_refusal",            {S.HEARD},                                      S.REFUSAL_PROPOSED,           R,      "Weigering voorstellen", "Propose refusal",                                                 motivation=MUST, proposes=REFUSE.code, guard=some_condition_not_met),
     row("return_refusal",             {S.REFUSAL_PROPOSED},                           S.HEARD,                      D,      "Voorstel terugsturen", "Return the proposal",                                              note=MUST, returns_proposal=True),
     row("confirm_refusal",            {S.REFUSAL_PROPOSED},                           S.REFUSED,                    D,      "Beslissen: erkenning weigeren", "Decide: refuse recognition",                              motivation=MAY, confirms=REFUSE.code, letter="decision_refused", recital=("De erkenning werd geweigerd.", "Recognition was refused.")),
-    row("lodge_objection",            {S.GRANTED, S.PARTLY_GRANTED, S.REFUSED},       S.OBJECTION_LODGED,           A,      "Bezwaar indienen", "Lodge an objection",                                                   motivation=MUST, note=Need.NO, guard=objection_possible, objects=True, recital=("De aanvrager diende bezwaar in.", "The applicant lodged an objection.")),
+    # An objection is a case of its own (services/objections.py): lodged against the decision the application
+    # rests in, it opens a linked case that starts from that decision; the decided application stays where it is.
+    row("lodge_objection",            DECIDED,                                        S.OBJECTION_LODGED,           A,      "Bezwaar indienen", "Lodge an objection",                                                   motivation=MUST, note=Need.NO, guard=objection_possible, objects=True, recital=("De aanvrager diende bezwaar in.", "The applicant lodged an objection.")),
     row("propose_uphold_objection",   {S.OBJECTION_LODGED},                           S.OBJECTION_DECISION_PROPOSED, R,     "Voorstellen: bezwaar gegrond", "Propose to uphold the objection",                          motivation=MUST, proposes=OBJECTION_UPHELD.code),
     row("propose_reject_objection",   {S.OBJECTION_LODGED},                           S.OBJECTION_DECISION_PROPOSED, R,     "Voorstellen: bezwaar ongegrond", "Propose to reject the objection",                        motivation=MUST, proposes=OBJECTION_REJECTED.code),
     row("return_objection_decision",  {S.OBJECTION_DECISION_PROPOSED},                S.OBJECTION_LODGED,           D,      "Voorstel terugsturen", "Return the proposal",                                              note=MUST, returns_proposal=True),
-    # An objection upheld sends the application back for a new decision; one rejected ends the matter.
-    row("uphold_objection",           {S.OBJECTION_DECISION_PROPOSED},                S.SUBSTANTIVE_REVIEW,         D,      "Beslissen: bezwaar gegrond", "Decide: objection upheld",                                   motivation=MAY, confirms=OBJECTION_UPHELD.code, letter="objection_decision", recital=("Het bezwaar werd gegrond verklaard; de aanvraag werd opnieuw onderzocht.", "The objection was upheld; the application was examined again.")),
+    # Either decision ends the objection's case. One upheld sends the contested application back for a new
+    # decision (ldapply's own move on it, reopen_after_objection); one rejected leaves it as it was.
+    row("uphold_objection",           {S.OBJECTION_DECISION_PROPOSED},                S.OBJECTION_DECIDED,          D,      "Beslissen: bezwaar gegrond", "Decide: objection upheld",                                   motivation=MAY, confirms=OBJECTION_UPHELD.code, letter="objection_decision", reopens="reopen_after_objection", recital=("Het bezwaar werd gegrond verklaard.", "The objection was upheld.")),
     row("reject_objection",           {S.OBJECTION_DECISION_PROPOSED},                S.OBJECTION_DECIDED,          D,      "Beslissen: bezwaar ongegrond", "Decide: objection rejected",                               motivation=MAY, confirms=OBJECTION_REJECTED.code, letter="objection_decision"),
+    # A recognition that took effect while its objection was examined goes too: the decision it rests on is withdrawn.
+    row("reopen_after_objection",     {*DECIDED, S.ACTIVE},                           S.SUBSTANTIVE_REVIEW,         SYSTEM, "Opnieuw onderzocht na een gegrond bezwaar", "Examined again after an upheld objection", note=Need.NO, recital=("Het bezwaar tegen de beslissing werd gegrond verklaard; de aanvraag wordt opnieuw onderzocht.", "The objection against the decision was upheld; the application is examined again.")),
     row("activate",                   {S.GRANTED, S.PARTLY_GRANTED},                  S.ACTIVE,                     ADMIN,  "Erkenning activeren", "Activate the recognition",                                         recital=("De erkenning ging in.", "The recognition took effect.")),
     row("announce_suspension",        {S.ACTIVE},                                     S.SUSPENSION_HEARING,         R,      "Voorgenomen schorsing meedelen", "Announce the intended suspension",                       motivation=MUST, letter="intended_suspension", recital=("De voorgenomen schorsing werd aan de organisatie meegedeeld, met de mogelijkheid om te reageren.", "The intended suspension was notified, with an invitation to respond.")),
     row("respond_to_suspension_hearing", {S.SUSPENSION_HEARING},                      S.SUSPENSION_HEARD,           A,      "Reageren op de voorgenomen schorsing", "Respond to the intended suspension",               motivation=MUST, note=Need.NO, responds=True, recital=("De organisatie reageerde op de voorgenomen schorsing.", "The organisation responded to the intended suspension.")),
