@@ -257,7 +257,7 @@ class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
         Index(
             "ix_applications_cap_usage",
             "call_id",
-            postgresql_include=["cap_proposed", "cap_granted"],
+            postgresql_include=["cap_proposed", "cap_granted", "id"],  # index-only, also when one case is left out
             postgresql_where=TAKES_FROM_CAP,
             sqlite_where=TAKES_FROM_CAP,
         ),

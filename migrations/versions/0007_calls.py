@@ -71,7 +71,7 @@ def upgrade():
         batch_op.add_column(sa.Column('cap_proposed', sa.Numeric(), nullable=True))
         batch_op.add_column(sa.Column('cap_granted', sa.Numeric(), nullable=True))
         batch_op.create_index('ix_applications_cap_usage', ['call_id'], unique=False,
-                              postgresql_include=['cap_proposed', 'cap_granted'],
+                              postgresql_include=['cap_proposed', 'cap_granted', 'id'],
                               postgresql_where=TAKES_FROM_CAP, sqlite_where=TAKES_FROM_CAP)
     with op.batch_alter_table('decision_proposals', schema=None) as batch_op:
         batch_op.create_index('ix_decision_proposals_pending', ['application_id', 'created_at', 'id'], unique=False,
