@@ -103,7 +103,7 @@ def submitted(client: FlaskClient, people: Any) -> uuid.UUID:
 
 
 @pytest.mark.parametrize(
-    ("code", "queue", "history"), [("nl", "Werkvoorraad", "Geschiedenis"), ("en", "Work queue", "History")]
+    ("code", "queue", "history"), [("nl", "Werkvoorraad", "Tijdlijn"), ("en", "Work queue", "Timeline")]
 )
 def test_back_office_pages_speak_the_chosen_language_with_the_regimes_own_labels(
     app, client, submitted, code, queue, history
@@ -118,7 +118,7 @@ def test_back_office_pages_speak_the_chosen_language_with_the_regimes_own_labels
     case_page = page(client, f"/backoffice/applications/{submitted}")
     case_word = {"nl": "Dossier", "en": "Case"}[code]
     assert_in_language(case_page, code, f"{case_word} {reference}", history, state.label.get(code))
-    assert {"nl": "History", "en": "Geschiedenis"}[code] not in case_page
+    assert {"nl": "Timeline", "en": "Tijdlijn"}[code] not in case_page
     assert {"nl": "Answers", "en": "Antwoorden"}[code] not in case_page
 
 
