@@ -330,10 +330,12 @@ def test_a_childcare_application_is_refused_after_the_applicant_responded(app, c
     expect(history).to_have_count(1)
     expect(history).to_contain_text(RESPONSE)
     expect(page.get_by_text(RESPONSE, exact=True).first).to_be_visible()
-    downloads = tmp_path / "downloads"
-    downloads.mkdir()
-    _, attached = download(page, history.get_by_role("link", name=ATTACHMENT, exact=True), downloads)
-    assert attached == attachment.read_bytes()
+    # A PDF opens in the browser (inline, sandboxed) rather than downloading: fetch what the link serves.
+    href = history.get_by_role("link", name=ATTACHMENT, exact=True).get_attribute("href")
+    assert href is not None
+    served = page.request.get(href)
+    assert served.ok and served.headers["content-disposition"].startswith("inline")
+    assert served.body() == attachment.read_bytes()
     expect(page.get_by_role("link", name=ATTACHMENT, exact=True).first).to_be_visible()
     shoot(page, tmp_path, "5-reviewer-sees-response")
 
