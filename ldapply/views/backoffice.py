@@ -190,6 +190,9 @@ def apply_action(application_id: uuid.UUID, action: str) -> Response | tuple[str
     form = ActionForm()
     if not form.validate_on_submit():
         return case(application_id, form=form, status=400)
+    seen = request.form.get("seen")  # the case's version on the page the move was pressed on
+    if seen is not None and seen != str(application.version):
+        return _fresh_page(application_id)  # someone changed the case since that page was shown
     transition = _generic_transition(application, action)
     asks_confirmation = transition is not None and transition.irreversible
     try:

@@ -4,6 +4,7 @@ nothing is lost, nothing is done twice, and every move has exactly one audit ent
 
 from __future__ import annotations
 
+import re
 import threading
 import uuid
 from collections import Counter
@@ -24,14 +25,23 @@ REGIME = get_regime("general")
 NOW_IN = REGIME.state(REGIME.transition(MOVE).target).label.nl
 
 
+def seen_version(page: Answer) -> str:
+    """The case's version the move's form carries: the state of the case the person pressed it on."""
+    found = re.search(rf'id="action-{MOVE}".*?name="seen" value="(\d+)"', page.body, re.DOTALL)
+    assert found, "the move's form carries no version"
+    return found.group(1)
+
+
 def race(browsers: list[Browser], application_id: uuid.UUID) -> list[Answer]:
     """Each browser has the case page open; all press the same button at the same moment."""
-    tokens = [form_token(browser.open_case(application_id)) for browser in browsers]
+    pages = [browser.open_case(application_id) for browser in browsers]
+    tokens = [form_token(page) for page in pages]
+    seen = [seen_version(page) for page in pages]
     barrier = threading.Barrier(len(browsers))
     answers: list[Answer | None] = [None] * len(browsers)
 
     def press(index: int) -> None:
-        data = {"csrf_token": tokens[index], "comment": "", "note": "", "confirmed": "yes"}
+        data = {"csrf_token": tokens[index], "seen": seen[index], "comment": "", "note": "", "confirmed": "yes"}
         barrier.wait(10)
         answers[index] = browsers[index].post(f"/backoffice/applications/{application_id}/actions/{MOVE}", data)
 
@@ -87,3 +97,29 @@ def test_two_reviewers_pressing_the_same_move_at_once_one_wins_the_other_sees_th
     assert transition_entries == events  # and 1:1 for every move of the test
     assert broken is None
     assert checked > 0
+
+
+def test_a_move_pressed_on_a_page_older_than_the_case_is_told_the_case_changed(app, client, people):
+    """However the two requests interleave, the one that pressed the move on an older state of the case
+    hears that it changed: here the other move is made before this one is even sent."""
+    application_id = submitted_application(client, people)
+    login(client, people.reviewer)
+    act(client, application_id, "start_admissibility")
+    with served(app) as base:
+        late, early = Browser(base), Browser(base)
+        late.log_in(people.reviewer.email)
+        early.log_in(people.reviewer_and_decision_maker.email)
+        stale = late.open_case(application_id)
+        fresh = early.open_case(application_id)
+        path = f"/backoffice/applications/{application_id}/actions/{MOVE}"
+        first = early.post(path, {"csrf_token": form_token(fresh), "seen": seen_version(fresh), "confirmed": "yes"})
+        second = late.post(path, {"csrf_token": form_token(stale), "seen": seen_version(stale), "confirmed": "yes"})
+    assert first.status == 302
+    assert second.status == 409
+    assert CHANGED in text_of(second.body)
+    assert NOW_IN in text_of(second.body)
+    with app.app_context():
+        moves = db.session.scalar(
+            select(func.count()).select_from(ApplicationEvent).where(ApplicationEvent.action == MOVE)
+        )
+    assert moves == 1
