@@ -89,6 +89,7 @@ def open_case(contested: Application, actor: User | None) -> Application:
         parameters=copy.deepcopy(contested.parameters),
         created_by_id=actor.id,
         submitted_at=now,
+        created_at=contested.created_at,  # the application it carries was started then (the regime's period)
         objection_of_id=contested.id,
         clocks={},
     )

@@ -15,7 +15,8 @@ Two people of a new organisation do what applicants do, in the language chosen w
 5. The decision: childcare is refused after a hearing in which Sara responds to the intended refusal;
    the other regimes are granted. Sara downloads the decision letter. No regime has an administrative
    objection today (the decree names none), so the granted journeys check that none is offered; the
-   childcare journey is given one (`allow_objection`) and Sara lodges it with a motivation and an attachment.
+   childcare journey is given one (`allow_objection`) and Sara lodges it with a motivation and an attachment:
+   it becomes a case of its own, linked to the refused application, which stays refused.
 
 Staff use the same language. A Celery worker process renders the letters and sends the mail over SMTP.
 `check_accessibility` runs axe-core on every page shown and saves its screenshots (desktop and 375 px)
@@ -689,7 +690,19 @@ def receive_decision(journey: Journey, application_id: uuid.UUID, refuse: bool) 
     journey.see("overview-decision")
 
 
-def lodge_objection(journey: Journey) -> None:
+def objection_case(app: Flask, application_id: uuid.UUID) -> tuple[str, str]:
+    """(the reference of the decided application, that of the objection's own case against it)."""
+    from ldapply.extensions import db
+    from ldapply.models import Application
+
+    with app.app_context():
+        contested = db.session.get_one(Application, application_id)
+        case = db.session.scalars(db.select(Application).where(Application.objection_of_id == application_id)).one()
+        return contested.reference, case.reference
+
+
+def lodge_objection(journey: Journey, application_id: uuid.UUID) -> None:
+    """Sara lodges the objection; it becomes a case of its own, shown where she lands, linked both ways."""
     page, words = journey.page, journey.words
     action = journey.label("lodge_objection")
     button = page.get_by_role("button", name=action, exact=True)
@@ -701,11 +714,25 @@ def lodge_objection(journey: Journey) -> None:
     attachment.write_bytes(minimal_pdf("Verslag van het werknemersoverleg"))
     form.get_by_label(words("Bijlagen (PDF, niet verplicht)"), exact=True).set_input_files(attachment)
     button.click()
-    expect(journey.flash()).to_have_text(words("Uitgevoerd: %(action)s.", action=action))
+    contested, reference = objection_case(journey.app, application_id)
+    expect(journey.flash()).to_have_text(
+        [
+            words("Uitgevoerd: %(action)s.", action=action),
+            words("Uw bezwaar wordt behandeld als een dossier van zichzelf: %(reference)s.", reference=reference),
+        ]
+    )
+    expect(journey.heading()).to_contain_text(reference)
     expect(page.locator("dl.summary .tag").first).to_have_text(journey.public_label("objection_lodged"))
     expect(page.get_by_text(OBJECTION).first).to_be_visible()
     expect(page.get_by_role("link", name=attachment.name, exact=True)).to_be_visible()
     journey.see("overview-objection-lodged")
+    # The decided application stays as it was, and names its objection.
+    page.get_by_role("link", name=words("de beslissing in dossier %(reference)s", reference=contested)).click()
+    expect(journey.heading()).to_contain_text(contested)
+    expect(page.locator("dl.summary .tag").first).to_have_text(journey.public_label("refused"))
+    expect(page.get_by_role("link", name=reference, exact=True).first).to_be_visible()
+    expect(page.get_by_role("button", name=action, exact=True)).to_have_count(0)
+    journey.see("overview-objection-contested")
 
 
 def no_objection_offered(journey: Journey) -> None:
@@ -767,6 +794,6 @@ def test_the_applicants_journey_from_sign_up_to_objection(
     decide(journey, reference, people.decision_maker, refuse)
     receive_decision(journey, application_id, refuse)
     if objecting:
-        lodge_objection(journey)
+        lodge_objection(journey, application_id)
     else:
         no_objection_offered(journey)

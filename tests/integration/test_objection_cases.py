@@ -24,18 +24,9 @@ from ldapply.models import Application, ApplicationEvent, AuditEntry, Letter, Me
 from ldapply.services import accounts, objections
 from ldapply.services.storage import get_storage
 from ldapply.tasks import render_letter
-from tests.support import (
-    PASSWORD,
-    act,
-    login,
-    minimal_pdf,
-    post,
-    refuse_after_hearing,
-    submitted_application,
-    to_review,
-)
+from tests.support import PASSWORD, act, login
+from tests.support_objections import OBJECTION, lodge, refused_with_objection
 
-OBJECTION = "Wij betwisten de beoordeling: het personeelsplan voorziet wel degelijk vijf doelgroepwerknemers."
 PROPOSAL = "Het bezwaar brengt geen nieuwe gegevens aan; het personeelsplan telt nog altijd te weinig werknemers."
 UPHELD = "Het bezwaar is gegrond: het bijgevoegde personeelsplan toont vijf doelgroepwerknemers aan."
 
@@ -52,29 +43,8 @@ def flat(text: str) -> str:
 
 @pytest.fixture
 def refused(app: Flask, client: Any, people: Any) -> uuid.UUID:
-    """A refused general-regime application whose pinned parameters open an objection (no LDE regime has one:
-    objection_enabled is an assumption, false), its decision letter made; the client is the applicant."""
-    application_id = submitted_application(client, people)
-    login(client, people.reviewer)
-    to_review(client, application_id, met=False)
-    assert refuse_after_hearing(client, people, application_id, respond=False).status_code == 302
-    with app.app_context():
-        application = db.session.get(Application, application_id)
-        application.parameters = {**application.parameters, "objection_enabled": True, "objection_days": 30}
-        db.session.commit()
-        render_letter(str(db.session.scalar(db.select(Letter.id).where(Letter.kind == "decision_refused"))))
-    login(client, people.applicant)
-    return application_id
-
-
-def lodge(client: Any, application_id: uuid.UUID, text: str = OBJECTION, files: int = 0) -> Any:
-    attached = [(io.BytesIO(minimal_pdf("Personeelsplan")), f"personeelsplan-{n}.pdf") for n in range(files)]
-    return post(
-        client,
-        f"/applications/{application_id}/actions/lodge_objection",
-        {"comment": text, "files": attached},
-        content_type="multipart/form-data",
-    )
+    """A refused application an objection is open against; the client is the applicant."""
+    return refused_with_objection(app, client, people)
 
 
 def objection_cases(app: Flask, application_id: uuid.UUID) -> list[Application]:
