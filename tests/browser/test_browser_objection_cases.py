@@ -81,7 +81,7 @@ def test_an_objection_as_a_linked_case(app, client, people, page, check_accessib
     page.get_by_role("link", name=f"{decision}…", exact=True).click()
     letter = page.frame_locator("iframe[name=letter-preview]")
     expect(letter.get_by_text(OBJECTION).first).to_be_visible()  # the letter quotes the objection
-    expect(letter.get_by_text(re.compile(f"over uw aanvraag {re.escape(contested)}")).first).to_be_visible()
+    expect(letter.get_by_text(re.compile(rf"over uw aanvraag\s+{re.escape(contested)}")).first).to_be_visible()
     check_accessibility(page, "objection-decision-confirm")
     page.get_by_role("button", name=re.compile(re.escape(decision) + "$")).click()
     expect(page.locator("main > .notice[role=status]")).to_have_text(f"Uitgevoerd: {decision}.")

@@ -279,8 +279,8 @@ class TestDecision:
         text = letter_text(app, letter)
         assert flat(OBJECTION) in text
         assert flat(PROPOSAL) in text
-        assert f"beslissing van {letter_date(decided_at)} over uw aanvraag {contested.reference}" in text
-        assert "Beslissing: weigering van de erkenning" in text
+        named = f"beslissing van {letter_date(decided_at)} („Beslissing: weigering van de erkenning”) over uw aanvraag"
+        assert f"{named} {contested.reference}" in text
         assert "ongegrond" in text
 
     def test_an_advisor_on_the_contested_case_may_not_decide_the_objection(self, app, client, people, lodged):
