@@ -79,6 +79,9 @@ def _transitions(regime: Regime) -> list[str]:
                 problems.append(f"transition '{t.action}' names unknown outcome {outcome!r}")
         if t.automatic != (t.roles == frozenset({Role.SYSTEM})):
             problems.append(f"transition '{t.action}': automatic moves, and only they, belong to the system role")
+        reopening = next((m for m in regime.transitions if m.action == t.reopens), None) if t.reopens else None
+        if t.reopens is not None and (reopening is None or not reopening.automatic or not t.decides):
+            problems.append(f"transition '{t.action}' reopens with {t.reopens!r}: a decision, and an automatic move")
     return problems
 
 
