@@ -334,7 +334,8 @@ def test_a_childcare_application_is_refused_after_the_applicant_responded(app, c
     href = history.get_by_role("link", name=ATTACHMENT, exact=True).get_attribute("href")
     assert href is not None
     served = page.request.get(href)
-    assert served.ok and served.headers["content-disposition"].startswith("inline")
+    assert served.ok
+    assert served.headers["content-disposition"].startswith("inline")
     assert served.body() == attachment.read_bytes()
     expect(page.get_by_role("link", name=ATTACHMENT, exact=True).first).to_be_visible()
     shoot(page, tmp_path, "5-reviewer-sees-response")
