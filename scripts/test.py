@@ -52,7 +52,19 @@ def services_configured() -> bool:
 def start(name: str, extra_env: dict[str, str], workdir: Path) -> tuple[str, subprocess.Popen[bytes], Path, Path]:
     log, junit = workdir / f"{name}.log", workdir / f"{name}.xml"
     env = {**os.environ, **extra_env, "PYTHONDONTWRITEBYTECODE": "1"}
-    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", f"--junitxml={junit}", *sys.argv[1:]]
+    # Two xdist workers per run, whole files each (their module fixtures stay together): much of the suite
+    # waits on worker processes, the broker and the browser, so four processes keep the two cores busy.
+    parallel = ["-n", os.environ.get("LDAPPLY_TEST_WORKERS", "2"), "--dist", "loadfile"]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:cacheprovider",
+        *parallel,
+        f"--junitxml={junit}",
+        *sys.argv[1:],
+    ]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     return name, process, log, junit
 

@@ -84,7 +84,9 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Backend]:
         )
         return
     server_url = os.environ["LDAPPLY_TEST_DATABASE_URL"]
-    redis_url = _redis_url(os.environ["LDAPPLY_TEST_REDIS_URL"], 15)
+    # Each xdist worker has a Redis database of its own (15, 14, ...): their brokers never share a queue.
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+    redis_url = _redis_url(os.environ["LDAPPLY_TEST_REDIS_URL"], 15 - worker)
     database_url, name = _create_postgres_database(server_url)
     try:
         yield Backend("services", database_url, redis_url, instance)
