@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
 from ldapply.clock import utcnow
 from ldapply.extensions import db
@@ -25,6 +25,7 @@ from ldapply.models import (
     ProposalStatus,
     RoleGrant,
 )
+from ldapply.services.call_usage import counted
 from ldapply.workflows import get_regime
 
 
@@ -125,6 +126,25 @@ def granted(
             settled_by_id=proposed_by_id,
             settled_at=settled_at,
         )
+    )
+    _count_against_the_cap(application_id)
+
+
+def _count_against_the_cap(application_id: uuid.UUID) -> None:
+    """Core inserts pass by the ORM events that keep a case's share of its call's cap: keep it here."""
+    case_row = db.session.execute(
+        select(Application.regime_code, Application.state, Application.requested_volume).where(
+            Application.id == application_id
+        )
+    ).one()
+    proposals = db.session.execute(
+        select(DecisionProposal.status, DecisionProposal.outcome, DecisionProposal.volume)
+        .where(DecisionProposal.application_id == application_id)
+        .order_by(DecisionProposal.created_at, DecisionProposal.id)
+    ).all()
+    proposed, taken = counted(case_row.regime_code, case_row.state, case_row.requested_volume, proposals)
+    db.session.execute(
+        update(Application).where(Application.id == application_id).values(cap_proposed=proposed, cap_granted=taken)
     )
 
 
