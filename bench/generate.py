@@ -15,6 +15,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -120,7 +121,7 @@ def migrate(url: str) -> None:
 
 def bench_environ(url: str) -> dict[str, str]:
     """The settings the app runs with on the bench database (gunicorn and the migration alike)."""
-    instance = Path(os.environ.get("LDAPPLY_BENCH_INSTANCE", "/tmp/ldapply-bench-instance"))  # noqa: S108
+    instance = Path(os.environ.get("LDAPPLY_BENCH_INSTANCE") or Path(tempfile.gettempdir()) / "ldapply-bench-instance")
     instance.mkdir(parents=True, exist_ok=True)
     return {
         "LDAPPLY_ENV": "production",
