@@ -7,41 +7,18 @@ from __future__ import annotations
 
 import re
 import uuid
-from typing import Any
 
 import pytest
-from flask import Flask
 from playwright.sync_api import Page, expect
 
 from tests.browser.a11y import Checker
 from tests.browser.declaring import declare_if_asked
-from tests.support import PASSWORD
+from tests.browser.signing_in import log_in, log_out, reference_of
 from tests.support_objections import OBJECTION, lodge, objection_case_of, refused_with_objection
 
 pytestmark = pytest.mark.browser
 
 UPHELD = "Het bezwaar is gegrond: het bijgevoegde personeelsplan toont vijf doelgroepwerknemers aan."
-
-
-def log_in(page: Page, person: Any) -> None:
-    page.goto("/login")
-    page.get_by_label("E-mailadres", exact=True).fill(person.email)
-    page.get_by_label("Wachtwoord", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden", exact=True).click()
-    expect(page.get_by_role("button", name="Afmelden")).to_be_visible()
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Afmelden").click()
-    expect(page.get_by_role("heading", name="Aanmelden", level=1)).to_be_visible()
-
-
-def reference_of(app: Flask, application_id: uuid.UUID) -> str:
-    from ldapply.extensions import db
-    from ldapply.models import Application
-
-    with app.app_context():
-        return db.session.get_one(Application, application_id).reference
 
 
 def open_case(page: Page, application_id: uuid.UUID, reference: str) -> None:
