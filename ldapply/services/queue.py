@@ -1,5 +1,7 @@
 """The back office's work queue: submitted cases in the regimes a member of staff works on, filtered,
 sorted and paged by keyset (a cursor of the last row's sort key and id: stable, no OFFSET, no silent cut).
+The previous page is the same keyset read backwards (comparison and order reversed, rows flipped), which the
+btree indexes serve by scanning backwards.
 
 Every query shape is served by one of the partial indexes `ix_applications_queue_*` (migration 0006), which
 hold submitted cases only: each query repeats their predicate `submitted_at IS NOT NULL` literally.
@@ -89,7 +91,8 @@ class Page:
     count: int
     count_capped: bool  # more than COUNT_CAP match: `count` is the cap
     next_cursor: str | None
-    first: bool  # the first page (no cursor)
+    first: bool  # the first page (no cursor, or nothing before it)
+    previous_cursor: str | None = None  # the first row's key, when rows come before it
 
 
 def scope_of(user: User) -> Scope:
@@ -121,24 +124,35 @@ def today() -> date:
 # -- the page -------------------------------------------------------------------------------------------
 
 
-def page(user: User, filters: Filters, after: str | None = None) -> Page:
-    """One page of the queue and the count of all that match (exact up to COUNT_CAP)."""
+def page(user: User, filters: Filters, after: str | None = None, before: str | None = None) -> Page:
+    """One page of the queue and the count of all that match (exact up to COUNT_CAP): the page after the
+    cursor `after`, or else the page before the cursor `before`, or else the first page."""
     scope = scope_of(user)
     if scope.empty:
         return Page(rows=[], count=0, count_capped=False, next_cursor=None, first=True)
     condition = and_(*_conditions(user, scope, filters))
     cursor = decode_cursor(after, filters.sort)
-    rows = list(db.session.execute(_page_query(condition, filters.sort, cursor)))
+    backwards = cursor is None and (cursor := decode_cursor(before, filters.sort)) is not None
+    rows = list(db.session.execute(_page_query(condition, filters.sort, cursor, backwards)))
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
+    if backwards and not rows:  # nothing before the cursor (a stale or tampered link): the first page instead
+        cursor, backwards = None, False
+        rows = list(db.session.execute(_page_query(condition, filters.sort, None, False)))
+        more = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE]
+    if backwards:
+        rows.reverse()
     counted = db.session.scalar(select(func.count()).select_from(_count_query(condition, filters).subquery()))
     count = int(counted or 0)
+    first = cursor is None or (backwards and not more)
     return Page(
         rows=rows,
         count=min(count, COUNT_CAP),
         count_capped=count > COUNT_CAP,
-        next_cursor=encode_cursor(rows[-1], filters.sort) if more else None,
-        first=cursor is None,
+        next_cursor=encode_cursor(rows[-1], filters.sort) if (more or backwards) and rows else None,
+        first=first,
+        previous_cursor=None if first or not rows else encode_cursor(rows[0], filters.sort),
     )
 
 
@@ -165,13 +179,19 @@ _COLUMNS = (
 )
 
 
-def _page_query(condition: ColumnElement[bool], sort: str, cursor: tuple[Any, uuid.UUID] | None) -> Select[Any]:
-    """The page's rows with the organisation's and assignee's names. With the due-date sort past a dated
-    row, two branches (dated rows after the cursor, then the undated ones) so that each is one index range."""
+def _page_query(
+    condition: ColumnElement[bool], sort: str, cursor: tuple[Any, uuid.UUID] | None, backwards: bool = False
+) -> Select[Any]:
+    """The page's rows with the organisation's and assignee's names. With the due-date sort and a cursor, two
+    branches where dated and undated rows both lie on the page's side of the cursor, so that each is one index
+    range. Backwards, every order is reversed (nulls first, ids descending): the caller flips the rows."""
     key = Application.due_on if sort == BY_DUE else Application.submitted_at
     branches = [
-        select(*_COLUMNS).where(condition, *extra).order_by(key.asc().nulls_last(), Application.id).limit(PAGE_SIZE + 1)
-        for extra in _after(key, sort, cursor)
+        select(*_COLUMNS)
+        .where(condition, *extra)
+        .order_by(*_order(key, Application.id, backwards))
+        .limit(PAGE_SIZE + 1)
+        for extra in (_before(key, cursor) if backwards else _after(key, sort, cursor))
     ]
     rows = (branches[0] if len(branches) == 1 else union_all(*(select(b.subquery()) for b in branches))).subquery()
     assignee = User.__table__.alias("assignee")
@@ -179,9 +199,17 @@ def _page_query(condition: ColumnElement[bool], sort: str, cursor: tuple[Any, uu
         select(rows, Organisation.name.label("organisation_name"), assignee.c.name.label("assignee_name"))
         .join(Organisation, Organisation.id == rows.c.organisation_id)
         .outerjoin(assignee, assignee.c.id == rows.c.assignee_id)
-        .order_by(rows.c[key.key].asc().nulls_last(), rows.c.id)
+        .order_by(*_order(rows.c[key.key], rows.c.id, backwards))
         .limit(PAGE_SIZE + 1)
     )
+
+
+def _order(key: Any, ids: Any, backwards: bool) -> list[Any]:
+    """The queue's order (key ascending, nulls last, then id), or its exact reverse (what a btree index read
+    backwards yields)."""
+    if backwards:
+        return [key.desc().nulls_first(), ids.desc()]
+    return [key.asc().nulls_last(), ids]
 
 
 def _after(key: Any, sort: str, cursor: tuple[Any, uuid.UUID] | None) -> list[list[ColumnElement[bool]]]:
@@ -193,6 +221,14 @@ def _after(key: Any, sort: str, cursor: tuple[Any, uuid.UUID] | None) -> list[li
         return [[key.is_(None), Application.id > last_id]]
     later = [tuple_(key, Application.id) > tuple_(value, last_id)]
     return [later, [key.is_(None)]] if sort == BY_DUE else [later]
+
+
+def _before(key: Any, cursor: tuple[Any, uuid.UUID]) -> list[list[ColumnElement[bool]]]:
+    """The keyset conditions of each branch, backwards: what sorts before the cursor."""
+    value, first_id = cursor
+    if value is None:  # among the undated rows: the undated ones before it, then every dated row
+        return [[key.is_(None), Application.id < first_id], [key.is_not(None)]]
+    return [[tuple_(key, Application.id) < tuple_(value, first_id)]]
 
 
 # -- the conditions -------------------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def queue() -> str:
     assignees = queues.assignee_choices() if not scope.empty else []
     calls = queues.call_choices(scope) if not scope.empty else []
     filters = queues.filters_from(request.args, scope, {a for a, _ in assignees}, {c for c, _, _ in calls})
-    result = queues.page(user, filters, request.args.get("after"))
+    result = queues.page(user, filters, request.args.get("after"), request.args.get("before"))
     regimes = scope.regime_list()
     return render_template(
         "backoffice/queue.html",
@@ -100,6 +100,7 @@ def queue() -> str:
         rows=_shown(result.rows, queues.today()),
         party_labels=PARTY_LABELS,
         next_url=_page_url(filters, result.next_cursor) if result.next_cursor else None,
+        previous_url=_page_url(filters, None, before=result.previous_cursor) if result.previous_cursor else None,
         first_url=_page_url(filters, None),
         tab_urls={move: url_for("backoffice.queue", move=move) for move in (queues.MINE, queues.EVERYONE)},
     )
@@ -115,8 +116,9 @@ def _state_choices(regimes: list[Any], chosen_regime: str | None) -> list[tuple[
     return list(seen.items())
 
 
-def _page_url(filters: queues.Filters, after: str | None) -> str:
-    """The same filters and sort, from the cursor on (None: the first page)."""
+def _page_url(filters: queues.Filters, after: str | None, before: str | None = None) -> str:
+    """The same filters and sort, from the cursor `after` on, or up to the cursor `before` (neither: the first
+    page)."""
     args: dict[str, Any] = {
         "regime": filters.regime,
         "state": filters.state,
@@ -127,5 +129,6 @@ def _page_url(filters: queues.Filters, after: str | None) -> str:
         "q": filters.q,
         "sort": filters.sort,
         "after": after,
+        "before": before,
     }
     return url_for("backoffice.queue", **{k: v for k, v in args.items() if v})

@@ -9,13 +9,15 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
+from ldapply.clock import utcnow
 from ldapply.extensions import db
-from ldapply.models import Call, Organisation, User
+from ldapply.models import Application, Call, Organisation, User
 from ldapply.services import accounts
 from ldapply.services import queue as queues
 from ldapply.services.queue import COUNT_CAP, PAGE_SIZE, today
@@ -24,6 +26,7 @@ from tests.support_queue import case_row, grant, insert_cases, organisation
 
 CASE_LINK = re.compile(r'href="/backoffice/applications/([0-9a-f-]{36})"')
 NEXT_LINK = re.compile(r'<a href="([^"]+)" rel="next">')
+PREVIOUS_LINK = re.compile(r'<a href="([^"]+)" rel="prev">')
 
 
 @dataclass(frozen=True)
@@ -249,6 +252,65 @@ class TestOrderAndPages:
         assert "Eerste pagina" in last
         assert f"{len(rows)} aanvragen." in last
 
+    @pytest.mark.parametrize("sort", ["due", "submitted"])
+    def test_previous_pages_walk_back_to_the_first_in_the_same_order(self, app, client, people, org, sort):
+        """Page 3 begins among the undated cases (due-date sort): backwards crosses from undated to dated ones."""
+        day = today()
+        same_moment = people_time(5)
+        rows = [
+            case_row(
+                org,
+                people.applicant.id,
+                due_on=None if n % 4 == 0 else day + timedelta(days=n % 5),
+                submitted_at=same_moment if n % 2 else people_time(n % 7),
+            )
+            for n in range(2 * PAGE_SIZE + 17)
+        ]
+        insert_cases(app, rows)
+        login(client, people.reviewer)
+        _ids, urls = walk(client, f"/backoffice/?move=all&sort={sort}")
+        forwards = [shown(client, url) for url in urls]
+        backwards: list[list[str]] = []
+        url: str | None = urls[-1]
+        with offsets(app) as skipped:
+            while url is not None:
+                page = client.get(url).get_data(as_text=True)
+                backwards.append(CASE_LINK.findall(page))
+                previous = PREVIOUS_LINK.search(page)
+                url = previous.group(1).replace("&amp;", "&") if previous else None
+        assert list(reversed(backwards)) == forwards
+        assert skipped == []
+        assert "before=" in client.get(urls[-1]).get_data(as_text=True)
+        back_at_first = client.get(
+            PREVIOUS_LINK.search(client.get(urls[1]).get_data(as_text=True)).group(1).replace("&amp;", "&")
+        ).get_data(as_text=True)
+        assert "Eerste pagina" not in back_at_first
+        assert 'rel="prev"' not in back_at_first
+        assert NEXT_LINK.search(back_at_first).group(1).replace("&amp;", "&") == urls[1]
+
+    def test_a_previous_page_keeps_the_filters(self, app, client, people, org):
+        rows = [case_row(org, people.applicant.id, state="submitted") for _ in range(PAGE_SIZE + 1)]
+        rows += [case_row(org, people.applicant.id, state="substantive_review") for _ in range(3)]
+        insert_cases(app, rows)
+        login(client, people.reviewer)
+        _ids, urls = walk(client, "/backoffice/?move=all&state=submitted")
+        previous = PREVIOUS_LINK.search(client.get(urls[-1]).get_data(as_text=True)).group(1).replace("&amp;", "&")
+        assert "state=submitted" in previous
+        submitted = {str(r["id"]) for r in rows[: PAGE_SIZE + 1]}
+        assert set(shown(client, previous)) <= submitted
+        assert len(shown(client, previous)) == PAGE_SIZE
+
+    def test_a_stale_previous_link_shows_the_first_page(self, app, client, people, org):
+        rows = [case_row(org, people.applicant.id, due_on=today() + timedelta(days=1)) for _ in range(3)]
+        insert_cases(app, rows)
+        login(client, people.reviewer)
+        first = min(rows, key=lambda r: r["id"])
+        before = queues.encode_cursor(SimpleNamespace(**first), queues.BY_DUE)  # nothing sorts before the first
+        page = client.get(f"/backoffice/?move=all&before={before}").get_data(as_text=True)
+        assert len(CASE_LINK.findall(page)) == 3
+        assert 'rel="prev"' not in page
+        assert "Eerste pagina" not in page
+
     def test_a_tampered_cursor_shows_the_first_page(self, app, client, people, org):
         insert_cases(app, [case_row(org, people.applicant.id)])
         login(client, people.reviewer)
@@ -293,6 +355,45 @@ def people_time(days_ago: int) -> Any:
     return utcnow().replace(microsecond=0) - timedelta(days=days_ago)
 
 
+def explained(connection: Any, query: Any, explain: str) -> str:
+    """The plan of `query` as the database would run it, with its parameters bound as they are for real."""
+
+    def prefix(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> tuple[str, Any]:
+        return explain + statement, parameters
+
+    event.listen(connection, "before_cursor_execute", prefix, retval=True)
+    try:
+        return " ".join(str(row) for row in connection.execute(query).cursor.fetchall())
+    finally:
+        event.remove(connection, "before_cursor_execute", prefix)
+
+
+class TestPlans:
+    """The previous page reads the same partial index as the next one, backwards (a btree scans both ways)."""
+
+    @pytest.mark.parametrize(
+        ("sort", "index"), [("due", "ix_applications_queue_due"), ("submitted", "ix_applications_queue_submitted")]
+    )
+    def test_a_previous_page_is_an_index_range_read_backwards(self, app, people, org, sort, index):
+        insert_cases(app, [case_row(org, people.applicant.id, due_on=today()) for _ in range(5)])
+        with app.app_context():
+            query = queues._page_query(
+                Application.submitted_at.is_not(None),
+                sort,
+                (today() if sort == "due" else utcnow(), uuid.uuid4()),
+                True,
+            )
+            postgres = db.engine.dialect.name == "postgresql"
+            if postgres:  # a handful of rows: a sequential scan would be cheaper, so forbid what is not the index
+                for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
+                    db.session.execute(text(f"SET LOCAL {setting} = off"))
+            plan = explained(db.session.connection(), query, "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ")
+            db.session.rollback()
+        assert index in plan, plan
+        if postgres:
+            assert "Index Scan Backward" in plan or "Index Only Scan Backward" in plan, plan
+
+
 class TestScale:
     """The page's statements: the session's user, the page, the count and two lookups for the filters."""
 
@@ -332,3 +433,5 @@ class TestScale:
         for _ in range(3):  # a page deep in the queue costs what the first one does
             deep = NEXT_LINK.search(client.get(deep).get_data(as_text=True)).group(1).replace("&amp;", "&")
         assert self.statements_for(app, client, deep) == large["/backoffice/?move=all"]
+        back = PREVIOUS_LINK.search(client.get(deep).get_data(as_text=True)).group(1).replace("&amp;", "&")
+        assert self.statements_for(app, client, back) == large["/backoffice/?move=all"]  # so does the one before it
