@@ -291,6 +291,7 @@ def main() -> None:
     parser.add_argument("--database", default=os.environ.get("LDAPPLY_BENCH_DATABASE", "ldapply_bench"))
     parser.add_argument("--port", type=int, default=8731)
     parser.add_argument("--deep", type=int, default=20, help="how many pages in the deep page is")
+    parser.add_argument("--only", default="", help="measure only the pages whose name holds this (and the bare page)")
     args = parser.parse_args()
     url = args.server.rstrip("/") + "/" + args.database
     env = bench_environ(url)
@@ -298,7 +299,9 @@ def main() -> None:
     bare_port = args.port + 1
     started_wall, started_cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
     with gunicorn("wsgi:app", args.port, env, "/login"), gunicorn("bench.bare:app", bare_port, env, "/"):
-        pages = targets(args.port, bare_port, subjects, args.deep)
+        pages = [
+            p for p in targets(args.port, bare_port, subjects, args.deep) if args.only in p.name or p.port == bare_port
+        ]
         print(
             f"{args.clients} clients, {args.duration:.0f} s per page after {args.warmup:.0f} s of warm-up", flush=True
         )
