@@ -7,8 +7,9 @@ transaction (`transitions.apply_transition` commits, or rolls back when it refus
 from __future__ import annotations
 
 import uuid
+from collections.abc import Set
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -17,8 +18,11 @@ from ..clock import local_date, utcnow
 from ..extensions import db
 from ..i18n import _, format_day
 from ..models import AdviceRequest, AdvisoryBody, Application, RoleGrant, User
+from ..workflows._clock import ClockSpec, DayCount
 from ..workflows._spec import Parameter, Party, Regime, Role, Transition
-from . import accounts, mail, staff, transitions
+from ..working_days import add_days, next_working_day
+from . import accounts, legal_clock, mail, staff, transitions
+from .clock_records import ClockRecord
 from .errors import DomainError, NotFound, TransitionNotAllowed
 from .regimes import regime_of
 
@@ -48,18 +52,28 @@ def record_move(regime: Regime) -> Transition | None:
 # -- what the pages read ----------------------------------------------------------------------------
 
 
+# The administration's own rule (not found in the regimes' law): a default advice due date never falls on a
+# Saturday, Sunday, public holiday or closing day. A working-day count never lands on one; a calendar-day one
+# that does is moved to the next working day, as Belgian law usually does with a deadline (Ger.W. art. 53).
+# Staff may still choose another date.
+DUE_MOVES_TO_WORKING_DAY = True
+
+
 @dataclass(frozen=True)
 class Due:
-    """The default due date for advice: today plus the pinned parameter the advisor's state names."""
+    """The default due date for advice: today plus the pinned parameter the advisor's state names, counted as
+    the case's clock counts (`count`); `moved`: its last day was not a working day and gave way to the next."""
 
     on: date | None
     parameter: Parameter | None
     days: int | None
+    count: DayCount = DayCount.CALENDAR
+    moved: bool = False
 
 
 def default_due(application: Application) -> Due:
     """From today, the number of days of the parameter the advisor's state is bound by, as pinned for the
-    application at submission (its provenance shown beside it)."""
+    application at submission (its provenance shown beside it), counted in the days of the case's clock."""
     regime = regime_of(application)
     move = request_move(regime)
     name = regime.state(move.target).deadline if move is not None else None
@@ -68,7 +82,34 @@ def default_due(application: Application) -> Due:
     parameter = regime.parameter(name)
     value = (application.parameters or {}).get(name, parameter.value)
     days = value if isinstance(value, int) and not isinstance(value, bool) else None
-    return Due(local_date(utcnow()) + timedelta(days=days) if days is not None else None, parameter, days)
+    spec = clock_of(application, regime)
+    count = spec.days if spec is not None else DayCount.CALENDAR
+    if days is None:
+        return Due(None, parameter, None, count)
+    start = local_date(utcnow())
+    on, moved = due_after(start, days, count, legal_clock.closing_days(start))
+    return Due(on, parameter, days, count, moved)
+
+
+def due_after(start: date, days: int, count: DayCount, closed: Set[date]) -> tuple[date, bool]:
+    """The last day of `days` counted from `start`, moved to a working day by the administration's rule;
+    and whether it was moved."""
+    end = add_days(start, days, count, closed)
+    due = next_working_day(end, closed) if DUE_MOVES_TO_WORKING_DAY else end
+    return due, due != end
+
+
+def clock_of(application: Application, regime: Regime) -> ClockSpec | None:
+    """The regime's clock that runs on the case now (the advice is asked under it); else the first one
+    started and not stopped; None when no clock has started."""
+    specs = {spec.name: spec for spec in regime.clocks}
+    records = {
+        name: ClockRecord.from_json(found) for name, found in (application.clocks or {}).items() if name in specs
+    }
+    running = [name for name, record in records.items() if record.running]
+    standing = [name for name, record in records.items() if record.stopped_on is None]
+    chosen = (running or standing or [None])[0]
+    return specs[chosen] if chosen is not None else None
 
 
 def requests_for(application_id: uuid.UUID) -> list[AdviceRequest]:

@@ -113,6 +113,7 @@ def advice_panel(application: Application) -> AdvicePanel:
     asking, recording = _offered(application, user)
     still_open = next((r for r in reversed(requests) if r.advice is None), None)
     failed = g.get(_FAILED, {})
+    due = advice.default_due(application)
     return AdvicePanel(
         requests=requests,
         people=advice.people_of(requests),
@@ -120,8 +121,8 @@ def advice_panel(application: Application) -> AdvicePanel:
         recording=recording if still_open is not None else None,
         open=still_open,
         by_post=Role.ADVISOR not in staff.case_roles(user, application),
-        due=advice.default_due(application),
-        request_form=_request_form(application, failed.get("request")) if asking else None,
+        due=due,
+        request_form=_request_form(application, failed.get("request"), due) if asking else None,
         record_form=(failed.get("record") or AdviceForm(formdata=None, request_id=str(still_open.id)))
         if recording and still_open
         else None,
@@ -142,8 +143,11 @@ def _offered(application: Application, user: User) -> tuple[Transition | None, T
     return asking, recording
 
 
-def _request_form(application: Application, failed: AdviceRequestForm | None = None) -> AdviceRequestForm:
-    form = failed or AdviceRequestForm(formdata=None, due_on=advice.default_due(application).on)
+def _request_form(
+    application: Application, failed: AdviceRequestForm | None = None, due: advice.Due | None = None
+) -> AdviceRequestForm:
+    """The form asking advice; blank, its due date the default one (`due`, counted once by the caller)."""
+    form = failed or AdviceRequestForm(formdata=None, due_on=(due or advice.default_due(application)).on)
     form.body.choices = [SelectChoice("", _("Kies…"))] + [
         SelectChoice(str(body.id), body.name) for body in advice.bodies_for(application.regime_code)
     ]

@@ -7,18 +7,22 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
+import holidays
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from ldapply.extensions import db
-from ldapply.models import AdviceRequest, AdvisoryBody, Application, AuditEntry, Mail
+from ldapply.models import AdviceRequest, AdvisoryBody, Application, AuditEntry, ClosingDay, Mail
+from ldapply.services import advice
 from ldapply.services.calls import today
+from ldapply.services.regimes import regime_of
 from ldapply.workflows import get_regime
+from ldapply.workflows._clock import DayCount
 from tests.support import act, count_statements, login, post, submitted_application, to_review
 from tests.support_advice import ADVICE, QUESTION, ask_advice, give_advice
 
@@ -50,13 +54,53 @@ def in_review(client: FlaskClient, people: Any) -> uuid.UUID:
     return application_id
 
 
+def working_day_from(day: date, closed: frozenset[date] = frozenset()) -> date:
+    """`day`, or the first day after it that is no Saturday, Sunday, Belgian public holiday or closing day."""
+    while day.weekday() >= 5 or day in holidays.country_holidays("BE", years=day.year) or day in closed:
+        day += timedelta(days=1)
+    return day
+
+
+class TestDefaultDue:
+    """The suggested due date counts as the case's clock does, and never falls on a day the office is closed."""
+
+    def test_a_last_day_on_a_closing_day_gives_way_to_the_next_working_day(self, app, client, people, in_review):
+        regime = get_regime(REGIME)
+        days = int(regime.parameter(regime.state("advice_requested").deadline).value)
+        closed = working_day_from(today() + timedelta(days=days))  # the day the page would otherwise suggest
+        with app.app_context():
+            db.session.add(ClosingDay(id=uuid.uuid4(), day=closed, label="Brugdag", created_by_id=people.admin.id))
+            db.session.commit()
+        page = client.get(case_url(in_review)).get_data(as_text=True)
+        assert f'value="{working_day_from(closed, frozenset({closed})).isoformat()}"' in page
+        assert "voorgesteld is de eerstvolgende werkdag (eigen regel van de administratie)" in page
+
+    def test_the_case_in_review_counts_in_the_days_of_its_decision_clock(self, app, in_review):
+        with app.app_context():
+            application = db.session.get(Application, in_review)
+            regime = regime_of(application)
+            assert advice.clock_of(application, regime).name == "decision"
+            assert advice.default_due(application).count is DayCount.CALENDAR  # the LDE decision clock
+
+    def test_a_working_day_clock_counts_working_days(self, app, client, people):
+        """The test regime label_2013 counts its decision period in working days (it asks no advice itself)."""
+        application_id = submitted_application(client, people, regime="label_2013")
+        login(client, people.reviewer)
+        to_review(client, application_id, regime="label_2013")
+        with app.app_context():
+            application = db.session.get(Application, application_id)
+            spec = advice.clock_of(application, regime_of(application))
+            assert spec.name == "decision"
+            assert spec.days is DayCount.WORKING
+
+
 class TestAsking:
     def test_the_case_page_offers_the_body_with_the_pinned_due_date_and_its_provenance(self, client, in_review):
         page = client.get(case_url(in_review)).get_data(as_text=True)
         regime = get_regime(REGIME)
         parameter = regime.parameter(regime.state("advice_requested").deadline)
         assert "Kind en Gezin" in page
-        due = (today() + timedelta(days=int(parameter.value))).isoformat()
+        due = working_day_from(today() + timedelta(days=int(parameter.value))).isoformat()
         assert f'value="{due}"' in page
         assert parameter.name in page
         assert "naar het model van 2013" in page or "modelled" in page or parameter.provenance.label.nl in page
