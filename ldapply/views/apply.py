@@ -34,6 +34,7 @@ from ..services import (
     uploads,
 )
 from ..services.answers import attachments, display_value, step_rows
+from ..services.clock_view import ClockView
 from ..services.errors import (
     ChangedMeanwhile,
     Forbidden,
@@ -511,22 +512,26 @@ def submitted(application_id: uuid.UUID) -> str | Response:
         return redirect(url_for("apply.overview", application_id=application.id))
     regime = regime_of(application)
     submit_move = regime.transition(regime.submit_action)
-    first = regime.state(submit_move.target) if submit_move else None
-    parameter = regime.parameter(first.deadline) if first is not None and first.deadline else None
-    params = application.parameters or regime.parameter_values()
     found = letters.letters_for(application.id)
     return render_template(
         "apply/submitted.html",
         application=application,
         regime=regime,
         state=regime.state(application.state),
-        parameter=parameter,
-        days=params.get(parameter.name) if parameter else None,
-        due=applications.due_after(application.submitted_at, params.get(parameter.name)) if parameter else None,
+        clock=_submission_clock(application, regime.state(submit_move.target).code if submit_move else None),
         receipt=next((letter for letter in found if submit_move and letter.kind == submit_move.letter), None),
         letters=found,
         pending_letters=any(letter.status == "pending" for letter in found),
     )
+
+
+def _submission_clock(application: Application, submitted_state: str | None) -> ClockView | None:
+    """The clock the submission started (the admissibility check's), while it has not stopped: its due date is
+    the case's `due_on`, the one staff see; None once the case moved on or when no clock starts there."""
+    clock = legal_clock.clock_view(application)
+    if clock is None or clock.stopped or submitted_state not in clock.spec.starts_in:
+        return None
+    return clock
 
 
 # -- files and letters -----------------------------------------------------------------------------
