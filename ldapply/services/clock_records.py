@@ -40,6 +40,7 @@ class ClockRecord:
     stopped_on: date | None = None
     extended_days: int = 0
     extensions: list[dict[str, Any]] = field(default_factory=list)
+    rounds: list[dict[str, Any]] = field(default_factory=list)  # the periods before a restart, oldest first
 
     @property
     def running(self) -> bool:
@@ -65,6 +66,7 @@ class ClockRecord:
             "stopped_on": iso(self.stopped_on),
             "extended_days": self.extended_days,
             "extensions": [dict(extension) for extension in self.extensions],
+            "rounds": [dict(earlier) for earlier in self.rounds],
         }
 
     @classmethod
@@ -84,6 +86,7 @@ class ClockRecord:
             stopped_on=day_of(data.get("stopped_on")),
             extended_days=data.get("extended_days", 0),
             extensions=[dict(extension) for extension in data.get("extensions", [])],
+            rounds=[dict(earlier) for earlier in data.get("rounds", [])],
         )
 
 
@@ -168,6 +171,17 @@ def recount(record: ClockRecord, spec: ClockSpec, closed: Set[date]) -> None:
         _set_end(record, spec, add_days(record.running_since, record.days_left, record.count, closed), closed)
 
 
+def restart(
+    record: ClockRecord, spec: ClockSpec, day: date, days: int | None, closed: Set[date] = NO_CLOSING_DAYS
+) -> ClockRecord:
+    """A new period from `day`, the stopped one (with those before it) kept as an earlier round."""
+    earlier = record.to_json()
+    rounds = earlier.pop("rounds")
+    fresh = start(spec, day, days, closed)
+    fresh.rounds = [*rounds, earlier]
+    return fresh
+
+
 def enter_state(
     clocks: Mapping[str, Any],
     specs: Sequence[ClockSpec],
@@ -175,9 +189,11 @@ def enter_state(
     day: date,
     params: Mapping[str, int | None],
     closed: Set[date] = NO_CLOSING_DAYS,
+    action: str | None = None,
 ) -> dict[str, Any]:
-    """The clocks (as JSON) after the case entered `state` on `day`: each declared clock starts, stands
-    still, resumes or stops as its spec says; a clock not declared (an earlier version's) stays as it was."""
+    """The clocks (as JSON) after the case entered `state` on `day` by the move `action`: each declared clock
+    starts, stands still, resumes or stops as its spec says, and one that stopped starts anew after a move
+    that restarts it; a clock not declared (an earlier version's) stays as it was."""
     out = dict(clocks)
     for spec in specs:
         found = clocks.get(spec.name)
@@ -188,6 +204,10 @@ def enter_state(
         else:
             record = ClockRecord.from_json(found)
             if record.stopped_on is not None:
+                if action not in spec.restarted_by or state not in spec.starts_in:
+                    continue
+                record = restart(record, spec, day, params.get(spec.parameter), closed)
+                out[spec.name] = record.to_json()
                 continue
             if state in spec.stops_in:
                 stop(record, spec, day, closed)

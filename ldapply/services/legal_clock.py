@@ -93,7 +93,7 @@ def on_move(application: Application, regime: Regime, transition: Transition, no
     clocks = application.clocks or {}
     closed = _closing_days_for(regime.clocks, clocks, day)
     application.clocks = enter_state(
-        clocks, regime.clocks, application.state, day, period_values(application, regime), closed
+        clocks, regime.clocks, application.state, day, period_values(application, regime), closed, transition.action
     )
     application.due_on = due_now(regime.clocks, application.clocks)
 
@@ -109,14 +109,16 @@ def replay(
         (datetime.fromisoformat(extension["at"]), name, extension)
         for name, found in (application.clocks or {}).items()
         if name in specs
-        for extension in found.get("extensions", [])
+        for period in [*found.get("rounds", []), found]  # a restarted clock's earlier periods had theirs
+        for extension in period.get("extensions", [])
     ]
     steps: list[tuple[datetime, int, Any]] = [(e.created_at, 0, e) for e in events]
     steps += [(at, 1, (name, extension)) for at, name, extension in kept]
     clocks: dict[str, Any] = {}
     for _at, kind, item in sorted(steps, key=lambda step: (step[0], step[1])):
         if kind == 0:
-            clocks = enter_state(clocks, regime.clocks, item.to_state, local_date(item.created_at), params, closed)
+            day = local_date(item.created_at)
+            clocks = enter_state(clocks, regime.clocks, item.to_state, day, params, closed, item.action)
             continue
         name, extension = item
         if name in clocks:
@@ -416,6 +418,16 @@ def clock_view(application: Application, now: datetime | None = None) -> ClockVi
         extension_parameter=regime.parameter(spec.extension_parameter) if spec.extension_parameter else None,
         extension_max=_extension_days(application, spec),
         extendable=_extension_refusal(application, spec) is None,
-        earlier=[(s, r) for s, r in records if r is not record and r.stopped_on is not None],
+        earlier=_earlier_periods(records, record),
         closing_days=closing_days,
     )
+
+
+def _earlier_periods(
+    records: Sequence[tuple[ClockSpec, ClockRecord]], shown_record: ClockRecord
+) -> list[tuple[ClockSpec, ClockRecord]]:
+    """The periods that stopped before the one shown, oldest first: other clocks, and the rounds a restarted
+    clock had (a decision period before the case was reopened after an objection)."""
+    stopped = [(s, r) for s, r in records if r is not shown_record and r.stopped_on is not None]
+    rounds = [(s, ClockRecord.from_json(earlier)) for s, r in records for earlier in r.rounds]
+    return sorted(stopped + rounds, key=lambda pair: (pair[1].started_on, pair[1].stopped_on or date.max))

@@ -35,6 +35,10 @@ class ClockSpec:
     last day is a Saturday, Sunday, public holiday or closing day ends on the next working day instead, as
     Belgian procedural law often provides (e.g. Ger.W. art. 53). It is a rule of the regime, never assumed:
     off unless the regime declares it.
+
+    `restarted_by`: the moves after which a clock that stopped starts anew, with a full period, when they lead
+    into one of `starts_in` (a case examined again after an upheld objection gets a decision period from the
+    reopening). The period it had is kept with the case, as an earlier one.
     """
 
     name: str
@@ -48,6 +52,7 @@ class ClockSpec:
     extensions: int = 1
     extended_by: frozenset[Role] = EXTENDED_BY
     last_day_moves_to_working_day: bool = False
+    restarted_by: frozenset[str] = frozenset()
 
     @property
     def states(self) -> frozenset[str]:

@@ -21,10 +21,12 @@ from pypdf import PdfReader
 from ldapply.clock import letter_date
 from ldapply.extensions import db
 from ldapply.models import Application, ApplicationEvent, AuditEntry, Letter, Membership, Organisation, Upload
-from ldapply.services import accounts, objections
+from ldapply.services import accounts, legal_clock, objections
+from ldapply.services.regimes import regime_of
 from ldapply.services.storage import get_storage
 from ldapply.tasks import render_letter
-from tests.support import PASSWORD, act, login
+from tests.support import PASSWORD, act, declare_no_conflict, login
+from tests.support_clock import dutch, today
 from tests.support_objections import OBJECTION, lodge, refused_with_objection
 
 PROPOSAL = "Het bezwaar brengt geen nieuwe gegevens aan; het personeelsplan telt nog altijd te weinig werknemers."
@@ -219,6 +221,29 @@ class TestDecision:
             assert reopen.actor_id is None  # ldapply's own move
             assert objections.reopen_upheld() == 0  # done already: the sweep finds nothing
         assert actions_of(app, refused).count("reopen_after_objection") == 1
+
+    def test_the_reopened_case_gets_a_decision_period_from_the_reopening_shown_to_staff_and_applicant(
+        self, app, client, people, lodged, refused
+    ):
+        first = loaded(app, refused).clocks["decision"]
+        assert first["stopped_on"] is not None  # the refusal stopped the first decision period
+        decide(client, people, lodged, "propose_uphold_objection", "uphold_objection", UPHELD)
+        contested = loaded(app, refused)
+        with app.app_context():
+            days = legal_clock.period_values(contested, regime_of(contested))["decision_period_days"]
+        clock = contested.clocks["decision"]
+        reopened_on = today()
+        assert clock["started_on"] == reopened_on.isoformat()
+        assert clock["stopped_on"] is None
+        assert clock["due_on"] == (reopened_on + timedelta(days=days)).isoformat()
+        assert contested.due_on == reopened_on + timedelta(days=days)  # the queue sorts on it
+        assert [r["stopped_on"] for r in clock["rounds"]] == [first["stopped_on"]]  # the first period is kept
+        login(client, people.reviewer)
+        declare_no_conflict(client, refused)
+        staff_page = flat(page(client, f"/backoffice/applications/{refused}"))
+        assert f"Uiterlijk {dutch(contested.due_on)}" in staff_page
+        login(client, people.applicant)
+        assert f"verwacht uiterlijk {dutch(contested.due_on)}" in flat(page(client, f"/applications/{refused}"))
 
     def test_the_sweep_reopens_the_contested_case_when_the_request_could_not_once(
         self, app, client, people, lodged, refused

@@ -115,6 +115,9 @@ DECISION_CLOCK = ClockSpec(
     suspended_in=frozenset({S.ADDITIONS_REQUESTED, S.HEARING}),
     stops_in=frozenset({S.GRANTED, S.PARTLY_GRANTED, S.REFUSED, S.INADMISSIBLE, S.WITHDRAWN}),
     extension_parameter="decision_extension_days",
+    # A case examined again after an upheld objection gets a new decision period from the reopening (the
+    # administration's own rule, as the period itself is: the law on it was not found).
+    restarted_by=frozenset({"reopen_after_objection"}),
 )
 # An objection is a case of its own (services/objections.py) with its own period: from the objection until the
 # decision on it. Its length is not known (objection_decision_days, None): the clock runs without a due date.
