@@ -301,6 +301,8 @@ class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     hold_reason: Mapped[str | None] = mapped_column(Text)
     # An objection is a case of its own, linked to the case whose decision it contests.
     objection_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("applications.id"), index=True)
+    # A renewal is an application of its own too, linked to the recognised application whose term it renews.
+    renewal_of_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("applications.id"), index=True)
     # The last day of the recognition granted, when it has a term: expiry and its reminders read it.
     recognition_ends_on: Mapped[date | None] = mapped_column(Date, index=True)
     # What the application asks for (FTE, places, ...) as handed in, and what it takes from its call's cap as a

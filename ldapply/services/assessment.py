@@ -71,7 +71,10 @@ def facts_for(application: Application) -> Facts:
 
 
 def recognised_until(application: Application, regime: Regime, params: Mapping[str, Any]) -> date | None:
-    """The last day of the recognition last granted: its decision date plus the regime's duration."""
+    """The last day of the recognition last granted: its decision date plus the regime's duration; for a
+    renewal, the day kept at its grant (its term starts when the renewed one ends, not at the decision)."""
+    if application.renewal_of_id is not None and application.recognition_ends_on is not None:
+        return application.recognition_ends_on
     years = params.get(regime.duration) if regime.duration else None
     granting = [o.code for o in regime.outcomes if o.grants]
     decided = db.session.scalar(

@@ -115,6 +115,10 @@ class CaseRecord:
     contested_reference: str | None = None
     # What the issuing move asked, item by item, when it requests additions (with the date the reviewer chose).
     requested: tuple[RequestedItem, ...] = ()
+    # A renewal (services/renewals.py): the reference of the recognised application it renews and that
+    # recognition's last day; a renewal's term starts the day after it.
+    renewal_of: str | None = None
+    renewal_of_ends_on: date | None = None
 
 
 # -- the parts -------------------------------------------------------------------------------------
@@ -320,7 +324,23 @@ def own_rules_context(case: CaseRecord, regime: Regime, kind: str) -> list[dict[
                     "provenance_label": parameter.provenance.label.nl,
                 }
             )
-    return rules
+    return rules + _renewal_rule(case, regime, kind)
+
+
+def _renewal_rule(case: CaseRecord, regime: Regime, kind: str) -> list[dict[str, str]]:
+    """A renewal's decision rests on the rule that a recognition is renewed by a new application, within the window."""
+    window = parameter_of(regime, regime.renewal.window) if regime.renewal else None
+    value = pinned(case, regime, window.name) if window is not None else None
+    if case.renewal_of is None or window is None or window.is_law or not regime.letter(kind).is_decision:
+        return []
+    when = f"vanaf {nl_number(Decimal(str(value)))} {window.unit} vóór haar laatste dag" if value is not None else ""
+    return [
+        {
+            "text": f"Verlenging van een erkenning door een nieuwe aanvraag, in te dienen {when}".rstrip()
+            + "; de verlengde erkenning gaat in de dag na het einde van de lopende",
+            "provenance_label": window.provenance.label.nl,
+        }
+    ]
 
 
 def rule_parameters(regime: Regime, kind: str) -> list[tuple[str, str]]:
@@ -422,7 +442,7 @@ def decision_context(case: CaseRecord, regime: Regime) -> dict[str, Any] | None:
     outcome = regime.outcome(case.proposal.outcome)
     requested = regime.volume(case.answers) if regime.volume else None
     granted = case.proposal.volume if case.proposal.volume is not None else requested
-    start = local_date(case.issued_at)
+    start = renewal_starts(case)
     end, duration_text, duration_is_law = _duration(case, regime, start) if outcome.grants else (None, "", True)
     return {
         "outcome": outcome.code,
@@ -434,6 +454,29 @@ def decision_context(case: CaseRecord, regime: Regime) -> dict[str, Any] | None:
         "end_date": letter_date_of(end) if end else None,
         "duration_text": duration_text,
         "duration_is_law": duration_is_law,
+    }
+
+
+def renewal_starts(case: CaseRecord) -> date:
+    """The first day of the recognition the decision grants: its day, or for a renewal the day after the
+    renewed recognition ends, if that is later (the rule services/renewals.term_starts keeps)."""
+    decided = local_date(case.issued_at)
+    if case.renewal_of_ends_on is None:
+        return decided
+    return max(decided, case.renewal_of_ends_on + timedelta(days=1))
+
+
+def renewal_context(case: CaseRecord, regime: Regime) -> dict[str, Any] | None:
+    """A renewal's letters say so: the recognition it renews, until when that runs, and the rule it rests on
+    (the administration's own: the law on renewal was not found)."""
+    if case.renewal_of is None:
+        return None
+    window = parameter_of(regime, regime.renewal.window) if regime.renewal else None
+    return {
+        "reference": case.renewal_of,
+        "ends_on": letter_date_of(case.renewal_of_ends_on) if case.renewal_of_ends_on else None,
+        "starts_on": letter_date_of(renewal_starts(case)),
+        "rule": own_rule_phrase(window) if window is not None and not window.is_law else "",
     }
 
 
@@ -603,6 +646,7 @@ def build_context(case: CaseRecord, regime: Regime, kind: str, sender: Sender) -
         "procedure": procedure_context(case, regime),
         "hearing": hearing_context(case, regime),
         "objection": objection_context(case, regime),
+        "renewal": renewal_context(case, regime),
         "advice": advice_context(case, regime),
         "message": case.message,
         "motivation": case.proposal.motivation if decision and case.proposal else "",
@@ -656,6 +700,8 @@ def reliances(case: CaseRecord, regime: Regime, kind: str) -> list[tuple[str, st
     """(kind, name, provenance) of every parameter and citation not found in the law that the letter
     relies on: the legal-uncertainty ledger's rows for this decision."""
     names = {name for _subject, name in rule_parameters(regime, kind)}
+    if case.renewal_of is not None and regime.renewal is not None and regime.letter(kind).is_decision:
+        names.add(regime.renewal.window)  # a renewal's decision rests on the renewal rule too
     if hearing_context(case, regime) is not None:
         names.add(hearing_period(regime) or "")
     rows = [("parameter", p.name, str(p.provenance)) for p in regime.parameters if p.name in names and not p.is_law]

@@ -201,6 +201,7 @@ def case_record(
     history of the case whose decision it contests comes first (services/objections.py)."""
     regime = regime_of(application)
     contested = db.session.get(Application, application.objection_of_id) if application.objection_of_id else None
+    renewed = db.session.get(Application, application.renewal_of_id) if application.renewal_of_id else None
     return CaseRecord(
         reference=application.reference,
         organisation_name=application.organisation.name,
@@ -223,6 +224,8 @@ def case_record(
         contested_events=event_records(contested.id) if contested is not None else (),
         contested_reference=contested.reference if contested is not None else None,
         requested=_requested(application, issuing_event_id),
+        renewal_of=renewed.reference if renewed is not None else None,
+        renewal_of_ends_on=renewed.recognition_ends_on if renewed is not None else None,
     )
 
 

@@ -2,8 +2,9 @@
 
 The end date is set when a decision grants the recognition: the decision's day plus the regime's
 `duration` parameter (in years), less one day (the same rule as `assessment.recognised_until`, which the
-guards read). It is kept in `applications.recognition_ends_on` so the daily run finds the cases with one
-indexed query rather than reading every case.
+guards read); a renewal's term starts the day after the term it renews (services/renewals.py). It is kept in
+`applications.recognition_ends_on` so the daily run finds the cases with one indexed query rather than reading
+every case.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from ..i18n import _, format_day
 from ..models import Application, Reminder
 from ..workflows import REGIMES
 from ..workflows._spec import Regime, Transition
-from . import accounts, applications, mail
+from . import accounts, applications, mail, renewals
 from .assessment import parameters_of
 
 log = logging.getLogger(__name__)
@@ -38,7 +39,8 @@ def on_move(application: Application, regime: Regime, transition: Transition, no
     years = parameters_of(application).get(regime.duration)
     if years is None:
         return  # the term is unknown: the recognition does not end by itself, and no reminder goes out
-    application.recognition_ends_on = add_years(local_date(now), int(years)) - timedelta(days=1)
+    starts = renewals.term_starts(application, local_date(now))  # a renewal: the day after the current term
+    application.recognition_ends_on = add_years(starts, int(years)) - timedelta(days=1)
 
 
 def expire_and_remind(today: date) -> int:
@@ -107,6 +109,8 @@ def _remind_one(application: Application, today: date) -> int:
     days = parameters_of(application).get(regime.renewal_reminder or "")
     if ends is None or days is None or ends - today > timedelta(days=int(days)):
         return 0
+    if renewals.open_renewal(application) is not None:
+        return 0  # the organisation asked for its renewal already: nothing to remind it of
     db.session.add(Reminder(application_id=application.id, kind=RENEWAL_REMINDER, about=ends))
     try:
         db.session.flush()  # the unique (case, kind, end date) row: a second run sends nothing
@@ -125,14 +129,29 @@ def _subject(application: Application) -> str:
 
 
 def _body(application: Application, ends: date) -> str:
+    if not renewals.renewable(application):
+        return (
+            _(
+                "Beste,\n\nDe erkenning van %(organisation)s (dossier %(reference)s) loopt af op %(date)s. Wilt u "
+                "ze verlengen, dien dan tijdig een nieuwe aanvraag in via ldapply: %(link)s",
+                organisation=application.organisation.name,
+                reference=application.reference,
+                date=format_day(ends),
+                link=mail.link("apply.overview", application_id=str(application.id)),
+            )
+            + accounts.signature()
+        )
     return (
         _(
-            "Beste,\n\nDe erkenning van %(organisation)s (dossier %(reference)s) loopt af op %(date)s. Wilt u "
-            "ze verlengen, dien dan tijdig een nieuwe aanvraag in via ldapply: %(link)s",
+            "Beste,\n\nDe erkenning van %(organisation)s (dossier %(reference)s) loopt af op %(date)s. U kunt de "
+            "verlenging aanvragen in ldapply: %(link)s\n\nDe verlenging is een aanvraag van zichzelf, die begint "
+            "met de antwoorden van uw erkende aanvraag; u kijkt ze na en past ze aan waar nodig. Een regel die de "
+            "administratie zelf hanteert: de regelgeving over de duur en de verlenging van een erkenning is niet "
+            "teruggevonden.",
             organisation=application.organisation.name,
             reference=application.reference,
             date=format_day(ends),
-            link=mail.link("apply.overview", application_id=str(application.id)),
+            link=mail.link("apply.renewal", application_id=str(application.id)),
         )
         + accounts.signature()
     )

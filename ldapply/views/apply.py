@@ -29,6 +29,7 @@ from ..services import (
     legal_clock,
     letters,
     objections,
+    renewals,
     steps,
     transitions,
     uploads,
@@ -51,6 +52,7 @@ from ._helpers import acting_membership, me, pdf_download
 
 bp = Blueprint("apply", __name__)
 bp.add_app_template_global(attachments, "attachments")  # every upload among the answers, per field
+bp.add_app_template_global(renewals.links, "renewal_links")  # a case's renewals, on the applicant's and staff pages
 
 
 @bp.app_template_global("information_request_form")
@@ -349,6 +351,43 @@ def applicant_action(application_id: uuid.UUID, action: str) -> Response | str |
         case = applications.get_for_member(me(), event.application_id)
         flash(_("Uw bezwaar wordt behandeld als een dossier van zichzelf: %(reference)s.", reference=case.reference))
     return redirect(url_for("apply.overview", application_id=event.application_id))
+
+
+@bp.route("/applications/<uuid:application_id>/renewal", methods=["GET", "POST"])
+@login_required
+def renewal(application_id: uuid.UUID) -> str | Response | tuple[str, int]:
+    """Renewing a recognition ("Verlenging aanvragen"): the page says until when it runs and from when a renewal
+    may be started (the administration's own rule); its form opens the renewal, a draft of its own."""
+    application = applications.get_for_member(me(), application_id)
+    form = EmptyForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            case = renewals.start(application, me())
+        except (TransitionNotAllowed, ChangedMeanwhile) as refusal:
+            return _renewal_page(application, form, refusal.message), refusal.status_code
+        flash(
+            _(
+                "Uw verlenging is gestart als een aanvraag van zichzelf: %(reference)s. Kijk elke stap na, pas aan "
+                "wat veranderde, voeg de documenten opnieuw toe en dien ze in.",
+                reference=case.reference,
+            ),
+            "success",
+        )
+        return redirect(url_for("apply.overview", application_id=case.id))
+    return _renewal_page(application, form), 200
+
+
+def _renewal_page(application: Application, form: EmptyForm, problem: str | None = None) -> str:
+    return render_template(
+        "apply/renewal.html",
+        application=application,
+        regime=regime_of(application),
+        links=renewals.links(application),
+        problem=problem,
+        form=form,
+    )
 
 
 def _hand_in(application: Application) -> Response:

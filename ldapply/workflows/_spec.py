@@ -397,6 +397,16 @@ class ExampleCase:
 
 
 @dataclass(frozen=True)
+class Renewal:
+    """How a recognition with a term is renewed: a new application of the same regime, linked to the recognised
+    one, that an organisation may start from one of `sources` within `window` (a parameter, in days) before the
+    recognition's last day. Granted, the new term starts the day after the current one ends."""
+
+    window: str  # the parameter: how many days before the recognition's last day a renewal may be started
+    sources: frozenset[str]  # the recognised application's states a renewal may be started from
+
+
+@dataclass(frozen=True)
 class Regime:
     code: str
     title: Text
@@ -428,6 +438,8 @@ class Regime:
     expiry_action: str | None = None
     # The parameter (in days) for reminding the organisation before its recognition's term ends.
     renewal_reminder: str | None = None
+    # How a recognition is renewed (a linked application, services/renewals.py); None: it cannot be renewed.
+    renewal: Renewal | None = None
 
     @property
     def submit_action(self) -> str:

@@ -26,6 +26,7 @@ def check_regime(regime: Regime) -> None:
         *_procedure(regime),
         *_fields(regime),
         *_clocks(regime),
+        *_renewal(regime),
     ]
     if problems:
         raise RegimeError(f"regime {regime.code!r} version {regime.version}: " + "; ".join(problems))
@@ -146,6 +147,23 @@ def _clock_problems(regime: Regime, clock: ClockSpec) -> list[str]:
 def _days_or_unknown(value: object) -> bool:
     """A length in days: a whole number above zero, or None while the value is not known."""
     return value is None or (isinstance(value, int) and not isinstance(value, bool) and value > 0)
+
+
+def _renewal(regime: Regime) -> list[str]:
+    """A renewal renews a recognition with a term, from states that hold one, within a window in days."""
+    renewal = regime.renewal
+    if renewal is None:
+        return []
+    states, parameters = {s.code: s for s in regime.states}, {p.name: p for p in regime.parameters}
+    problems = [] if regime.duration is not None else ["renews a recognition that has no term (duration)"]
+    if renewal.window not in parameters:
+        problems.append(f"renewal names unknown parameter {renewal.window!r}")
+    elif not _days_or_unknown(parameters[renewal.window].value):
+        problems.append(f"renewal window {renewal.window!r} is not a whole number of days above zero")
+    for name in sorted(renewal.sources):
+        if name not in states or not states[name].holds_recognition:
+            problems.append(f"renewal starts from '{name}', not a state that holds a recognition")
+    return problems if renewal.sources else [*problems, "renewal starts from no state"]
 
 
 def _fields(regime: Regime) -> list[str]:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from .._clock import ClockSpec, DayCount
-from .._spec import Answers, Condition, LegalBasis, Parameter, Period, Regime, Step, Text
+from .._spec import Answers, Condition, LegalBasis, Parameter, Period, Regime, Renewal, Step, Text
 from .answers import attachment_check, decimal_answer, group_rows, nl_number, requested_fte, whole_number
 from .examples import EXAMPLE_CASE
 from .law import (
@@ -69,6 +69,7 @@ __all__ = [
     "PUBLIC_COMMISSION",
     "PUBLIC_COMMISSION_STEP",
     "REFUSE",
+    "RENEWAL",
     "SERVICE_FIELDS",
     "STAFFING_STEP",
     "STATES",
@@ -133,6 +134,11 @@ OBJECTION_CLOCK = ClockSpec(
 # falls on a weekend or holiday: last_day_moves_to_working_day stays off until the law is found to say so.
 CLOCKS: tuple[ClockSpec, ...] = (ADMISSIBILITY_CLOCK, DECISION_CLOCK, OBJECTION_CLOCK)
 ORGANISATION_FIELDS = {"name": "organisation_name", "enterprise_number": "enterprise_number"}
+# An active recognition is renewed by a new application, linked to it (services/renewals.py), within the window
+# before its last day. Not while it is suspended or a suspension or revocation is under way: renewing it then
+# would decide on the recognition past the procedure that may end it. The administration's own rule (the law on
+# renewal was not found): the window is a parameter marked as such.
+RENEWAL = Renewal(window="renewal_window_days", sources=frozenset({State.ACTIVE}))
 
 
 def lde_regime(
@@ -152,6 +158,7 @@ def lde_regime(
     application_type_field: str | None = "application_type",
     example_answers: Mapping[str, Any] | None = None,
     example_address: tuple[str, ...] = (),
+    renewal: Renewal | None = RENEWAL,
 ) -> Regime:
     """A regime with the shared LDE procedure (its states, transitions, letters and outcomes) and the
     organisation record pre-filling the identity step."""
@@ -179,6 +186,7 @@ def lde_regime(
         duration="recognition_years",
         expiry_action="term_ended",
         renewal_reminder="renewal_reminder_days",
+        renewal=renewal,
         example_case=replace(EXAMPLE_CASE, organisation_address=example_address),
         clocks=CLOCKS,
     )

@@ -56,6 +56,10 @@ _OWN_RULE = (
     "No such period was found in the 2007/2008 besluiten (domain brief 0, 3.4): the administration's own working "
     "rule, an assumption to be replaced by the legal value when the text is found."
 )
+_RENEWAL_UNKNOWN = (
+    "The law on a recognition's duration and its renewal was not found (domain brief 3.4, 10): that a recognition "
+    "is renewed by a new application, and from when, is the administration's own rule."
+)
 _OBJECTION_UNKNOWN = "Whether the 2007/2008 besluiten had an administrative objection is not known (domain brief 7)."
 
 PARAMETERS: tuple[Parameter, ...] = (
@@ -81,6 +85,11 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("information_request_lapse", "review", "gevolg", Provenance.ASSUMPTION, _OWN_RULE, unit_en="effect"),
     # Reminders before a recognition's term ends, so the organisation can ask for a renewal in time.
     Parameter("renewal_reminder_days", 90, "kalenderdagen", Provenance.ASSUMPTION, _OWN_RULE, unit_en="calendar days"),
+    # From when before a recognition's last day the organisation may ask for its renewal (services/renewals.py):
+    # before the reminder goes out, so that its link leads to a renewal that may be started.
+    Parameter(
+        "renewal_window_days", 180, "kalenderdagen", Provenance.ASSUMPTION, _RENEWAL_UNKNOWN, unit_en="calendar days"
+    ),
     Parameter(
         "additions_days", 30, "kalenderdagen", Provenance.ASSUMPTION, _UNKNOWN_PROCEDURE, unit_en="calendar days"
     ),
