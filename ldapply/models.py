@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -410,17 +411,24 @@ class ConditionVerdict(TimestampMixin, db.Model):  # type: ignore[name-defined,m
     """A reviewer's judgement of one legal condition for one application (the assessment checklist)."""
 
     __tablename__ = "condition_verdicts"
-    __table_args__ = (UniqueConstraint("application_id", "condition_code"),)
+    __table_args__ = (
+        UniqueConstraint("application_id", "condition_code"),
+        CheckConstraint("verdict IN ('met', 'not_met', 'not_applicable')", name="verdict"),  # workflows Verdict
+    )
 
     application_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
     condition_code: Mapped[str] = mapped_column(String(64))
-    met: Mapped[bool]
+    verdict: Mapped[str] = mapped_column(String(16))  # a workflows._spec.Verdict: met, not met, not applicable
     reason: Mapped[str | None] = mapped_column(Text)  # the reason, printed in letters
     note: Mapped[str | None] = mapped_column(Text)  # internal, never in a letter
     assessed_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     assessed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Bumped by every change: the checklist form carries it, so a save from a page older than a colleague's
+    # change of this verdict is refused instead of overwriting it (services/assessment.py).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
 
     assessed_by: Mapped[User] = relationship(lazy="joined")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (read once by the mapper)
 
 
 class LetterStatus(StrEnum):
@@ -581,6 +589,8 @@ class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
     keys: the trail outlives the rows it speaks of. Triggers refuse UPDATE and DELETE (migration 0006)."""
 
     __tablename__ = "audit_entries"
+    # A case's trail page: its entries newest first by number, a page at a time (services/audit.py search).
+    __table_args__ = (Index("ix_audit_entries_application_id_seq", "application_id", "seq"),)
 
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -590,7 +600,7 @@ class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
     action: Mapped[str] = mapped_column(String(64))
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[str | None] = mapped_column(String(64))
-    application_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    application_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     old: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     new: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
     prev_hash: Mapped[str] = mapped_column(String(64))

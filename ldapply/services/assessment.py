@@ -11,12 +11,13 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..clock import add_years, local_date
 from ..extensions import db
 from ..i18n import _, text
 from ..models import Application, ConditionVerdict, DecisionProposal, ProposalStatus, User, utcnow
-from ..workflows._spec import Condition, Facts, Finding, Regime, Role
+from ..workflows._spec import Condition, Facts, Finding, Regime, Role, Verdict
 from . import audit
 from .answers import handed_in
 from .errors import ChangedMeanwhile, TransitionNotAllowed
@@ -47,6 +48,11 @@ def verdicts_of(application_id: uuid.UUID) -> dict[str, ConditionVerdict]:
     return {row.condition_code: row for row in rows}
 
 
+def judged_not_met(application: Application) -> list[str]:
+    """The conditions a refusal rests on: those judged not met ("not applicable" founds no refusal)."""
+    return [code for code, v in verdicts_of(application.id).items() if v.verdict == Verdict.NOT_MET]
+
+
 def checklist(application: Application) -> list[ConditionRow]:
     regime = regime_of(application)
     params, verdicts = parameters_of(application), verdicts_of(application.id)
@@ -62,7 +68,7 @@ def facts_for(application: Application) -> Facts:
     return Facts(
         answers=answers,
         parameters=params,
-        verdicts={code: v.met for code, v in verdicts_of(application.id).items()},
+        verdicts={code: Verdict(v.verdict) for code, v in verdicts_of(application.id).items()},
         conditions=tuple(c.code for c in regime.conditions),
         blocking=tuple(c.code for c in regime.conditions if _blocks(c, answers, params)),
         recognised_until=recognised_until(application, regime, params),
@@ -108,18 +114,45 @@ def may_assess(application: Application, user: User) -> bool:
     )
 
 
-Judgement = tuple[bool, str | None, str | None]  # met, the reason for the letter, an internal note
+Judgement = tuple[Verdict, str | None, str | None]  # the verdict, the reason for the letter, an internal note
 
 
-def record_verdicts(*, application: Application, actor: User, verdicts: Mapping[str, Judgement]) -> int:
-    """Store the reviewer's verdict per condition (met or not, a reason for the letter, an internal
-    note); returns how many changed. Nothing is stored when one verdict is refused. Every changed verdict
-    gets an audit entry with its old and new values.
+class VerdictsChangedMeanwhile(ChangedMeanwhile):
+    """A checklist saved from a page older than a colleague's change of one of its verdicts."""
+
+    def __init__(self, changed: list[ConditionVerdict], regime: Regime) -> None:
+        super().__init__()
+        names = ", ".join(
+            f"„{text(regime.condition(row.condition_code).title)}” ({row.assessed_by.name})" for row in changed
+        )
+        self.message = _(
+            "Intussen gewijzigd door een collega: het oordeel over %(conditions)s. Er werd niets bewaard. "
+            "Hieronder ziet u de beoordeling zoals ze nu is; bekijk ze en bewaar opnieuw wat nog nodig is.",
+            conditions=names,
+        )
+        self.args = (self.message,)
+
+
+def record_verdicts(
+    *,
+    application: Application,
+    actor: User,
+    verdicts: Mapping[str, Judgement],
+    seen: Mapping[str, int] | None = None,
+) -> int:
+    """Store the reviewer's verdict per condition (met, not met or not applicable, a reason for the
+    letter, an internal note); returns how many changed. Nothing is stored when one verdict is refused.
+    Every changed verdict gets an audit entry with its old and new values.
+
+    `seen` holds, per condition, the version of its verdict on the page the reviewer saved from (0: none
+    was shown); a condition without one is not checked. A verdict a colleague changed since that page is
+    never overwritten: the whole save is refused (VerdictsChangedMeanwhile), unless it keeps that verdict
+    as it now stands.
 
     Raises TransitionNotAllowed when the actor may not assess this application now, when a decisive
-    condition is judged met against its automatic finding, or when a verdict departs from the
-    automatic finding without a reason; ChangedMeanwhile when a colleague judged a condition for the
-    first time at the same moment.
+    condition is judged met or not applicable against its automatic finding, when a verdict departs
+    from the automatic finding without a reason, or when "not applicable" has none; ChangedMeanwhile
+    when a colleague saved a verdict at the same moment.
     """
     if not may_assess(application, actor):
         raise TransitionNotAllowed(_("U kunt de voorwaarden van deze aanvraag nu niet beoordelen."))
@@ -127,25 +160,29 @@ def record_verdicts(*, application: Application, actor: User, verdicts: Mapping[
     params = parameters_of(application)
     problems = [
         problem
-        for code, (met, reason, _note) in verdicts.items()
-        if (problem := _verdict_problem(regime.condition(code), met, reason, handed_in(application), params))
+        for code, (verdict, reason, _note) in verdicts.items()
+        if (problem := _verdict_problem(regime.condition(code), verdict, reason, handed_in(application), params))
     ]
     if problems:
         raise TransitionNotAllowed(" ".join(problems))
     existing = verdicts_of(application.id)
+    stale = [row for code, row in existing.items() if _overwrites_unseen(row, verdicts.get(code), seen or {})]
+    if stale:
+        raise VerdictsChangedMeanwhile(stale, regime)
     changes: list[tuple[str, Judgement | None, Judgement]] = []
-    for code, (met, reason, note) in verdicts.items():
+    for code, (verdict, reason, note) in verdicts.items():
         row = existing.get(code)
-        before = (row.met, row.reason, row.note) if row is not None else None
-        if before == (met, reason, note):
+        before = _stored(row) if row is not None else None
+        if before == (verdict, reason, note):
             continue
         row = row or ConditionVerdict(application_id=application.id, condition_code=code, assessed_by_id=actor.id)
-        row.met, row.reason, row.note, row.assessed_by_id, row.assessed_at = met, reason, note, actor.id, utcnow()
+        row.verdict, row.reason, row.note = str(verdict), reason, note
+        row.assessed_by_id, row.assessed_at = actor.id, utcnow()
         db.session.add(row)
-        changes.append((code, before, (met, reason, note)))
+        changes.append((code, before, (verdict, reason, note)))
     try:
-        db.session.flush()
-    except IntegrityError:  # a colleague judged the same condition first, at the same moment: theirs stands
+        db.session.flush()  # an UPDATE carries the version it read: a colleague's save in between makes it stale
+    except (IntegrityError, StaleDataError):  # a colleague saved the same verdict first, at the same moment
         db.session.rollback()
         raise ChangedMeanwhile() from None
     for code, before, after in changes:  # last, as services/audit.py asks: a verdict overwritten keeps its history
@@ -162,25 +199,59 @@ def record_verdicts(*, application: Application, actor: User, verdicts: Mapping[
     return len(changes)
 
 
+def _stored(row: ConditionVerdict) -> Judgement:
+    return Verdict(row.verdict), row.reason, row.note
+
+
+def _overwrites_unseen(row: ConditionVerdict, judgement: Judgement | None, seen: Mapping[str, int]) -> bool:
+    """Whether saving `judgement` would replace a version of this verdict the reviewer's page did not show."""
+    shown = seen.get(row.condition_code, row.version)
+    return judgement is not None and shown != row.version and judgement != _stored(row)
+
+
 def _judgement(judgement: Judgement | None) -> dict[str, Any] | None:
-    """A verdict as the audit trail keeps it (the internal note too: the trail is internal)."""
+    """A verdict as the audit trail keeps it (the internal note too: the trail is internal). Entries made
+    before "not applicable" existed hold {"met": true/false} instead of "verdict" (case_work reads both)."""
     if judgement is None:
         return None
-    met, reason, note = judgement
-    return {"met": met, "reason": reason, "note": note}
+    verdict, reason, note = judgement
+    return {"verdict": str(verdict), "reason": reason, "note": note}
 
 
-def _verdict_problem(condition: Condition, met: bool, reason: str | None, answers: Any, params: Any) -> str | None:
+def _verdict_problem(
+    condition: Condition, verdict: Verdict, reason: str | None, answers: Any, params: Any
+) -> str | None:
     finding = condition.check(answers, params) if condition.check else None
-    if met and _blocks(condition, answers, params):
+    if verdict == Verdict.NOT_APPLICABLE:
+        return _not_applicable_problem(condition, reason, answers, params)
+    if verdict == Verdict.MET and _blocks(condition, answers, params):
         return _(
             "„%(condition)s” is doorslaggevend: zolang de aanvraag toont dat ze niet vervuld is, kan ze niet als "
             "vervuld beoordeeld worden. Vraag een aanvulling of beoordeel ze als niet vervuld.",
             condition=text(condition.title),
         )
-    if finding is not None and finding.met != met and not substantive(reason):
+    if finding is not None and finding.met != (verdict == Verdict.MET) and not substantive(reason):
         return _(
             "Uw oordeel over „%(condition)s” wijkt af van de vaststelling uit de aanvraag. Geef de reden "
+            "(minstens %(words)s woorden); die komt in de brief.",
+            condition=text(condition.title),
+            words=MIN_REASON_WORDS,
+        )
+    return None
+
+
+def _not_applicable_problem(condition: Condition, reason: str | None, answers: Any, params: Any) -> str | None:
+    """A verdict "not applicable" always says why in the letter; a decisive condition the application shows unmet
+    applies to it (it blocks a grant whatever the reviewer judges: Facts.all_conditions_met)."""
+    if _blocks(condition, answers, params):
+        return _(
+            "„%(condition)s” is doorslaggevend en volgens de aanvraag niet vervuld: ze is dus wel van toepassing. "
+            "Vraag een aanvulling of beoordeel ze als niet vervuld.",
+            condition=text(condition.title),
+        )
+    if not substantive(reason):
+        return _(
+            "Geef bij „%(condition)s” de reden waarom deze voorwaarde niet van toepassing is op deze aanvraag "
             "(minstens %(words)s woorden); die komt in de brief.",
             condition=text(condition.title),
             words=MIN_REASON_WORDS,

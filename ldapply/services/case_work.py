@@ -447,13 +447,17 @@ def describe(entry: AuditEntry, regime: Regime | None = None) -> tuple[str, str 
     return title, _shortened(detail)
 
 
+# A verdict in the timeline; entries recorded before "not applicable" existed hold "met" (true or false) instead.
+VERDICT_WORDS = {"met": _l("vervuld"), "not_met": _l("niet vervuld"), "not_applicable": _l("niet van toepassing")}
+
+
 def _verdict_title(regime: Regime, code: str, new: Mapping[str, Any]) -> str:
     try:
         condition = text(regime.condition(code).title)
     except KeyError:
         condition = code
-    verdict = _("vervuld") if new.get("met") else _("niet vervuld")
-    return _("Voorwaarde „%(condition)s” beoordeeld: %(verdict)s", condition=condition, verdict=verdict)
+    verdict = VERDICT_WORDS.get(new.get("verdict") or ("met" if new.get("met") else "not_met"), "")
+    return _("Voorwaarde „%(condition)s” beoordeeld: %(verdict)s", condition=condition, verdict=str(verdict))
 
 
 def _shortened(value: object) -> str | None:

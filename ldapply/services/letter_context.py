@@ -25,6 +25,7 @@ from ..workflows._spec import (
     Provenance,
     Regime,
     Transition,
+    Verdict,
 )
 from .answers import attachments, step_rows
 
@@ -56,7 +57,7 @@ class EventRecord:
 
 @dataclass(frozen=True)
 class VerdictRecord:
-    met: bool
+    verdict: Verdict  # met, not met, or not applicable (printed as such, never as met)
     reason: str | None
 
 
@@ -305,7 +306,10 @@ def conditions_context(case: CaseRecord, regime: Regime) -> list[dict[str, Any]]
                 "basis_is_law": is_law,
                 "norm": norm_text(condition, case, regime),
                 "finding": finding.text.nl if finding else None,
-                "met": verdict.met if verdict else None,
+                # "met" is true, false, or none (not judged, or not applicable: "verdict" tells them apart);
+                # letters rendered from contexts stored before "verdict" existed read "met" alone.
+                "met": {Verdict.MET: True, Verdict.NOT_MET: False}.get(verdict.verdict) if verdict else None,
+                "verdict": str(verdict.verdict) if verdict else None,
                 "reason": verdict.reason if verdict else None,
             }
         )

@@ -41,6 +41,7 @@ from ..models import (
     utcnow,
 )
 from ..workflows import get_regime
+from ..workflows._spec import Verdict
 from .answers import handed_in
 from .assessment import parameters_of, verdicts_of
 from .dispatch import enqueue_after_commit, send_task
@@ -210,7 +211,9 @@ def case_record(
         parameters=parameters_of(application),
         started_on=local_date(application.created_at),
         events=tuple(e for e in event_records(application.id) if e.event_id != issuing_event_id),
-        verdicts={code_: VerdictRecord(v.met, v.reason) for code_, v in verdicts_of(application.id).items()},
+        verdicts={
+            code_: VerdictRecord(Verdict(v.verdict), v.reason) for code_, v in verdicts_of(application.id).items()
+        },
         proposal=proposal,
         signatory=letter_signatory(actor, regime.code, decides=decides, team=(sender().unit, sender().department)),
         contact=contact_for(application),

@@ -1,14 +1,14 @@
 """The motivation check a decision passes before it is confirmed: what a judge would catch.
 
-A decision is refused, with the reason, when a condition judged "not met" has no substantive reason,
-when its letter would cite something not found in the law as law, or when it leaves the hearing
-response or an advice on the case unanswered (law of 29 July 1991; domain brief 7).
+A decision is refused, with the reason, when a condition judged "not met" or "not applicable" has no
+substantive reason, when its letter would cite something not found in the law as law, or when it leaves
+the hearing response or an advice on the case unanswered (law of 29 July 1991; domain brief 7).
 """
 
 from __future__ import annotations
 
 from ..i18n import _, text
-from ..workflows._spec import Regime
+from ..workflows._spec import Regime, Verdict
 from .letter_context import ARTICLE, CaseRecord, found_articles, hearing_context
 
 # A reason of fewer words than this is a placeholder ("zie mail", "niet ok"), not a motivation.
@@ -32,16 +32,30 @@ def motivation_problems(case: CaseRecord, regime: Regime, *, assessed: bool) -> 
 
 
 def _unreasoned_conditions(case: CaseRecord, regime: Regime) -> list[str]:
+    """A condition judged not met, or not applicable, tells the applicant why in the letter."""
     return [
-        _(
-            "De voorwaarde „%(condition)s” is niet vervuld bevonden zonder inhoudelijke reden voor de brief "
+        _unreasoned(text(c.title), Verdict(verdict.verdict))
+        for c in regime.conditions
+        if (verdict := case.verdicts.get(c.code)) is not None
+        and verdict.verdict != Verdict.MET
+        and not substantive(verdict.reason)
+    ]
+
+
+def _unreasoned(condition: str, verdict: Verdict) -> str:
+    if verdict == Verdict.NOT_APPLICABLE:
+        return _(
+            "De voorwaarde „%(condition)s” is niet van toepassing bevonden zonder inhoudelijke reden voor de brief "
             "(minstens %(words)s woorden). Vul de reden aan in de beoordeling van de voorwaarden.",
-            condition=text(c.title),
+            condition=condition,
             words=MIN_REASON_WORDS,
         )
-        for c in regime.conditions
-        if (verdict := case.verdicts.get(c.code)) is not None and not verdict.met and not substantive(verdict.reason)
-    ]
+    return _(
+        "De voorwaarde „%(condition)s” is niet vervuld bevonden zonder inhoudelijke reden voor de brief "
+        "(minstens %(words)s woorden). Vul de reden aan in de beoordeling van de voorwaarden.",
+        condition=condition,
+        words=MIN_REASON_WORDS,
+    )
 
 
 def _conditions_cited_as_law(regime: Regime) -> list[str]:

@@ -22,7 +22,7 @@ from ..clock import local_date, utcnow
 from ..extensions import db
 from ..models import Application, ApplicationEvent, Letter, LetterStatus, Organisation, User
 from ..workflows import REGIMES
-from ..workflows._spec import ExampleCase, Regime, Transition
+from ..workflows._spec import ExampleCase, Regime, Transition, Verdict
 from .answers import attachments
 from .letter_context import (
     CaseRecord,
@@ -156,11 +156,11 @@ def _proposal(regime: Regime, example: ExampleCase, path: tuple[str, ...]) -> Pr
 
 
 def _verdicts(regime: Regime, example: ExampleCase, refused: bool) -> dict[str, VerdictRecord]:
-    verdicts = {c.code: VerdictRecord(True, None) for c in regime.conditions}
+    verdicts = {c.code: VerdictRecord(Verdict.MET, None) for c in regime.conditions}
     if refused and regime.conditions:
         # A condition without an automatic finding: the reviewer's judgement, not a contradiction of one.
         code = next((c.code for c in regime.conditions if c.check is None), regime.conditions[0].code)
-        verdicts[code] = VerdictRecord(False, example.reason_not_met)
+        verdicts[code] = VerdictRecord(Verdict.NOT_MET, example.reason_not_met)
     return verdicts
 
 

@@ -34,7 +34,7 @@ from ..models import (
 )
 from ..workflows._spec import Facts, Need, Regime, Role, Transition
 from . import audit, information_items, legal_clock, objections, recognitions, staff
-from .assessment import facts_for, parameters_of
+from .assessment import facts_for, judged_not_met, parameters_of
 from .backoffice import deadline_of, end_of_day_after, entered_at
 from .calls import cap_refusal, type_refusal, window_refusal
 from .errors import ChangedMeanwhile, InvalidUpload, TransitionNotAllowed
@@ -232,7 +232,7 @@ def _check_heard_on(application: Application, regime: Regime, transition: Transi
     )
     if not announced:
         return  # the hearing was on grounds other than the conditions (a suspension, a revocation)
-    new = sorted(code for code, met in facts_for(application).verdicts.items() if not met and code not in announced)
+    new = sorted(code for code in judged_not_met(application) if code not in announced)
     if new:
         titles = ", ".join(f"„{text(regime.condition(code).title)}”" for code in new)
         raise TransitionNotAllowed(
@@ -405,7 +405,7 @@ def _move(
         created_at=now,
     )
     if regime_of(application).state(transition.target).hearing:
-        event.grounds = sorted(code for code, met in facts_for(application).verdicts.items() if not met)
+        event.grounds = sorted(judged_not_met(application))
     if transition.submits:
         application.submitted_at = now
         application.parameters = regime_of(application).parameter_values_json()  # pinned for the application's life

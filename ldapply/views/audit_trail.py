@@ -20,7 +20,7 @@ from ..extensions import db
 from ..forms.base import EmptyForm
 from ..i18n import _, _l, format_day, text
 from ..models import Application, AuditEntry
-from ..services import audit
+from ..services import audit, case_work
 from ..services.errors import Forbidden, NotFound
 from ..workflows import REGIMES
 from ..workflows._spec import INTERNAL_ROLES, Regime, Role
@@ -241,6 +241,8 @@ def _shown(name: str, value: Any, regime: Regime | None) -> str:
     if name == "state" and regime is not None and isinstance(value, str):
         state = next((s for s in regime.states if s.code == value), None)
         return f"{text(state.label)} ({value})" if state is not None else value
+    if name == "verdict" and value in case_work.VERDICT_WORDS:
+        return f"{case_work.VERDICT_WORDS[value]} ({value})"
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)

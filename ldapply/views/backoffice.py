@@ -37,7 +37,7 @@ from ..services.answers import answer_sections, handed_in
 from ..services.errors import ChangedMeanwhile, NotFound, TransitionNotAllowed
 from ..services.regimes import regime_of
 from ..workflows import REGIMES, all_versions
-from ..workflows._spec import Party, Provenance, Role, Transition
+from ..workflows._spec import Party, Provenance, Role, Transition, Verdict
 from ._helpers import letter_html_response, me, pdf_download
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
@@ -305,20 +305,28 @@ def _letter_document(application: Application, shown: transitions.Preview) -> st
 
 @bp.post("/applications/<uuid:application_id>/assessment")
 def assess(application_id: uuid.UUID) -> Response | tuple[str, int]:
-    """The reviewer's checklist: per condition met or not, a reason for the letter, an internal note."""
+    """The reviewer's checklist: per condition met, not met or not applicable, a reason for the letter, an
+    internal note; and per condition the version of its verdict the page showed (seen-<code>)."""
     application = _case(application_id)
     if not ActionForm().validate_on_submit():
         return case(application_id, status=400)
-    verdicts = {}
+    verdicts: dict[str, assessment.Judgement] = {}
+    seen: dict[str, int] = {}
     for row in assessment.checklist(application):
         code = row.condition.code
         choice = request.form.get(f"verdict-{code}", "")
-        if choice in ("met", "not_met"):
+        if choice in set(Verdict):
             reason = request.form.get(f"reason-{code}", "").strip()[:5000] or None
             note = request.form.get(f"note-{code}", "").strip()[:5000] or None
-            verdicts[code] = (choice == "met", reason, note)
+            verdicts[code] = (Verdict(choice), reason, note)
+        shown = request.form.get(f"seen-{code}", "")
+        if shown.isdigit():
+            seen[code] = int(shown)
     try:
-        changed = assessment.record_verdicts(application=application, actor=me(), verdicts=verdicts)
+        changed = assessment.record_verdicts(application=application, actor=me(), verdicts=verdicts, seen=seen)
+    except assessment.VerdictsChangedMeanwhile as meanwhile:  # the fresh checklist, with what changed and by whom
+        flash(meanwhile.message, "warn")
+        return case(application_id, status=409)
     except ChangedMeanwhile:
         return _fresh_page(application_id)
     except TransitionNotAllowed as refusal:

@@ -274,23 +274,36 @@ class Condition:
     decisive: bool = False
 
 
+class Verdict(StrEnum):
+    """A reviewer's judgement of one condition. "Not applicable" says the condition does not concern this
+    application (with a reason why, printed in the letter): it neither stands in the way of a grant nor
+    founds a refusal, and a letter never prints it as met."""
+
+    MET = "met"
+    NOT_MET = "not_met"
+    NOT_APPLICABLE = "not_applicable"
+
+
 @dataclass(frozen=True)
 class Facts:
     """What a transition guard may look at: plain values, no database."""
 
     answers: Answers
     parameters: Params
-    verdicts: Mapping[str, bool]  # condition code -> the reviewer's verdict (met or not)
+    verdicts: Mapping[str, Verdict]  # condition code -> the reviewer's verdict
     conditions: tuple[str, ...]  # every condition code of the regime
     blocking: tuple[str, ...] = ()  # decisive conditions whose automatic finding is "not met"
     recognised_until: date | None = None  # the last day of the recognition granted, when it has a term
     today: date | None = None
 
     def all_conditions_met(self) -> bool:
-        return not self.blocking and all(self.verdicts.get(code) is True for code in self.conditions)
+        """A grant: every condition judged, each met or not applicable, and none blocked by its finding."""
+        allowed = (Verdict.MET, Verdict.NOT_APPLICABLE)
+        return not self.blocking and all(self.verdicts.get(code) in allowed for code in self.conditions)
 
     def some_condition_not_met(self) -> bool:
-        return any(verdict is False for verdict in self.verdicts.values())
+        """A refusal rests on at least one condition judged not met; "not applicable" founds none."""
+        return any(verdict == Verdict.NOT_MET for verdict in self.verdicts.values())
 
 
 class Need(StrEnum):

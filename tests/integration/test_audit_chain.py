@@ -224,9 +224,9 @@ class TestVerdictsAreAudited:
             reviewer = db.session.get(User, people.reviewer.id)
             assert [(e.object_id, e.application_id) for e in entries] == [(code, application_id)] * 3
             assert entries[0].old is None
-            assert entries[0].new == {"met": True, "reason": REASON, "note": None}
+            assert entries[0].new == {"verdict": "met", "reason": REASON, "note": None}
             assert entries[1].old == entries[0].new
-            assert entries[1].new == {"met": False, "reason": REASON, "note": "Navragen bij de inspectie."}
+            assert entries[1].new == {"verdict": "not_met", "reason": REASON, "note": "Navragen bij de inspectie."}
             assert entries[2].old == entries[1].new
             assert entries[2].new["note"] is None
             assert {e.actor_id for e in entries} == {reviewer.id}

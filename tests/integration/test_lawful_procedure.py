@@ -187,7 +187,7 @@ def pending(app: Flask, application_id: uuid.UUID) -> list[str]:
 def verdicts_of(app: Flask, application_id: uuid.UUID) -> dict[str, tuple[bool, str | None]]:
     with app.app_context():
         rows = db.session.scalars(select(ConditionVerdict).where(ConditionVerdict.application_id == application_id))
-        return {row.condition_code: (row.met, row.reason) for row in rows}
+        return {row.condition_code: (row.verdict == "met", row.reason) for row in rows}  # met or not met here
 
 
 @dataclass(frozen=True)

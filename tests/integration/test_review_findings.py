@@ -93,7 +93,7 @@ def test_verdicts_cannot_change_after_the_decision(app, client, people):
     post(client, f"/backoffice/applications/{application_id}/assessment", {"verdict-local_need": "met"})
     with app.app_context():
         verdict = db.session.scalar(db.select(ConditionVerdict).where(ConditionVerdict.condition_code == "local_need"))
-    assert verdict.met is False
+    assert verdict.verdict == "not_met"
 
 
 def test_the_pre_check_asks_for_no_uploads(client):

@@ -125,7 +125,7 @@ def satisfy_guard(application, transition, people) -> None:
                 ConditionVerdict(
                     application_id=application.id,
                     condition_code=code,
-                    met=met,
+                    verdict="met" if met else "not_met",
                     reason="De stukken in het dossier tonen dit duidelijk aan.",
                     assessed_by_id=people.reviewer.id,
                 )

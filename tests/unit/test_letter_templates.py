@@ -3,6 +3,8 @@ hearing with and without a response, outside the regime's period, with and witho
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ldapply.services import letters
@@ -135,3 +137,47 @@ def test_a_receipt_of_additions_that_changed_nothing_names_the_items_asked():
     html = text_of(letters.render_html("general", "additions_received", context))
     assert "U diende de aanvulling in zonder de gevraagde gegevens te wijzigen: " in html
     assert "Wij beoordelen uw aanvraag op basis van de stukken die wij hebben." in html
+
+
+NOT_APPLICABLE_REASON = "De organisatie voert geen opdracht uit voor een openbaar bestuur."
+
+
+def _condition_text(html: str, title: str) -> str:
+    """The letter's words about one condition (its <div class="condition">)."""
+    block = next(b for b in html.split('<div class="condition">')[1:] if title in b.split("</div>")[0])
+    return text_of(re.sub(r"<[^>]+>", " ", block.split("</div>")[0]))
+
+
+@pytest.mark.parametrize("kind", ["decision_granted", "decision_refused"])
+def test_a_condition_not_applicable_is_printed_so_with_its_reason_never_as_met(kind):
+    context = example_context("general", kind)
+    condition = context["conditions"][-1]
+    condition.update(met=None, verdict="not_applicable", reason=NOT_APPLICABLE_REASON)
+    shown = _condition_text(letters.render_html("general", kind, context), condition["title"])
+    assert "Oordeel: niet van toepassing" in shown
+    assert NOT_APPLICABLE_REASON in shown
+    assert "vervuld" not in shown
+    assert "niet beoordeeld" not in shown
+
+
+def test_the_hearing_notice_names_only_the_conditions_not_met_as_its_grounds():
+    context = example_context("general", "intended_refusal")
+    failing = [c for c in context["conditions"] if c["met"] is False]
+    assert failing, "the example refusal has a condition not met"
+    other = next(c for c in context["conditions"] if c["met"] is not False)
+    other.update(met=None, verdict="not_applicable", reason=NOT_APPLICABLE_REASON)
+    html = text_of(letters.render_html("general", "intended_refusal", context))
+    assert all(c["title"] in html for c in failing)
+    assert other["title"] not in html
+    assert NOT_APPLICABLE_REASON not in html
+
+
+def test_a_letter_stored_before_verdicts_had_three_values_still_prints_met_and_not_met():
+    context = example_context("general", "decision_refused")
+    for condition in context["conditions"]:
+        condition.pop("verdict", None)  # as frozen then: "met" alone
+    html = letters.render_html("general", "decision_refused", context)
+    met = next(c for c in context["conditions"] if c["met"] is True)
+    not_met = next(c for c in context["conditions"] if c["met"] is False)
+    assert "Oordeel: vervuld" in _condition_text(html, met["title"])
+    assert "Oordeel: niet vervuld" in _condition_text(html, not_met["title"])

@@ -34,7 +34,10 @@ def all_conditions_met(facts: Facts) -> Text | None:
         )
     if facts.all_conditions_met():
         return None
-    return Text("Beoordeel eerst elke voorwaarde als vervuld.", "First assess every condition as met.")
+    return Text(
+        "Beoordeel eerst elke voorwaarde als vervuld of niet van toepassing.",
+        "First assess every condition as met or not applicable.",
+    )
 
 
 def some_condition_not_met(facts: Facts) -> Text | None:
