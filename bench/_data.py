@@ -69,7 +69,10 @@ def make_granted_letters(count: int) -> Iterator[tuple[uuid.UUID, float]]:
         for condition in REGIME.conditions:
             db.session.add(
                 ConditionVerdict(
-                    application_id=application.id, condition_code=condition.code, met=True, assessed_by_id=reviewer.id
+                    application_id=application.id,
+                    condition_code=condition.code,
+                    verdict="met",
+                    assessed_by_id=reviewer.id,
                 )
             )
         db.session.commit()
