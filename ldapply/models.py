@@ -482,6 +482,29 @@ class Signatory(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
 
 
+class ParameterChange(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
+    """A value an admin set for a regime version's parameter, in effect from `created_at` until the next one.
+    The rows are its history; the highest `revision` is the value in effect (services/parameter_changes.py).
+    Applications pin the values at submission: a change never reaches a case already filed."""
+
+    __tablename__ = "parameter_changes"
+    # One row per revision: two admins changing the same value at once cannot both win (the second is refused).
+    __table_args__ = (UniqueConstraint("regime_code", "regime_version", "name", "revision"),)
+
+    regime_code: Mapped[str] = mapped_column(String(64))
+    regime_version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    revision: Mapped[int] = mapped_column(Integer)  # 1 for the first change of the declared value
+    value: Mapped[Any] = mapped_column(JSONType, nullable=False)  # as JSON keeps it: decimals as strings
+    old_value: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    provenance: Mapped[str] = mapped_column(String(32))  # "found" (with its legal source) or "assumption"
+    legal_source: Mapped[str] = mapped_column(Text, default="")  # the change in the law, for a law parameter
+    reason: Mapped[str] = mapped_column(Text)
+    set_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+
+    set_by: Mapped[User] = relationship(lazy="joined")
+
+
 class LegalReliance(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     """The legal-uncertainty ledger: a decision rested on a parameter or citation not found in the law.
     When the real text is loaded as a new regime version, these rows find the files affected."""

@@ -29,6 +29,7 @@ from .backoffice import end_of_day_after
 from .eligibility import reading
 from .errors import ChangedMeanwhile, Forbidden, NotFound, StepIncomplete, TransitionNotAllowed
 from .information_items import InformationRequest
+from .parameter_changes import in_effect
 from .regimes import missing_steps, missing_steps_message, regime_of
 from .storage import get_storage
 from .uploads import remove_files
@@ -667,7 +668,7 @@ def _row(
 ) -> DashboardRow:
     regime = regime_of(application)
     state = regime.state(application.state)
-    params = application.parameters or regime.parameter_values()
+    params = application.parameters or in_effect(regime).parameter_values()
     since = entered.get(application.state)
     todo, due = _todo(application, regime, state, params, since, signs, letters, objected_at, asked_due)
     if due is None and state.deadline and not state.clock_suspended:

@@ -22,6 +22,7 @@ from . import audit
 from .answers import handed_in
 from .errors import ChangedMeanwhile, TransitionNotAllowed
 from .motivation import MIN_REASON_WORDS, substantive
+from .parameter_changes import in_effect
 from .regimes import regime_of
 
 
@@ -39,7 +40,7 @@ def parameters_of(application: Application) -> dict[str, Any]:
     return (
         dict(application.parameters)
         if application.parameters is not None
-        else regime_of(application).parameter_values()
+        else in_effect(regime_of(application)).parameter_values()
     )
 
 

@@ -35,6 +35,7 @@ from .letter_context import (
     prepared_in_assessment,
 )
 from .letters import new_verification_code, render_html, render_pdf, sender
+from .parameter_changes import in_effect
 from .storage import get_storage
 
 SAMPLE_REFERENCE = "VOORBEELD-{code}"
@@ -165,6 +166,8 @@ def _verdicts(regime: Regime, example: ExampleCase, refused: bool) -> dict[str, 
 
 
 def sample(regime: Regime, kind: str, code: str = "VOORBEELD0000") -> Sample:
+    """The letter of a sample case with the parameter values in effect, as a case submitted now would pin them."""
+    regime = in_effect(regime)
     return Sample(regime, kind, build_context(sample_case(regime, kind, code=code), regime, kind, sender()))
 
 
@@ -176,7 +179,7 @@ def write_sample_letters(folder: Path) -> list[Path]:
     """Render every kind of every regime to `folder` as <regime>-<kind>.pdf, registered for /verify."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for regime in (r for r in REGIMES.values() if r.example_case is not None):
+    for regime in (in_effect(r) for r in REGIMES.values() if r.example_case is not None):
         application = _sample_application(regime)
         for spec in regime.letters:
             code = new_verification_code()

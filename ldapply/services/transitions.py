@@ -41,6 +41,7 @@ from .errors import ChangedMeanwhile, InvalidUpload, TransitionNotAllowed
 from .letter_context import CaseRecord, ProposalRecord, build_context, nl_number, prepared_in_assessment, reliances
 from .letters import case_record, issue_letter, letters_for, proposal_record, sender
 from .motivation import motivation_problems
+from .parameter_changes import in_effect
 from .regimes import missing_steps, missing_steps_message, regime_of
 from .signatories import signatory_for
 from .storage import get_storage
@@ -408,7 +409,8 @@ def _move(
         event.grounds = sorted(judged_not_met(application))
     if transition.submits:
         application.submitted_at = now
-        application.parameters = regime_of(application).parameter_values_json()  # pinned for the application's life
+        # The values in effect now, pinned for the application's life: a later change never reaches it.
+        application.parameters = in_effect(regime_of(application)).parameter_values_json()
     regime = regime_of(application)
     application.state = transition.target
     application.whose_move = regime.state(transition.target).whose_move

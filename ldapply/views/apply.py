@@ -29,6 +29,7 @@ from ..services import (
     legal_clock,
     letters,
     objections,
+    parameter_changes,
     renewals,
     steps,
     transitions,
@@ -74,9 +75,10 @@ def last_day(due: datetime | None) -> str:
 
 
 def _regime(code: str) -> Regime:
+    """The regime of the pre-check, with the parameter values in effect now."""
     if code not in REGIMES:
         raise NotFound()
-    return REGIMES[code]
+    return parameter_changes.in_effect(REGIMES[code])
 
 
 def _open_calls() -> dict[str, list[Any]]:

@@ -37,6 +37,7 @@ ACTION_LABELS = {
     "signatory.added": _l("Ondertekenaar toegevoegd"),
     "signatory.activated": _l("Ondertekenaar ingeschakeld"),
     "signatory.deactivated": _l("Ondertekenaar uitgeschakeld"),
+    "parameter.changed": _l("Parameterwaarde gewijzigd"),
     "case.assigned": _l("Behandelaar gewijzigd"),
     "conflict.declared": _l("Geen belangenconflict verklaard"),
     "conflict.recused": _l("Onthouden wegens belangenconflict"),

@@ -477,12 +477,6 @@ def case_letters(application_id: uuid.UUID) -> str:
     return page
 
 
-@bp.get("/parameters")
-def parameters() -> str:
-    """Every parameter of every regime version, with its value and where that value comes from."""
-    return render_template("backoffice/parameters.html", regimes=all_versions())
-
-
 @bp.get("/applications/<uuid:application_id>/uploads/<uuid:upload_id>")
 def download_upload(application_id: uuid.UUID, upload_id: uuid.UUID) -> Response:
     """An uploaded file: PDFs and images open in the browser (sandboxed, never sniffed), other kinds download."""
