@@ -162,6 +162,8 @@ def _celery_settings(broker_url: str, instance_path: Path) -> dict[str, Any]:
             "expire-recognitions": {"task": "recognitions.expire_and_remind", "schedule": 3600.0},
             # The statistics page's figures (counts and lead times over every case) are taken again.
             "refresh-statistics": {"task": "statistics.refresh", "schedule": 3600.0},
+            # Bulk jobs whose worker died are marked interrupted, to be run again from their page.
+            "sweep-interrupted-bulk-jobs": {"task": "bulk.sweep_interrupted", "schedule": 300.0},
         },
     }
     if broker_url.startswith(("sqla+sqlite", "sqlalchemy+sqlite")):

@@ -604,6 +604,8 @@ class BulkJob(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     result_key: Mapped[str | None] = mapped_column(String(255))  # the export's stored file
     error: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the worker's last sign of life
+    attempt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # claims so far (the run's own)
 
 
 class AuditEntry(db.Model):  # type: ignore[name-defined,misc]

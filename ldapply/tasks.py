@@ -114,6 +114,12 @@ def run_bulk_job(job_id: str) -> None:
     bulk.run_job(uuid.UUID(job_id))
 
 
+@shared_task(name="bulk.sweep_interrupted")
+def sweep_interrupted_bulk_jobs() -> int:
+    """Running bulk jobs whose worker gave no sign of life for a while are marked interrupted."""
+    return bulk.sweep_interrupted()
+
+
 @shared_task(name="statistics.refresh", soft_time_limit=900, time_limit=960)
 def refresh_statistics() -> None:
     """The statistics page's figures taken again (aggregates over every case and event; minutes at a million)."""

@@ -6,6 +6,12 @@ case by case, each in a transaction of its own: the actor's rights are checked a
 may have been withdrawn since the selection was made), every case gets its own audit entry, and the counts
 of cases done and failed move with each commit, which is what the progress page shows. A case that fails
 is counted, with its reason, and the rest go on.
+
+A worker that dies leaves its job "running": each case and each batch of exported rows stamps the job's
+heartbeat, and a running job without one for STALE_AFTER is marked interrupted (by the beat's sweep, or by its
+page when someone looks first). Its creator (or an admin) may run it again: a new claim goes on from the cases
+handled so far, which are not done twice (a case's count moves in the case's own transaction), and a worker
+of the old claim that was only slow stops at its next case.
 """
 
 from __future__ import annotations
@@ -14,11 +20,12 @@ import logging
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from flask_babel import force_locale
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..i18n import _, current_locale
@@ -39,10 +46,18 @@ PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
 MAX_SELECTION = 5000  # one form's worth of ticked cases; larger sets are exports of the register
 PROGRESS_EVERY = 500  # exported rows between two progress updates
 FAILURES_KEPT = 100  # the failed cases named on the progress page (all are counted)
+# The administration's own choice, not a legal term: a worker moves a job on with every case and every
+# PROGRESS_EVERY exported rows, so this long without a sign of life means its worker is gone.
+STALE_AFTER = timedelta(minutes=10)
+INTERRUPTED = "interrupted"  # options[INTERRUPTED]: the job failed because its worker stopped
 
 
 class InvalidBulkRequest(DomainError):
     """The selection or the action asked cannot be started as it stands; the message says why."""
+
+
+class ClaimLost(Exception):
+    """The job is no longer this run's (it was marked interrupted, or run again): the worker stops here."""
 
 
 # -- starting a job (in the request) ---------------------------------------------------------------
@@ -206,12 +221,28 @@ def result_of(job: BulkJob) -> bytes:
 # -- running a job (in the worker) -----------------------------------------------------------------
 
 
-def _claim(job_id: uuid.UUID) -> bool:
+def _claim(job_id: uuid.UUID) -> int | None:
+    """Take a pending job: its claim's number, or None when another delivery took it first."""
     claimed = db.session.execute(
-        update(BulkJob).where(BulkJob.id == job_id, BulkJob.status == PENDING).values(status=RUNNING)
-    )
+        update(BulkJob)
+        .where(BulkJob.id == job_id, BulkJob.status == PENDING)
+        .values(status=RUNNING, attempt=BulkJob.attempt + 1, heartbeat_at=utcnow())
+        .returning(BulkJob.attempt)
+    ).scalar()
     db.session.commit()
-    return bool(claimed.rowcount)  # type: ignore[attr-defined]
+    return claimed
+
+
+def _beat(job_id: uuid.UUID, attempt: int, **values: Any) -> None:
+    """Stamp the heartbeat (with `values`) in the current transaction, while the job is this run's; else stop."""
+    moved = db.session.execute(
+        update(BulkJob)
+        .where(BulkJob.id == job_id, BulkJob.status == RUNNING, BulkJob.attempt == attempt)
+        .values(heartbeat_at=utcnow(), **values)
+    )
+    if not moved.rowcount:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise ClaimLost(job_id)
 
 
 def _finish(
@@ -229,7 +260,8 @@ def _finish(
 def run_job(job_id: uuid.UUID) -> None:
     """Run one bulk job to its end, case by case, each with its own timeline entry. A second delivery of
     the task finds the job claimed already and does nothing."""
-    if not _claim(job_id):
+    attempt = _claim(job_id)
+    if attempt is None:
         log.info("bulk job %s was already taken", job_id)
         return
     job = db.session.get(BulkJob, job_id)
@@ -240,9 +272,12 @@ def run_job(job_id: uuid.UUID) -> None:
     try:
         _resolve_filter(job, actor)
         if job.kind in EXPORT_FORMATS:
-            _export(job, actor)
+            _export(job, actor, attempt)
         else:
-            _each_case(job, actor, _assign if job.kind == ASSIGN else _reissue)
+            _each_case(job, actor, _assign if job.kind == ASSIGN else _reissue, attempt)
+    except ClaimLost:
+        log.warning("bulk job %s: claim %s lost (marked interrupted or run again); this run stops", job_id, attempt)
+        return
     except Exception as exc:  # the job as a whole stops (a full disk, the time limit): said on its page
         log.exception("bulk job %s failed", job_id)
         _finish(job_id, FAILED, error=f"{type(exc).__name__}: {exc}")
@@ -262,35 +297,41 @@ def _check_case(actor: User, application: Application | None) -> Application:
 CaseAction = Callable[[BulkJob, Application, User], None]
 
 
-def _each_case(job: BulkJob, actor: User, act: CaseAction) -> None:
+def _each_case(job: BulkJob, actor: User, act: CaseAction, attempt: int) -> None:
+    """Each case from the first not handled yet (`done` + `failed` so far: a run again goes on from there).
+    A case's count moves in the case's own transaction, before its work commits it: a case is counted exactly
+    when its work was kept, so a run again never does it twice."""
     job_id, failures = job.id, list(job.options.get("failures", []))
-    for raw in list(job.application_ids):
+    for raw in list(job.application_ids)[job.done + job.failed :]:
         found = db.session.get(Application, uuid.UUID(raw))
         reference = found.reference if found is not None else raw
         try:
+            _beat(job_id, attempt, done=BulkJob.done + 1)
             act(job, _check_case(actor, found), actor)
-        except SoftTimeLimitExceeded:
+        except (SoftTimeLimitExceeded, ClaimLost):
             raise
         except DomainError as refusal:
-            _count_failure(job_id, failures, reference, refusal.message)
+            _count_failure(job_id, attempt, failures, reference, refusal.message)
         except Exception as exc:  # one case's surprise does not stop the others
             log.exception("bulk job %s: case %s failed", job_id, raw)
-            _count_failure(job_id, failures, reference, f"{type(exc).__name__}: {exc}")
+            _count_failure(job_id, attempt, failures, reference, f"{type(exc).__name__}: {exc}")
 
 
-def _count_failure(job_id: uuid.UUID, failures: list[dict[str, str]], reference: str, reason: str) -> None:
-    db.session.rollback()
+def _count_failure(
+    job_id: uuid.UUID, attempt: int, failures: list[dict[str, str]], reference: str, reason: str
+) -> None:
+    db.session.rollback()  # the case's work and its count as done
     if len(failures) < FAILURES_KEPT:
         failures.append({"reference": reference, "reason": reason[:500]})
     job = db.session.get(BulkJob, job_id)
     options = {**(job.options if job is not None else {}), "failures": failures}
-    db.session.execute(update(BulkJob).where(BulkJob.id == job_id).values(failed=BulkJob.failed + 1, options=options))
+    _beat(job_id, attempt, failed=BulkJob.failed + 1, options=options)
     db.session.commit()
 
 
 def _case_done(job: BulkJob, application: Application, action: str, actor: User, new: dict[str, Any]) -> None:
-    """One more case done, with its own audit entry on the case's trail, in the case's transaction."""
-    db.session.execute(update(BulkJob).where(BulkJob.id == job.id).values(done=BulkJob.done + 1))
+    """The job's audit entry on the case's trail, committed (the case's count moved in `_each_case`, and was
+    committed with the case's work, or is now)."""
     audit.record(
         action,
         object_type="application",
@@ -307,7 +348,8 @@ def _assign(job: BulkJob, application: Application, actor: User) -> None:
     if assignee is None:
         raise NotFound(_("Wie de aanvragen zou krijgen, bestaat niet meer."))
     before = application.assignee_id
-    case_work.assign(application=application, assignee=assignee, actor=actor)  # refuses, audits and commits
+    # Refuses, or audits and commits the assignment with this case's count (unchanged: nothing committed yet).
+    case_work.assign(application=application, assignee=assignee, actor=actor)
     _case_done(
         job,
         application,
@@ -324,8 +366,11 @@ def _reissue(job: BulkJob, application: Application, actor: User) -> None:
     _case_done(job, application, "bulk.reissue", actor, {"letters": [str(i) for i in letters]})
 
 
-def _export(job: BulkJob, actor: User) -> None:
+def _export(job: BulkJob, actor: User, attempt: int) -> None:
+    """The file made whole by this run (a run again starts it afresh: an export changes no case)."""
     fmt, locale, job_id = EXPORT_FORMATS[job.kind], str(job.options.get("locale", "nl")), job.id
+    _beat(job_id, attempt, done=0, failed=0)
+    db.session.commit()
     scope: dict[str, object]
     with force_locale(locale):  # the headers in the language of whoever asked
         if job.options.get("source") == "register":
@@ -335,9 +380,9 @@ def _export(job: BulkJob, actor: User) -> None:
         else:
             ids = [uuid.UUID(i) for i in job.application_ids]
             visible = exports.visible_ids(actor, ids)
-            _skipped(job_id, len(ids) - len(visible))
+            _skipped(job_id, attempt, len(ids) - len(visible))
             table, scope = exports.selection_table(visible, locale), {"selection": len(ids)}
-        counted = _counting(job_id, table.rows)
+        counted = _counting(job_id, attempt, table.rows)
         table = exports.Table(table.title, table.headers, counted)
         with tempfile.TemporaryFile() as file:
             if fmt == "csv":
@@ -348,27 +393,126 @@ def _export(job: BulkJob, actor: User) -> None:
             file.seek(0)
             stored = get_storage().put(f"exports/{job_id}.{fmt}", file.read())
     count = counted.count
-    db.session.execute(update(BulkJob).where(BulkJob.id == job_id).values(done=count, result_key=stored.key))
+    _beat(job_id, attempt, done=count, result_key=stored.key)
     exports.record_export(fmt, count=count, filter={**scope, "job": str(job_id)}, actor=actor)
 
 
-def _skipped(job_id: uuid.UUID, count: int) -> None:
+def _skipped(job_id: uuid.UUID, attempt: int, count: int) -> None:
     """Ticked cases the actor may not export (any more) are counted as failed."""
     if count:
-        db.session.execute(update(BulkJob).where(BulkJob.id == job_id).values(failed=count))
+        _beat(job_id, attempt, failed=count)
         db.session.commit()
 
 
 class _counting(Iterator[tuple[exports.Value, ...]]):  # noqa: N801  (used like a function)
     """The rows as they pass, with the job's progress committed every PROGRESS_EVERY rows."""
 
-    def __init__(self, job_id: uuid.UUID, rows: Iterable[tuple[exports.Value, ...]]) -> None:
-        self.job_id, self.rows, self.count = job_id, iter(rows), 0
+    def __init__(self, job_id: uuid.UUID, attempt: int, rows: Iterable[tuple[exports.Value, ...]]) -> None:
+        self.job_id, self.attempt, self.rows, self.count = job_id, attempt, iter(rows), 0
 
     def __next__(self) -> tuple[exports.Value, ...]:
         row = next(self.rows)
         self.count += 1
         if self.count % PROGRESS_EVERY == 0:
-            db.session.execute(update(BulkJob).where(BulkJob.id == self.job_id).values(done=self.count))
+            _beat(self.job_id, self.attempt, done=self.count)
             db.session.commit()
         return row
+
+
+# -- interrupted jobs ------------------------------------------------------------------------------
+
+
+def stale_before(now: datetime | None = None) -> datetime:
+    return (now or utcnow()) - STALE_AFTER
+
+
+def interrupted(job: BulkJob) -> bool:
+    return job.status == FAILED and bool(job.options.get(INTERRUPTED))
+
+
+def _interrupt(job: BulkJob, now: datetime) -> bool:
+    """Mark one running job without a heartbeat since STALE_AFTER as interrupted (its run's claim, unless it
+    moved meanwhile), audited as ldapply's own act; the caller commits. Whether it was marked."""
+    last = job.heartbeat_at or job.created_at
+    marked = db.session.execute(
+        update(BulkJob)
+        .where(
+            BulkJob.id == job.id,
+            BulkJob.status == RUNNING,
+            BulkJob.attempt == job.attempt,
+            func.coalesce(BulkJob.heartbeat_at, BulkJob.created_at) < stale_before(now),
+        )
+        .values(
+            status=FAILED,
+            finished_at=now,
+            error=_(
+                "Onderbroken: de achtergrondverwerking gaf %(minutes)s minuten geen teken van leven meer.",
+                minutes=int(STALE_AFTER.total_seconds() // 60),
+            ),
+            options={**job.options, INTERRUPTED: True},
+        )
+    ).rowcount  # type: ignore[attr-defined]
+    if marked:
+        audit.record(
+            "bulk.interrupted",
+            object_type="bulk_job",
+            object_id=job.id,
+            old={"status": RUNNING, "heartbeat_at": last.isoformat()},
+            new={"status": FAILED, "done": job.done, "failed": job.failed},
+            actor=None,
+        )
+    return bool(marked)
+
+
+def interrupt_if_stale(job: BulkJob, now: datetime | None = None) -> bool:
+    """The job page's check, for whoever looks before the beat's sweep: marked and committed when stale."""
+    now = now or utcnow()
+    if job.status != RUNNING or (job.heartbeat_at or job.created_at) >= stale_before(now):
+        return False
+    marked = _interrupt(job, now)
+    db.session.commit()
+    db.session.refresh(job)
+    return marked
+
+
+def sweep_interrupted(now: datetime | None = None) -> int:
+    """The beat's sweep: every running job without a heartbeat since STALE_AFTER marked interrupted; how many."""
+    now = now or utcnow()
+    stale = db.session.scalars(
+        select(BulkJob).where(
+            BulkJob.status == RUNNING, func.coalesce(BulkJob.heartbeat_at, BulkJob.created_at) < stale_before(now)
+        )
+    ).all()
+    marked = sum(_interrupt(job, now) for job in stale)
+    db.session.commit()
+    return marked
+
+
+def run_again(job: BulkJob, actor: User) -> BulkJob:
+    """Hand an interrupted job to the worker again: it goes on from the cases handled so far. Refused when
+    the job is not (or no longer: a second click) interrupted; audited as the actor's."""
+    if not interrupted(job):
+        raise InvalidBulkRequest(_("Deze actie is niet onderbroken: er is niets opnieuw uit te voeren."))
+    options = {k: v for k, v in job.options.items() if k != INTERRUPTED}
+    moved = db.session.execute(
+        update(BulkJob)
+        .where(BulkJob.id == job.id, BulkJob.status == FAILED, BulkJob.attempt == job.attempt)
+        .values(status=PENDING, finished_at=None, error=None, options=options)
+    ).rowcount  # type: ignore[attr-defined]
+    if not moved:
+        db.session.rollback()
+        raise InvalidBulkRequest(_("Deze actie is niet onderbroken: er is niets opnieuw uit te voeren."))
+    audit.record(
+        "bulk.run_again",
+        object_type="bulk_job",
+        object_id=job.id,
+        old={"status": FAILED, "done": job.done, "failed": job.failed},
+        new={"status": PENDING, "remaining": total_of(job) - job.done - job.failed},
+        actor=actor,
+    )
+    db.session.commit()
+    if not send_task(BULK_TASK, str(job.id)):
+        message = _("De taak kon niet aan de achtergrondverwerking worden gegeven. Probeer het later opnieuw.")
+        _finish(job.id, FAILED, error=message, expected=(PENDING,))
+    db.session.refresh(job)
+    return job

@@ -214,6 +214,7 @@ def bulk_job(job_id: uuid.UUID) -> WerkzeugResponse:
     header, which needs no script (the meta tag would do the same, but axe-core rates any timed meta refresh
     critical); `?auto=0` stops it, as WCAG 2.2.1 asks, and leaves a link to update by hand."""
     job = bulk.job_for(me(), job_id)
+    bulk.interrupt_if_stale(job)  # a worker that died: said here, before the beat's sweep comes by
     running = job.status in (bulk.PENDING, bulk.RUNNING)
     refreshing = running and request.args.get("auto") != "0"
     response = make_response(
@@ -222,7 +223,9 @@ def bulk_job(job_id: uuid.UUID) -> WerkzeugResponse:
             job=job,
             total=bulk.total_of(job),
             kind_label=_kind_label(job.kind),
-            status_label=_status_label(job.status),
+            status_label=_("Onderbroken") if bulk.interrupted(job) else _status_label(job.status),
+            interrupted=bulk.interrupted(job),
+            remaining=bulk.total_of(job) - job.done - job.failed,
             running=running,
             refreshing=refreshing,
             on_filter=bulk.on_filter(job),
@@ -232,6 +235,17 @@ def bulk_job(job_id: uuid.UUID) -> WerkzeugResponse:
     if refreshing:
         response.headers["Refresh"] = str(REFRESH_SECONDS)
     return response
+
+
+@bp.post("/bulk/<uuid:job_id>/again")
+def bulk_again(job_id: uuid.UUID) -> WerkzeugResponse:
+    """Run an interrupted job again, from the cases handled so far (the creator or an admin; CSRF checked)."""
+    job = bulk.job_for(me(), job_id)
+    try:
+        bulk.run_again(job, me())
+    except bulk.InvalidBulkRequest as refusal:
+        flash(refusal.message, "warn")
+    return redirect(url_for("backoffice.bulk_job", job_id=job.id))
 
 
 @bp.get("/bulk/<uuid:job_id>/download")
