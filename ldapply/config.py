@@ -164,6 +164,8 @@ def _celery_settings(broker_url: str, instance_path: Path) -> dict[str, Any]:
             "refresh-statistics": {"task": "statistics.refresh", "schedule": 3600.0},
             # Bulk jobs whose worker died are marked interrupted, to be run again from their page.
             "sweep-interrupted-bulk-jobs": {"task": "bulk.sweep_interrupted", "schedule": 300.0},
+            # Exports made in the background are deleted once their retention period is over.
+            "purge-expired-exports": {"task": "exports.purge_expired", "schedule": 3600.0},
         },
     }
     if broker_url.startswith(("sqla+sqlite", "sqlalchemy+sqlite")):

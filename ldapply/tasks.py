@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from .clock import local_date, utcnow
 from .services import (
     bulk,
+    exports,
     information_requests,
     legal_clock,
     letters,
@@ -118,6 +119,12 @@ def run_bulk_job(job_id: str) -> None:
 def sweep_interrupted_bulk_jobs() -> int:
     """Running bulk jobs whose worker gave no sign of life for a while are marked interrupted."""
     return bulk.sweep_interrupted()
+
+
+@shared_task(name="exports.purge_expired")
+def purge_expired_exports() -> int:
+    """Exports made in the background are deleted, file and job, once their retention period is over."""
+    return exports.purge_expired()
 
 
 @shared_task(name="statistics.refresh", soft_time_limit=900, time_limit=960)

@@ -14,7 +14,7 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import IO, Any
 
@@ -28,13 +28,14 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from .. import formatting
-from ..clock import local_date
+from ..clock import local_date, utcnow
 from ..extensions import db
 from ..i18n import _
-from ..models import Application, DecisionProposal, Organisation, ProposalStatus, User
+from ..models import Application, BulkJob, DecisionProposal, Organisation, ProposalStatus, User
 from ..workflows import REGIMES
 from ..workflows._spec import INTERNAL_ROLES, Regime
 from . import audit
+from .storage import get_storage
 
 BATCH = 1000
 # An export larger than this is made by the worker (a bulk job) and downloaded when it is ready.
@@ -47,6 +48,11 @@ XLSX_MAX_ROWS = 1_048_576  # Excel's limit per sheet: a longer export continues 
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS = ("csv", "xlsx")
+EXPORT_KINDS = tuple(f"export_{fmt}" for fmt in FORMATS)  # the bulk jobs that store an export's file
+# The administration's own rule (no law sets it): an export made in the background stays downloadable this
+# long after it finished; then its file and its job are deleted (the audit trail keeps that it was made).
+RETENTION = timedelta(days=7)
+PURGE_BATCH = 500  # jobs deleted per beat run: the rest follow in the next run
 
 Value = str | Decimal | date | None
 
@@ -363,3 +369,39 @@ def record_export(fmt: str, *, count: int, filter: dict[str, object], actor: Use
     """The audit entry of an export (who took which data out, how much), committed before the file goes."""
     audit.record(f"export.{fmt}", object_type="export", new={"count": count, "filter": filter}, actor=actor)
     db.session.commit()
+
+
+# -- retention -------------------------------------------------------------------------------------------
+
+
+def kept_until(job: BulkJob) -> datetime | None:
+    """Until when a finished export's file can be downloaded; None while the job has not finished."""
+    return job.finished_at + RETENTION if job.finished_at is not None else None
+
+
+def purge_expired(now: datetime | None = None) -> int:
+    """Delete the stored files and the jobs of exports that finished more than RETENTION ago (a batch per run),
+    each with an audit entry of ldapply's own; how many. The file goes after its row is gone: a crash in
+    between leaves an orphan file, never a job whose download fails."""
+    cutoff = (now or utcnow()) - RETENTION
+    expired = db.session.scalars(
+        select(BulkJob)
+        .where(BulkJob.kind.in_(EXPORT_KINDS), BulkJob.finished_at.is_not(None), BulkJob.finished_at < cutoff)
+        .order_by(BulkJob.finished_at, BulkJob.id)
+        .limit(PURGE_BATCH)
+    ).all()
+    keys = [job.result_key for job in expired if job.result_key]
+    for job in expired:
+        audit.record(
+            "export.purged",
+            object_type="bulk_job",
+            object_id=job.id,
+            old={"kind": job.kind, "finished_at": job.finished_at, "file": job.result_key, "done": job.done},
+            actor=None,
+        )
+        db.session.delete(job)
+    db.session.commit()
+    storage = get_storage()
+    for key in keys:
+        storage.delete(key)
+    return len(expired)

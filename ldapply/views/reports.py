@@ -76,6 +76,7 @@ def register() -> str:
         counts=exports.register_counts(me()),
         regimes=[REGIMES[c] for c in codes],
         inline_limit=exports.INLINE_LIMIT,
+        retention_days=exports.RETENTION.days,
         form=EmptyForm(),
     )
 
@@ -230,6 +231,8 @@ def bulk_job(job_id: uuid.UUID) -> WerkzeugResponse:
             refreshing=refreshing,
             on_filter=bulk.on_filter(job),
             downloadable=job.status == bulk.DONE and job.result_key is not None,
+            kept_until=exports.kept_until(job),
+            retention_days=exports.RETENTION.days,
         )
     )
     if refreshing:
