@@ -235,6 +235,18 @@ class Call(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012  (read once by the mapper)
 
 
+class CallCapTotal(db.Model):  # type: ignore[name-defined,misc]
+    """A call's running sums of what its applications take from its cap (pending granting proposals, held
+    recognitions). Kept by the database's triggers (migration 0011) from `applications.cap_proposed` and
+    `cap_granted`, whatever writes them; read only, never written by the application."""
+
+    __tablename__ = "call_cap_totals"
+
+    call_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True)
+    proposed: Mapped[Decimal] = mapped_column(Numeric, server_default="0")
+    granted: Mapped[Decimal] = mapped_column(Numeric, server_default="0")
+
+
 SUBMITTED = text("submitted_at IS NOT NULL")
 TAKES_FROM_CAP = text("cap_proposed IS NOT NULL OR cap_granted IS NOT NULL")
 
@@ -307,8 +319,8 @@ class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     # The last day of the recognition granted, when it has a term: expiry and its reminders read it.
     recognition_ends_on: Mapped[date | None] = mapped_column(Date, index=True)
     # What the application asks for (FTE, places, ...) as handed in, and what it takes from its call's cap as a
-    # pending granting proposal or as a recognition held: kept by services/call_usage.py, so that a call's usage is
-    # one aggregate over the rows that take something (ix_applications_cap_usage).
+    # pending granting proposal or as a recognition held: kept by services/call_usage.py, and summed per call by
+    # the database's triggers into call_cap_totals (migration 0011).
     requested_volume: Mapped[Decimal | None] = mapped_column(Numeric)
     cap_proposed: Mapped[Decimal | None] = mapped_column(Numeric)
     cap_granted: Mapped[Decimal | None] = mapped_column(Numeric)

@@ -1,6 +1,6 @@
-"""How much of its call's cap each application takes, kept on the application itself so that a call's usage is
-one aggregate over the few rows that take something (the partial index ix_applications_cap_usage), whatever the
-size of the call.
+"""How much of its call's cap each application takes, kept on the application itself; the database sums it per
+call as it changes (`call_cap_totals`, kept by migration 0011's triggers), so that a call's usage is one row to
+read, whatever the size of the call.
 
 Per application: `requested_volume`, what it asks for as handed in (the regime's volume function over the answers
 handed in; live edits do not count); `cap_proposed`, what a pending proposal that grants would take (its volume,
@@ -18,10 +18,10 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, event, inspect, or_, select, update
+from sqlalchemy import bindparam, case, event, func, inspect, literal, select, update
 from sqlalchemy.orm import Session
 
-from ..models import Application, DecisionProposal, ProposalStatus
+from ..models import Application, CallCapTotal, DecisionProposal, ProposalStatus
 from ..workflows import REGIMES
 from .answers import handed_in
 
@@ -60,25 +60,24 @@ def counted(
 
 
 def sums(call_ids: Sequence[uuid.UUID], excluding: uuid.UUID | None = None) -> dict[Any, tuple[Any, Any]]:
-    """Per call, the sums of what its applications take: one aggregate query over the rows that take something."""
-    from sqlalchemy import func
-
+    """Per call, the sums of what its applications take: one row per call, from the running totals the
+    database keeps (`call_cap_totals`, migration 0011), less what `excluding` itself takes from its call."""
     from ..extensions import db
 
-    query = (
-        select(
-            Application.call_id,
-            func.coalesce(func.sum(Application.cap_proposed), 0),
-            func.coalesce(func.sum(Application.cap_granted), 0),
-        )
-        .where(
-            Application.call_id.in_(list(call_ids)),
-            or_(Application.cap_proposed.is_not(None), Application.cap_granted.is_not(None)),  # the index's predicate
-        )
-        .group_by(Application.call_id)
-    )
-    if excluding is not None:
-        query = query.where(Application.id != excluding)
+    totals = CallCapTotal.__table__.c
+    if excluding is None:
+        query = select(totals.call_id, totals.proposed, totals.granted)
+    else:
+        own = APPLICATIONS.alias("own")
+        mine = own.c.call_id == totals.call_id
+
+        def less_own(total: Any, taken: Any) -> Any:
+            return total - case((mine, func.coalesce(taken, 0)), else_=literal(0))
+
+        query = select(
+            totals.call_id, less_own(totals.proposed, own.c.cap_proposed), less_own(totals.granted, own.c.cap_granted)
+        ).outerjoin(own, own.c.id == excluding)
+    query = query.where(totals.call_id.in_(list(call_ids)))
     return {row[0]: (row[1], row[2]) for row in db.session.execute(query)}
 
 

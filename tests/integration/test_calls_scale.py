@@ -180,6 +180,45 @@ class TestCapUsage:
             assert calls.usage(db.session.get(Call, call.id)).granted == Decimal("6.5")
 
 
+    def test_the_totals_the_database_keeps_follow_every_write_orm_or_core(self, app, people):
+        """The running totals (migration 0011's triggers) against the aggregate over the rows themselves,
+        after new cases, changed shares, a case moved to another call, a deleted case and a new call."""
+        call = the_call(app)
+        mixed_cases(app, people, call.id, 60)
+        with app.app_context():
+            first = db.session.get(Call, call.id)
+            other = Call(
+                regime_code="general",
+                title="Andere oproep",
+                opens_on=first.opens_on,
+                closes_on=first.closes_on,
+                cap=Decimal(50),
+                application_types=[],
+                created_by_id=people.admin.id,
+            )
+            db.session.add(other)
+            db.session.commit()
+            assert calls.usage(other).proposed == calls.usage(other).granted == 0  # a new call starts at nothing
+            table = Application.__table__
+            taking = db.session.scalars(
+                db.select(table.c.id).where(table.c.call_id == call.id, table.c.cap_granted.is_not(None)).limit(3)
+            ).all()
+            db.session.execute(table.update().where(table.c.id == taking[0]).values(cap_granted=Decimal("7.25")))
+            db.session.execute(table.update().where(table.c.id == taking[1]).values(call_id=other.id))
+            db.session.execute(table.delete().where(table.c.id == taking[2]))
+            db.session.commit()
+            for each in (first, other):
+                kept = calls.usage(each)
+                aggregate = db.session.execute(
+                    db.select(
+                        db.func.coalesce(db.func.sum(table.c.cap_proposed), 0),
+                        db.func.coalesce(db.func.sum(table.c.cap_granted), 0),
+                    ).where(table.c.call_id == each.id)
+                ).one()
+                assert (kept.proposed, kept.granted) == (calls._exact(aggregate[0]), calls._exact(aggregate[1]))
+            assert calls.usage(other).granted > 0
+
+
 class TestCallsPage:
     @staticmethod
     def statements(app: Any, client: Any) -> int:
