@@ -19,7 +19,7 @@ from .base import LdapplyForm
 class ParameterValueForm(LdapplyForm):
     reason = TextAreaField(
         _l("Reden van de wijziging"),
-        description=_l("Waarom de administratie deze waarde hanteert. Komt in de geschiedenis en de audittrail."),
+        description=_l("Waarom de administratie deze waarde hanteert. Komt in de geschiedenis en het auditspoor."),
         validators=[
             DataRequired(_l("Geef de reden van de wijziging.")),
             Length(max=MAX_REASON, message=_l("De reden is te lang.")),

@@ -367,7 +367,7 @@ def _remind(application_id: uuid.UUID, due_on: date) -> bool:
     with in_language_of(assignee):
         locale = assignee.locale if assignee.locale in ("nl", "en") else "nl"
         label = _running_label(application, locale)
-        subject = _("Termijn verstreken: dossier %(reference)s", reference=application.reference)
+        subject = _("Termijn overschreden: dossier %(reference)s", reference=application.reference)
         body = (
             _(
                 "Beste %(name)s,\n\nDe termijn „%(clock)s” van dossier %(reference)s (%(organisation)s) liep af "

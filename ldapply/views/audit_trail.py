@@ -41,7 +41,7 @@ ACTION_LABELS = {
     "case.assigned": _l("Behandelaar gewijzigd"),
     "conflict.declared": _l("Geen belangenconflict verklaard"),
     "conflict.recused": _l("Onthouden wegens belangenconflict"),
-    audit.VERIFIED: _l("Audittrail gecontroleerd"),
+    audit.VERIFIED: _l("Auditspoor gecontroleerd"),
 }
 PROBLEMS = {
     "missing": _l("vermelding %(seq)s ontbreekt (verwijderd)"),
@@ -122,9 +122,9 @@ def verify_audit_trail() -> Response:
     after = _int(request.form.get("after")) or 0
     result = audit.check_and_record(after=max(after, 0), seconds=CHECK_SECONDS)
     if result.broken is not None:
-        flash(_("De audittrail is niet intact: %(problem)s.", problem=_problem(result.broken)), "warn")
+        flash(_("Het auditspoor is niet intact: %(problem)s.", problem=_problem(result.broken)), "warn")
     elif result.complete:
-        flash(_("De audittrail is intact: %(count)s vermeldingen gecontroleerd.", count=result.checked), "success")
+        flash(_("Het auditspoor is intact: %(count)s vermeldingen gecontroleerd.", count=result.checked), "success")
     else:
         flash(
             _(

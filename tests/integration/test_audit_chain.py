@@ -287,7 +287,7 @@ class TestTheCasePage:
         assert page.status_code == 200
         html = page.get_data(as_text=True)
         shown = text_of(html)
-        assert "Audittrail van dossier" in shown
+        assert "Auditspoor van dossier" in shown
         assert "Oordeel over een voorwaarde" in shown
         assert "verdict.recorded" in shown
         assert "Intern &lt;b&gt;opletten&lt;/b&gt;." in html  # the internal note, escaped
@@ -409,7 +409,7 @@ class TestTheAdminPage:
         with app.app_context():
             total = db.session.scalar(select(db.func.count()).select_from(AuditEntry)) - 1
             check = audit.latest_verification()
-        assert f"De audittrail is intact: {total} vermeldingen gecontroleerd." in page
+        assert f"Het auditspoor is intact: {total} vermeldingen gecontroleerd." in page
         assert "Intact" in page
         assert f"{total} vermeldingen gecontroleerd (nummer 1 tot {total})" in page
         assert check.actor_name == "Ada"
@@ -422,7 +422,7 @@ class TestTheAdminPage:
         login(client, people.admin)
         post(client, "/backoffice/audit/verify")
         page = text_of(client.get("/backoffice/audit").get_data(as_text=True))
-        assert "De audittrail is niet intact" in page
+        assert "Het auditspoor is niet intact" in page
         assert "de inhoud van vermelding 33 klopt niet met haar hash (gewijzigd)" in page
 
     def test_the_check_needs_the_form_token(self, app, client, people):

@@ -102,7 +102,7 @@ class TestSuspension:
         login(client, people.reviewer)
         case = case_page(client, application_id)
         assert dutch(due) in case
-        assert 'Verstreken</dt><dd class="plain">3 kalenderdagen' in case
+        assert 'Verstreken tijd</dt><dd class="plain">3 kalenderdagen' in case
         assert "4 kalenderdagen" in case
         assert f"van {dutch(days_later(submitted, 3))} tot {dutch(handed_in)}" in case
         assert '<svg class="clock-bar"' in case
