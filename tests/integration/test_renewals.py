@@ -243,3 +243,51 @@ def test_the_reminder_links_to_the_renewal(app: Flask, desk: Desk, people: Any, 
         assert "administratie zelf hanteert" in mail.body
     login(desk.applicant, people.applicant)
     assert desk.applicant.get(f"/applications/{active}/renewal").status_code == 200
+
+
+RACES = 5
+
+
+def pressed_at_once(browsers: list[Any], path: str) -> list[int]:
+    """Each browser has the renewal page open; all press its button at the same moment: the statuses."""
+    import threading
+
+    from tests.support_audit import form_token
+
+    tokens = [form_token(browser.get(path)) for browser in browsers]
+    barrier = threading.Barrier(len(browsers))
+    statuses = [0] * len(browsers)
+
+    def press(index: int) -> None:
+        barrier.wait(10)
+        statuses[index] = browsers[index].post(path, {"csrf_token": tokens[index]}).status
+
+    threads = [threading.Thread(target=press, args=(i,)) for i in range(len(browsers))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return statuses
+
+
+def test_two_members_starting_a_renewal_at_once_open_one(
+    app: Flask, desk: Desk, people: Any, active: uuid.UUID
+) -> None:
+    """Two tabs (or two colleagues) press "Verlenging aanvragen" at the same moment, over real HTTP with a thread
+    per request: one renewal opens, the other press is refused, every time."""
+    from tests.support_audit import Browser, served
+
+    path = f"/applications/{active}/renewal"
+    with served(app) as base:
+        browsers = [Browser(base), Browser(base)]
+        for browser in browsers:
+            browser.log_in(people.applicant.email)
+        for round_ in range(RACES):
+            statuses = pressed_at_once(browsers, path)
+            assert sorted(statuses) == [302, 409], statuses
+            found = renewals_of(app, active)
+            assert len(found) == round_ + 1  # exactly one more renewal per race
+            with app.app_context():  # withdrawn: the next race may open one again
+                db.session.execute(update(Application).where(Application.id == found[-1].id).values(state="withdrawn"))
+                db.session.commit()
+    assert [case.reference[-3:] for case in renewals_of(app, active)] == [f"-V{n}" for n in range(1, RACES + 1)]
