@@ -57,10 +57,15 @@ class Desks:
             context.close()
 
 
-def milestone(check: Checker, page: Page, name: str) -> None:
-    """A full-page screenshot in the test's screenshots folder, numbered with the accessibility checks'."""
+def milestone(check: Checker, page: Page, name: str, part: Locator | None = None) -> None:
+    """A screenshot in the test's screenshots folder, numbered with the accessibility checks': the whole page,
+    or the window around `part` of a long page (the case page runs to many screens; capturing it whole is
+    what makes a screenshot slow)."""
     check.count += 1
-    page.screenshot(path=check.folder / f"{check.count:02d}-{slug(name)}.jpeg", full_page=True, type="jpeg", quality=70)
+    path = check.folder / f"{check.count:02d}-{slug(name)}.jpeg"
+    if part is not None:
+        part.scroll_into_view_if_needed()
+    page.screenshot(path=path, full_page=part is None, type="jpeg", quality=70)
 
 
 # -- the regime's words --------------------------------------------------------------------------------

@@ -104,12 +104,12 @@ class Walk:
     folder: Path
     with_axe: bool  # the pages differ little between regimes: axe-core runs on them in one of them
 
-    def see(self, page: Page, name: str) -> None:
-        """A page no other browser test checks: axe-core and 375 px (in one regime), or just its screenshot."""
+    def see(self, page: Page, name: str, part: Locator) -> None:
+        """A page no other browser test checks: axe-core and 375 px (in one regime), else a screenshot of `part`."""
         if self.with_axe:
             self.check(page, name)
         else:
-            milestone(self.check, page, name)
+            milestone(self.check, page, name, part)
 
     @property
     def reviewer(self) -> Page:
@@ -172,7 +172,7 @@ def tick(page: Page, form: Locator, item: Asked) -> None:
     """Tick the item: a whole step in the list, a question in its step's list of questions."""
     title = item.step.title.nl
     if item.field is None:
-        form.get_by_role("checkbox", name=re.compile(rf"^{re.escape(title)} \(de hele stap\)")).check()
+        form.get_by_role("checkbox", name=f"{title} (de hele stap)", exact=True).check()
         return
     fields = form.locator("details.additions-fields").filter(
         has=page.get_by_text(f"Alleen enkele vragen van „{title}”", exact=True)
@@ -195,7 +195,7 @@ def request_additions(walk: Walk, items: tuple[Asked, ...]) -> None:
         form.get_by_role("textbox", name=f"Wat ontbreekt of klopt niet bij „{item.name}”?").fill(item.message)
     motivation_box(page, regime, "request_additions").fill(ADDITIONS_QUESTION)
     form.get_by_label("Te beantwoorden uiterlijk op").fill((today + timedelta(days=ANSWER_DAYS)).isoformat())
-    milestone(walk.check, page, "reviewer-asks-items")
+    milestone(walk.check, page, "reviewer-asks-items", form)
     act(page, regime, "request_additions")
     panel = page.get_by_role("region", name="Aanvragen om informatie")
     for item in items:
@@ -262,7 +262,7 @@ def see_answers_and_declare_admissible(walk: Walk, items: tuple[Asked, ...]) -> 
     expect(clock.locator("p").first).to_have_text(
         f"Uiterlijk {dutch_day(started + timedelta(days=length + STILL_DAYS))}"
     )
-    walk.see(page, "case-additions-answered-clock-resumed")
+    walk.see(page, "case-additions-answered-clock-resumed", clock)
     act(page, regime, "accept_for_review")
     expect(state_tag(page)).to_have_text(regime.state("substantive_review").label.nl)
 
@@ -318,7 +318,7 @@ def assess_and_propose(walk: Walk) -> None:
     # Four eyes: the one who proposed is not offered the decision.
     decision = label_of(regime, "confirm_grant")
     expect(page.get_by_role("link", name=f"{decision}…", exact=True)).to_have_count(0)
-    milestone(walk.check, page, "reviewer-proposed")
+    milestone(walk.check, page, "reviewer-proposed", proposal)
 
 
 def decide(walk: Walk, advisory: Advisory) -> None:
@@ -328,7 +328,7 @@ def decide(walk: Walk, advisory: Advisory) -> None:
     expect(advice).to_contain_text(f"Advies van {advisory.body}")
     expect(advice).to_contain_text(ADVICE)
     expect(advice).to_contain_text(advisory.advisor.name)
-    walk.see(page, "decision-maker-reads-the-advice")
+    walk.see(page, "decision-maker-reads-the-advice", advice)
     decision = label_of(regime, "confirm_grant")
     page.get_by_role("link", name=f"{decision}…", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{decision}: bevestigen")
@@ -379,13 +379,13 @@ def find_the_objection_case(walk: Walk, objection: str) -> None:
     linked = page.get_by_role("region", name="Gekoppelde dossiers")
     expect(linked).to_contain_text(f"Bezwaar tegen dossier {walk.reference}")
     expect(page.get_by_text(OBJECTION).first).to_be_visible()
-    milestone(walk.check, page, "reviewer-objection-case")
+    milestone(walk.check, page, "reviewer-objection-case", linked)
     linked.get_by_role("link", name=walk.reference, exact=True).click()
     declare_if_asked(page, walk.case_heading(page))
     expect(state_tag(page)).to_have_text(regime.state("granted").label.nl)
     row = page.get_by_role("region", name="Gekoppelde dossiers").get_by_role("row", name=re.compile(objection))
     expect(row).to_contain_text(regime.state("objection_lodged").label.nl)
-    milestone(walk.check, page, "reviewer-granted-case-with-its-objection")
+    milestone(walk.check, page, "reviewer-granted-case-with-its-objection", row)
 
 
 # -- the test -----------------------------------------------------------------------------------------------
