@@ -145,7 +145,7 @@ def _newstyle_gettext(translate: Any) -> Any:
     message escaped as markup where autoescaping is on, and always formatted with its variables."""
 
     @pass_context
-    def gettext(context: Context, message: str, **variables: Any) -> str:
+    def gettext(context: Context, message: str, /, **variables: Any) -> str:  # any variable name is free
         found = translate(message)
         # The catalogue is ours (trusted); what fills it is escaped by Markup.__mod__.
         return (Markup(found) if context.eval_ctx.autoescape else found) % variables  # noqa: S704
@@ -157,7 +157,7 @@ def _newstyle_ngettext(translate: Any) -> Any:
     """Jinja's newstyle ngettext around an already chosen catalogue (`num` is the count by default)."""
 
     @pass_context
-    def ngettext(context: Context, singular: str, plural: str, count: int, **variables: Any) -> str:
+    def ngettext(context: Context, singular: str, plural: str, count: int, /, **variables: Any) -> str:
         variables.setdefault("num", count)
         found = translate(singular, plural, count)
         # The catalogue is ours (trusted); what fills it is escaped by Markup.__mod__.

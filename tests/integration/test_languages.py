@@ -226,3 +226,28 @@ def test_a_decision_taken_in_english_issues_a_letter_entirely_in_dutch(app, clie
     assert month in MONTHS_NL
     assert '<html lang="nl">' in document
     assert refused.title.nl in document
+
+
+@pytest.mark.parametrize("code", ["nl", "en"])
+def test_templates_translate_escape_and_format_as_flask_babel_does(app, code):
+    """The translations a template's context carries (ldapply/i18n.py page_language) give what Flask-Babel's
+    own gettext gives in Python, with the values escaped, `num` filled, and any variable name free."""
+    from flask import render_template_string, session
+    from flask_babel import gettext, ngettext, refresh
+
+    source = (
+        '{{ _("Uw sessie is verlopen. Meld u opnieuw aan.") }}|{{ _("%(reference)s selecteren", reference=ref) }}|'
+        '{{ ngettext("%(num)s aanvraag.", "%(num)s aanvragen.", 3) }}|{{ _("%(message)s", message=ref, count=1) }}'
+    )
+    with app.test_request_context("/"):
+        session["locale"] = code
+        refresh()
+        shown = render_template_string(source, ref="<b>LDE-1</b>").split("|")
+        expected = [
+            gettext("Uw sessie is verlopen. Meld u opnieuw aan."),
+            gettext("%(reference)s selecteren", reference="&lt;b&gt;LDE-1&lt;/b&gt;"),
+            ngettext("%(num)s aanvraag.", "%(num)s aanvragen.", 3),
+            "&lt;b&gt;LDE-1&lt;/b&gt;",
+        ]
+    assert shown == expected
+    assert (shown[0] == "Uw sessie is verlopen. Meld u opnieuw aan.") == (code == "nl")
