@@ -292,12 +292,17 @@ def norm_text(condition: Condition, case: CaseRecord, regime: Regime) -> str:
     return "; ".join(parts)
 
 
+def condition_basis(condition: Condition, case: CaseRecord) -> Citation:
+    """Where the condition comes from for this case: a renewal's own basis where the condition has one."""
+    return condition.renewal_basis if case.renewal_of is not None and condition.renewal_basis else condition.basis
+
+
 def conditions_context(case: CaseRecord, regime: Regime) -> list[dict[str, Any]]:
     rows = []
     for condition in regime.conditions:
         finding = condition.check(case.answers, case.parameters) if condition.check else None
         verdict = case.verdicts.get(condition.code)
-        basis, is_law = citation_context(condition.basis)
+        basis, is_law = citation_context(condition_basis(condition, case))
         rows.append(
             {
                 "code": condition.code,
@@ -328,7 +333,24 @@ def own_rules_context(case: CaseRecord, regime: Regime, kind: str) -> list[dict[
                     "provenance_label": parameter.provenance.label.nl,
                 }
             )
-    return rules + _renewal_rule(case, regime, kind)
+    return rules + _renewal_rule(case, regime, kind) + _objection_rule(case, regime, kind)
+
+
+def _objection_rule(case: CaseRecord, regime: Regime, kind: str) -> list[dict[str, str]]:
+    """A decision that offers an objection, or decides one, applies the objection procedure: where no law
+    provides for it, that is the administration's own rule, and said so."""
+    enabled = parameter_of(regime, "objection_enabled")
+    spec = regime.letter(kind)
+    if enabled is None or enabled.is_law or not spec.is_decision or not pinned(case, regime, enabled.name):
+        return []
+    days = pinned(case, regime, "objection_days")
+    within = f", binnen {days} dagen na de kennisgeving van de beslissing" if days is not None else ""
+    return [
+        {
+            "text": f"Bezwaar bij de administratie tegen haar beslissing over een erkenning{within}",
+            "provenance_label": enabled.provenance.label.nl,
+        }
+    ]
 
 
 def _renewal_rule(case: CaseRecord, regime: Regime, kind: str) -> list[dict[str, str]]:
@@ -476,11 +498,19 @@ def renewal_context(case: CaseRecord, regime: Regime) -> dict[str, Any] | None:
     if case.renewal_of is None:
         return None
     window = parameter_of(regime, regime.renewal.window) if regime.renewal else None
+    ends, starts = case.renewal_of_ends_on, renewal_starts(case)
     return {
         "reference": case.renewal_of,
-        "ends_on": letter_date_of(case.renewal_of_ends_on) if case.renewal_of_ends_on else None,
-        "starts_on": letter_date_of(renewal_starts(case)),
+        "ends_on": letter_date_of(ends) if ends else None,
+        "starts_on": letter_date_of(starts),
         "rule": own_rule_phrase(window) if window is not None and not window.is_law else "",
+        # Issued after the current recognition's last day: the letter speaks of it in the past tense.
+        "ended": ends is not None and local_date(case.issued_at) > ends,
+        # Decided later than the day after that last day: the renewed term starts on the decision's day (a
+        # recognition does not start in the past), so the days in between are not covered; the letter says so.
+        "gap": ends is not None and starts > ends + timedelta(days=1),
+        "gap_from": letter_date_of(ends + timedelta(days=1)) if ends else None,
+        "gap_until": letter_date_of(starts - timedelta(days=1)),
     }
 
 
@@ -496,16 +526,36 @@ def _duration(case: CaseRecord, regime: Regime, start: date) -> tuple[date | Non
     return end, text + f". Die duur is {own_rule_phrase(parameter)}; ze steunt niet op een gekend artikel.", False
 
 
-def remedies_context(case: CaseRecord, regime: Regime) -> dict[str, Any]:
+def decides_objection(regime: Regime, kind: str) -> bool:
+    """Whether the letter decides an objection: issued by a decision on a proposal made while one is handled."""
+    lodged = {t.target for t in regime.transitions if t.objects}
+    proposed = {t.proposes for t in regime.transitions if t.proposes and set(t.sources) & lodged}
+    return any(t.letter == kind and t.decides and t.confirms in proposed for t in regime.transitions)
+
+
+def offers_objection(case: CaseRecord, regime: Regime, kind: str) -> bool:
+    """A decision offers an objection where the administration provides one; its decision on an objection
+    offers no further one (only the appeal to the Raad van State remains)."""
+    return bool(pinned(case, regime, "objection_enabled")) and not decides_objection(regime, kind)
+
+
+def remedies_context(case: CaseRecord, regime: Regime, kind: str) -> dict[str, Any]:
     appeal = pinned(case, regime, "council_of_state_appeal_days") or 60
     objection = None
-    if pinned(case, regime, "objection_enabled"):
+    if offers_objection(case, regime, kind):
         days = pinned(case, regime, "objection_days")
         body = pinned(case, regime, "objection_body") or "de administratie die deze beslissing nam"
         address = pinned(case, regime, "objection_address") or ", ".join(SENDER_FALLBACK_ADDRESS)
         form = pinned(case, regime, "objection_form") or "een gemotiveerd en ondertekend bezwaarschrift"
         rule = parameter_of(regime, "objection_days")
         own = f" Die termijn is {own_rule_phrase(rule)}." if rule is not None and not rule.is_law else ""
+        enabled = parameter_of(regime, "objection_enabled")
+        if enabled is not None and not enabled.is_law:  # no law provides for it: it cannot stop the appeal's term
+            own += (
+                " Dit bezwaar is een regel die de administratie zelf hanteert; geen regelgeving voorziet erin. Het "
+                f"schorst daarom de termijn van {appeal} dagen voor een beroep bij de Raad van State niet: die "
+                "termijn loopt vanaf de kennisgeving van deze beslissing, ook als u bezwaar indient."
+            )
         objection = {
             "days": days,
             "body": body,
@@ -624,7 +674,7 @@ def build_context(case: CaseRecord, regime: Regime, kind: str, sender: Sender) -
     return {
         "schema": SCHEMA,
         "kind": kind,
-        "title": spec.title.nl,
+        "title": spec.title.nl + (" (verlenging van een erkenning)" if case.renewal_of is not None else ""),
         "is_decision": decision,
         "reference": case.reference,
         "date": letter_date(case.issued_at),
@@ -657,7 +707,7 @@ def build_context(case: CaseRecord, regime: Regime, kind: str, sender: Sender) -
         "conditions": conditions_context(case, regime) if rests_on_conditions(regime, kind) else [],
         "decision": decision_context(case, regime) if decision else None,
         "deadlines": deadlines_context(case, regime),
-        "remedies": remedies_context(case, regime),
+        "remedies": remedies_context(case, regime, kind),
         "signatory": {
             "name": case.signatory.name,
             "function": case.signatory.function,
@@ -710,7 +760,8 @@ def reliances(case: CaseRecord, regime: Regime, kind: str) -> list[tuple[str, st
         names.add(hearing_period(regime) or "")
     rows = [("parameter", p.name, str(p.provenance)) for p in regime.parameters if p.name in names and not p.is_law]
     if rests_on_conditions(regime, kind):
-        rows += [("citation", c.code, str(c.basis.provenance)) for c in regime.conditions if not c.basis.is_law]
+        bases = [(c.code, condition_basis(c, case)) for c in regime.conditions]
+        rows += [("citation", code, str(basis.provenance)) for code, basis in bases if not basis.is_law]
     if regime.in_force.provenance is not Provenance.FOUND:
         rows.append(("citation", "in_force", str(regime.in_force.provenance)))
     return rows

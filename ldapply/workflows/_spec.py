@@ -272,6 +272,9 @@ class Condition:
     check: Callable[[Answers, Params], Finding | None] | None = None
     norm: tuple[str, ...] = ()
     decisive: bool = False
+    # Where the condition comes from for a renewal, when that differs from `basis` (a call's condition: a
+    # renewal is outside any call); None: `basis` applies to a renewal too.
+    renewal_basis: Citation | None = None
 
 
 class Verdict(StrEnum):

@@ -252,5 +252,12 @@ PUBLIC_COMMISSION = Condition(
     ),
     fields=(),
     check=_public_commission_proven,
+    # A renewal answers no call: that the commission still holds is the administration's own rule for it.
+    renewal_basis=Citation(
+        "een verlenging valt buiten elke oproep; de administratie houdt bij een verlenging vast aan de voorwaarde "
+        "van de oproep waarop de erkenning die ze verlengt, inging",
+        Provenance.ASSUMPTION,
+        "renewal outside any call (services/renewals.py); the law on renewal was not found (domain brief 3.4)",
+    ),
 )
 CONDITIONS = (LOCAL_NEED, SUPPLEMENTARY, PARTICIPATION, TARGET_GROUP, SUI_GENERIS, PUBLIC_COMMISSION)
