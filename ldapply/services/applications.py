@@ -668,7 +668,9 @@ def _row(
 ) -> DashboardRow:
     regime = regime_of(application)
     state = regime.state(application.state)
-    params = application.parameters or in_effect(regime).parameter_values()
+    # A draft's values are those in effect; read only when its state has a deadline (a draft's has none, so the
+    # dashboard stays within its statements).
+    params = application.parameters or (in_effect(regime).parameter_values() if state.deadline else {})
     since = entered.get(application.state)
     todo, due = _todo(application, regime, state, params, since, signs, letters, objected_at, asked_due)
     if due is None and state.deadline and not state.clock_suspended:

@@ -164,6 +164,16 @@ def history(regimes: Iterable[Regime] | None = None, name: str | None = None) ->
     return by_regime
 
 
+def values_ever(regime: Regime, name: str) -> list[Any]:
+    """The declared value and every value an admin set since (as JSON keeps them): what a case may have pinned."""
+    query = select(ParameterChange.value).where(
+        ParameterChange.regime_code == regime.code,
+        ParameterChange.regime_version == regime.version,
+        ParameterChange.name == name,
+    )
+    return [declared_json(regime.parameter(name)), *db.session.scalars(query)]
+
+
 def forget() -> None:
     """After a change in this request: read the values again when next needed."""
     if has_request_context():

@@ -24,6 +24,7 @@ from ..workflows import REGIMES
 from ..workflows._spec import Regime, Transition
 from . import accounts, applications, mail, renewals
 from .assessment import parameters_of
+from .parameter_changes import values_ever
 
 log = logging.getLogger(__name__)
 
@@ -95,10 +96,13 @@ def _remind(today: date) -> int:
 
 
 def _longest_reminder_period() -> int:
+    """The longest reminder period a case may have pinned: the declared one, or one an admin set since."""
     days = [
         int(value)
         for regime in REGIMES.values()
-        if regime.renewal_reminder and (value := regime.parameter(regime.renewal_reminder).value) is not None
+        if regime.renewal_reminder
+        for value in values_ever(regime, regime.renewal_reminder)
+        if value is not None
     ]
     return max(days, default=0)
 

@@ -34,6 +34,7 @@ from ..workflows._spec import FieldKind, Regime
 from . import audit
 from .answers import handed_in
 from .errors import ChangedMeanwhile, TransitionNotAllowed
+from .parameter_changes import in_effect
 
 SUFFIX = re.compile(r"-V(\d+)$")
 LINKED_SHOWN = 20  # one renewal per term; a refused one may be followed by another
@@ -49,7 +50,7 @@ def window_days(application: Application) -> int | None:
     regime = _current(application)
     if regime.renewal is None:
         return None
-    value = regime.parameter(regime.renewal.window).value
+    value = in_effect(regime).parameter(regime.renewal.window).value  # the rule in effect now
     return int(value) if isinstance(value, int) and not isinstance(value, bool) else None
 
 

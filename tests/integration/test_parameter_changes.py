@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -16,10 +17,11 @@ from sqlalchemy import select
 
 from ldapply.extensions import db
 from ldapply.models import Application, AuditEntry, ParameterChange
-from ldapply.services import accounts, parameter_changes, samples
+from ldapply.services import accounts, parameter_changes, recognitions, renewals, samples
 from ldapply.services.assessment import parameters_of
 from ldapply.workflows import REGIMES, all_versions
 from ldapply.workflows._spec import Provenance, Role
+from tests.integration.test_lawful_procedure import Desk, granted_and_active
 from tests.support import (
     PASSWORD,
     count_statements,
@@ -284,3 +286,23 @@ class TestCost:
         assert effective[("general", 1)].parameter_values()["hearing_days"] == 20
         assert effective[("childcare", 1)].parameter_values()["hearing_days"] == 22
         assert effective[("caretakers", 1)].parameter_values()["hearing_days"] == 15
+
+
+class TestRecognitions:
+    def test_a_renewal_may_be_started_within_the_window_in_effect(self, app, client, people):
+        admin = staff_client(app, people.admin)
+        assert set_value(admin, "renewal_window_days", "200").status_code == 302
+        login(client, people.applicant)
+        application_id = start_application(client)
+        with app.test_request_context():
+            assert renewals.window_days(db.session.get(Application, application_id)) == 200
+
+    def test_a_case_that_pinned_a_longer_reminder_period_is_reminded_that_early(self, app, people):
+        admin = staff_client(app, people.admin)
+        assert set_value(admin, "renewal_reminder_days", "150").status_code == 302
+        application_id = granted_and_active(Desk(app, people), "general")
+        assert pinned(app, application_id)["renewal_reminder_days"] == 150
+        with app.app_context():
+            ends = db.session.get(Application, application_id).recognition_ends_on
+            assert recognitions.expire_and_remind(ends - timedelta(days=160)) == 0  # beyond the 150 days
+            assert recognitions.expire_and_remind(ends - timedelta(days=140)) == 1  # beyond the declared 90
