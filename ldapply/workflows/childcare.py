@@ -65,7 +65,17 @@ def _locations_are_distinct(answers: Answers) -> bool:
 
 
 def _kg_date_not_in_the_future(answers: Answers) -> bool:
-    value = answers.get("kg_date")
+    return _not_in_the_future(answers, "kg_date")
+
+
+def _lok_advice_date_not_in_the_future(answers: Answers) -> bool:
+    return _not_in_the_future(answers, "lok_advice_date")
+
+
+def _not_in_the_future(answers: Answers, name: str) -> bool:
+    """A date the applicant reports as past (a permit, an advice) lies no later than today: the day it is handed
+    in, so never after the submission or the decision."""
+    value = answers.get(name)
     if not value:
         return True  # the field itself is required; this rule only judges a date given
     try:
@@ -191,6 +201,14 @@ LOK_ADVICE_STEP = Step(
             kinds=lde.TEXT_DOCUMENT,
         ),
         f.date("lok_advice_date", "Datum van het advies", "Date of the advice"),
+    ),
+    rules=(
+        f.rule(
+            _lok_advice_date_not_in_the_future,
+            "De datum van het advies kan niet in de toekomst liggen.",
+            "The date of the advice cannot lie in the future.",
+            field="lok_advice_date",
+        ),
     ),
 )
 
@@ -331,7 +349,7 @@ EXAMPLE_ANSWERS = {
     "guidance_plan": "Een kinderbegeleider met ervaring coacht de doelgroepwerknemers dagelijks.",
     "participation_plan": "Een ouderraad komt elk kwartaal samen.",
     "kg_status": "granted",
-    "kg_date": "2026-01-15",
+    "kg_date": "2008-12-15",  # before the example's submission (February 2009), as its advice date
     "kg_authorisation": {
         "upload_id": "00000000-0000-4000-8000-000000000004",
         "filename": "vergunning-kind-en-gezin.pdf",
@@ -344,7 +362,7 @@ EXAMPLE_ANSWERS = {
         "size": 20480,
         "sha256": sample_sha256("advies-lok.pdf"),
     },
-    "lok_advice_date": "2026-02-01",
+    "lok_advice_date": "2009-01-12",
     "fire_safety_certificate": {
         "upload_id": "00000000-0000-4000-8000-000000000006",
         "filename": "brandweerattest.pdf",
