@@ -303,7 +303,10 @@ def unlocked_fields(application: Application) -> set[str] | None:
         return None
     items = set(application.unlocked)
     return {
-        f.name for step in regime_of(application).steps for f in step.fields if step.slug in items or f.name in items
+        f.name
+        for step in regime_of(application).steps
+        for f in step.fields
+        if step.slug in items or steps.asks_field(items, f.name)
     }
 
 
@@ -337,7 +340,7 @@ def requested_items(application: Application) -> list[RequestedItem]:
     items, changed = set(application.unlocked), changed_fields(application)
     found = []
     for step in regime_of(application).steps:
-        fields = tuple(f for f in step.fields if f.name in items)
+        fields = tuple(f for f in step.fields if steps.asks_field(items, f.name))
         if step.slug in items or fields:
             names = {f.name for f in (fields or step.fields)}
             found.append(RequestedItem(step, fields, bool(names & changed)))

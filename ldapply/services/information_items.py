@@ -25,6 +25,7 @@ from .accounts import in_language_of, signature
 from .assessment import parameters_of
 from .errors import TransitionNotAllowed
 from .regimes import regime_of
+from .steps import FIELD_ITEM
 
 LATEST_DAYS = 90  # ldapply's own bound on the date a reviewer sets: a safeguard of the UI, not a legal term
 MESSAGE_MAX = 2000
@@ -87,10 +88,39 @@ def due_default(application: Application, transition: Transition, today: date | 
     return DueDefault(due, parameter, count, today, latest)
 
 
+STEP_VALUE = "step:"  # the form's value for a whole step: "step:<slug>"
+FIELD_VALUE = FIELD_ITEM  # the form's value for one question: "field:<name>"
+
+
+def field_item(regime: Regime, name: str) -> str:
+    """How a question asked on its own is stored: its name, or "field:<name>" when a step has that slug
+    too (lok_advice, shm_decision, application_type...), so that the two stay two items."""
+    return FIELD_VALUE + name if any(step.slug == name for step in regime.steps) else name
+
+
+def regime_items(regime: Regime) -> list[str]:
+    """Every item a request may name, as stored, in the regime's order: each step, then its questions."""
+    return [item for step in regime.steps for item in (step.slug, *(field_item(regime, f.name) for f in step.fields))]
+
+
+def stored_item(regime: Regime, value: str) -> str | None:
+    """The item a ticked box names, as stored ("step:x" is x, "field:y" is y or "field:y"); a bare name as
+    older forms sent it is read as before (a step first). None: the regime knows no such item."""
+    if value.startswith(STEP_VALUE):
+        slug = value.removeprefix(STEP_VALUE)
+        return slug if any(step.slug == slug for step in regime.steps) else None
+    if value.startswith(FIELD_VALUE):
+        name = value.removeprefix(FIELD_VALUE)
+        return field_item(regime, name) if any(f.name == name for f in regime.all_fields()) else None
+    return value if value in regime_items(regime) else None
+
+
 def item_parts(regime: Regime, name: str) -> tuple[Step | None, Field | None]:
     """The step an item is, or the step and question it names (None, None: the whole application)."""
+    question_only = name.startswith(FIELD_VALUE)
+    name = name.removeprefix(FIELD_VALUE)
     for step in regime.steps:
-        if step.slug == name:
+        if step.slug == name and not question_only:
             return step, None
         for candidate in step.fields:
             if candidate.name == name:
@@ -108,9 +138,8 @@ def item_label(regime: Regime, name: str) -> str:
 
 def in_regime_order(regime: Regime, chosen: Sequence[str]) -> list[str]:
     """The steps and fields ticked, known to the regime, in the regime's order."""
-    wanted = set(chosen)
-    order = [name for step in regime.steps for name in (step.slug, *(f.name for f in step.fields))]
-    return [name for name in order if name in wanted]
+    wanted = {stored_item(regime, value) for value in chosen}
+    return [name for name in regime_items(regime) if name in wanted]
 
 
 def read_request(
@@ -337,7 +366,7 @@ def request_form(
         return RequestForm(default, due_text=default.due_on.isoformat() if default.due_on else "")
     regime = regime_of(application)
     names = in_regime_order(regime, chosen)
-    every = [name for step in regime.steps for name in (step.slug, *(f.name for f in step.fields))]
+    every = regime_items(regime)
     messages = {
         name: posted[f"message-{name}"] for name in every if posted.get(f"message-{name}")
     }  # kept, ticked or not

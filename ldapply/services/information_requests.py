@@ -19,7 +19,15 @@ from ..models import Application, ApplicationEvent, InformationRequestItem
 from ..workflows import REGIMES
 from ..workflows._spec import Field, Regime, Step, Transition
 from .assessment import parameters_of
-from .information_items import LAPSE_PARAMETER, LAPSE_REVIEW, WHOLE_APPLICATION, due_passed, item_parts
+from .information_items import (
+    FIELD_VALUE,
+    LAPSE_PARAMETER,
+    LAPSE_REVIEW,
+    WHOLE_APPLICATION,
+    due_passed,
+    item_parts,
+    regime_items,
+)
 from .regimes import regime_of
 
 log = logging.getLogger(__name__)
@@ -119,7 +127,7 @@ def _row(regime: Regime, item: InformationRequestItem, changed: set[str] | None)
 
 
 def _position(regime: Regime, name: str) -> int:
-    order = [n for step in regime.steps for n in (step.slug, *(f.name for f in step.fields))]
+    order = regime_items(regime)
     return order.index(name) if name in order else -1
 
 
@@ -136,7 +144,8 @@ class OpenRequest:
     def for_step(self, step: Step) -> dict[str, str]:
         """What the reviewer wrote on this step: under its slug for the whole step, under each question asked."""
         names = {step.slug, *(f.name for f in step.fields)}
-        return {r.item.item: r.item.message for r in self.rows if r.item.item in names}
+        items = ((r.item.item.removeprefix(FIELD_VALUE), r.item.message) for r in self.rows)
+        return {name: message for name, message in items if name in names}
 
     @property
     def items(self) -> list[AskedRow]:

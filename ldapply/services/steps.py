@@ -118,6 +118,14 @@ def record_change(application: Application, step: Step, actor: User) -> None:
     }
 
 
+FIELD_ITEM = "field:"  # an item asking one question whose name is also a step's slug (information_items)
+
+
+def asks_field(items: Sequence[str] | set[str], name: str) -> bool:
+    """Whether the unlocked `items` name this question on its own (by its name, or "field:<name>")."""
+    return name in items or FIELD_ITEM + name in items
+
+
 def may_change(application: Application, step: Step) -> bool:
     """Whether the applicant may change this step now: any step of a draft; while additions are asked,
     the steps asked (by their slug or one of their fields), or every step when the request named none."""
@@ -126,7 +134,7 @@ def may_change(application: Application, step: Step) -> bool:
     items = application.unlocked
     if application.submitted_at is None or items is None:
         return True
-    return step.slug in items or any(f.name in items for f in step.fields)
+    return step.slug in items or any(asks_field(items, f.name) for f in step.fields)
 
 
 def refuse_unless_changeable(application: Application, step: Step) -> None:
@@ -140,7 +148,7 @@ def locked_fields(application: Application, step: Step) -> frozenset[str]:
     items = application.unlocked
     if application.submitted_at is None or not items or step.slug in items:
         return frozenset()
-    return frozenset(f.name for f in step.fields if f.name not in items)
+    return frozenset(f.name for f in step.fields if not asks_field(items, f.name))
 
 
 def file_fields(step: Step) -> list[Field]:

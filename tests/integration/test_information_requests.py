@@ -158,7 +158,7 @@ class TestBadInput:
         shown = response.get_data(as_text=True)
         assert "Zeg bij „Bijlagen – Ondernemingsplan” wat er ontbreekt of niet klopt." in shown
         assert f">{STAFFING}</textarea>" in shown  # what was typed comes back
-        assert 'value="business_plan" checked' in shown
+        assert 'value="field:business_plan" checked' in shown
         assert f'value="{days_from_today(10).isoformat()}"' in shown
         assert QUESTION in shown  # the motivation too
         assert items_of(app, in_check) == []
