@@ -248,7 +248,6 @@ class CallCapTotal(db.Model):  # type: ignore[name-defined,misc]
 
 
 SUBMITTED = text("submitted_at IS NOT NULL")
-TAKES_FROM_CAP = text("cap_proposed IS NOT NULL OR cap_granted IS NOT NULL")
 
 
 class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
@@ -266,13 +265,6 @@ class Application(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
                 ("assignee_due", ("assignee_id", "due_on")),
                 ("call_due", ("call_id", "due_on")),
             )
-        ),
-        Index(
-            "ix_applications_cap_usage",
-            "call_id",
-            postgresql_include=["cap_proposed", "cap_granted", "id"],  # index-only, also when one case is left out
-            postgresql_where=TAKES_FROM_CAP,
-            sqlite_where=TAKES_FROM_CAP,
         ),
     )
 

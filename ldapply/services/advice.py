@@ -108,7 +108,7 @@ def clock_of(application: Application, regime: Regime) -> ClockSpec | None:
     }
     running = [name for name, record in records.items() if record.running]
     standing = [name for name, record in records.items() if record.stopped_on is None]
-    chosen = (running or standing or [None])[0]
+    chosen = next(iter(running or standing), None)
     return specs[chosen] if chosen is not None else None
 
 

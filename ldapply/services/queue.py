@@ -193,7 +193,7 @@ def _page_query(
         .where(condition, *extra)
         .order_by(*_order(key, Application.id, backwards))
         .limit(PAGE_SIZE + 1)
-        for extra in (_before(key, cursor) if backwards else _after(key, sort, cursor))
+        for extra in (_before(key, cursor) if backwards and cursor is not None else _after(key, sort, cursor))
     ]
     rows = (branches[0] if len(branches) == 1 else union_all(*(select(b.subquery()) for b in branches))).subquery()
     assignee = User.__table__.alias("assignee")

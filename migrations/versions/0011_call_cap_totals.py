@@ -3,7 +3,8 @@
 The calls page and the case page showed cap usage as one aggregate over the applications that take something;
 at a million applications that aggregate read 260,000 index entries (100 ms) on every view. The database now
 keeps the sums beside the call: triggers on applications add and subtract each row's `cap_proposed` and
-`cap_granted` (whatever writes them: the ORM, Core, a migration), so reading a call's usage is one row.
+`cap_granted` (whatever writes them: the ORM, Core, a migration), so reading a call's usage is one row. The
+partial index that served the aggregate (ix_applications_cap_usage) serves nothing now and goes.
 
 Revision ID: 0011
 Revises: 0010
@@ -17,6 +18,8 @@ revision = '0011'
 down_revision = '0010'
 branch_labels = None
 depends_on = None
+
+TAKES_FROM_CAP = sa.text("cap_proposed IS NOT NULL OR cap_granted IS NOT NULL")
 
 BACKFILL = """
 INSERT INTO call_cap_totals (call_id, proposed, granted)
@@ -101,6 +104,8 @@ def upgrade():
         sa.PrimaryKeyConstraint('call_id', name=op.f('pk_call_cap_totals')),
     )
     op.execute(BACKFILL)
+    with op.batch_alter_table('applications', schema=None) as batch_op:
+        batch_op.drop_index('ix_applications_cap_usage')
     if op.get_bind().dialect.name == 'postgresql':
         op.execute(PG_FUNCTIONS)
     else:
@@ -115,3 +120,7 @@ def downgrade():
         for name in SQLITE_NAMES:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_table('call_cap_totals')
+    with op.batch_alter_table('applications', schema=None) as batch_op:
+        batch_op.create_index('ix_applications_cap_usage', ['call_id'], unique=False,
+                              postgresql_include=['cap_proposed', 'cap_granted', 'id'],
+                              postgresql_where=TAKES_FROM_CAP, sqlite_where=TAKES_FROM_CAP)

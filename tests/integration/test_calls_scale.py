@@ -179,7 +179,6 @@ class TestCapUsage:
             assert application.requested_volume == Decimal("6.5")
             assert calls.usage(db.session.get(Call, call.id)).granted == Decimal("6.5")
 
-
     def test_the_totals_the_database_keeps_follow_every_write_orm_or_core(self, app, people):
         """The running totals (migration 0011's triggers) against the aggregate over the rows themselves,
         after new cases, changed shares, a case moved to another call, a deleted case and a new call."""
