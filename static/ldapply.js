@@ -58,7 +58,9 @@
 
   /* Questions with a declarative condition (data-shown-when, data-shown-values) are shown as soon as the
      answer they depend on says so, and hidden again when it no longer does. The server decides the same
-     on saving, so without JavaScript they appear once the step is saved. A radio button or box that
+     on saving, so without JavaScript they appear once the step is saved. A question whose answer it
+     depends on has no input on the page (locked while additions are asked for that question alone) keeps
+     what the server rendered. A radio button or box that
      reveals a question controls it (aria-controls; aria-expanded is not allowed on those roles), and every
      question revealed is announced in the page's live region. */
   function revealConditionalQuestions() {
@@ -78,8 +80,12 @@
     function update(announce) {
       var revealed = [];
       questions.forEach(function (question) {
+        var controlling = question.getAttribute("data-shown-when");
+        if (!form.querySelector("[name='" + CSS.escape(controlling) + "']")) {
+          return; // the answer it depends on is locked (not asked): the server's decision stands
+        }
         var wanted = JSON.parse(question.getAttribute("data-shown-values") || "[]");
-        var values = currentValues(form, question.getAttribute("data-shown-when"));
+        var values = currentValues(form, controlling);
         var shown = values.some(function (value) {
           return wanted.indexOf(value) !== -1;
         });
