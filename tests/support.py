@@ -354,6 +354,17 @@ def through_hearing(client: FlaskClient, people: Any, application_id: uuid.UUID,
     login(client, people.reviewer)
 
 
+def heard_then_met(client: FlaskClient, people: Any, application_id: uuid.UUID, regime: str = "general") -> None:
+    """As a reviewer: heard on an intended refusal (its period ended), then every condition judged met:
+    where a partial grant is proposed from."""
+    from ldapply.workflows import get_regime
+
+    to_review(client, application_id, met=False, regime=regime)
+    through_hearing(client, people, application_id, respond=False)
+    response = assess_all(client, application_id, [c.code for c in get_regime(regime).conditions])
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
 def end_hearing_now(app: Flask) -> int:
     """Let the clock end hearing periods, as Celery beat does once they have passed; returns how many."""
     from datetime import timedelta

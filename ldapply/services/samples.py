@@ -69,7 +69,8 @@ def sample_case(regime: Regime, kind: str, *, code: str, now: datetime | None = 
     )
     events = timeline[:-1] if issued_by_move else timeline
     proposal = _proposal(regime, example, path)
-    adverse = proposal is not None and regime.outcome(proposal.outcome).needs_hearing
+    # A refusal rests on a condition not met; a partial grant, heard too, grants the part that meets them all.
+    adverse = proposal is not None and not regime.outcome(proposal.outcome).grants
     return CaseRecord(
         reference=example.reference.format(code=regime.code.upper()[:4]),
         organisation_name=str(regime.example_answers.get("organisation_name", "Voorbeeld vzw")),
@@ -148,7 +149,8 @@ def _proposal(regime: Regime, example: ExampleCase, path: tuple[str, ...]) -> Pr
         return None
     outcome = proposing[-1].proposes or ""
     requested = regime.volume(regime.example_answers) if regime.volume else Decimal(0)
-    volume = (requested / 2).to_integral_value() if proposing[-1].asks_volume else None
+    # Three quarters of what was asked: a part that still meets a minimum such as 5 target-group FTE.
+    volume = (requested * 3 / 4).to_integral_value() if proposing[-1].asks_volume else None
     considerations = {"advice": example.advice_answer}
     responded = any((t := regime.transition(a)) is not None and t.responds for a in path)
     if responded and outcome in example.hearing_answers:

@@ -474,6 +474,28 @@ def _check_volume(regime: Regime, transition: Transition, application: Applicati
         valid = volume == volume.to_integral_value()  # type: ignore[union-attr]
     if not valid or volume <= 0 or (requested is not None and volume >= requested):  # type: ignore[operator]
         raise TransitionNotAllowed(_volume_message(regime, requested))
+    _check_minimum(regime, application, volume)  # type: ignore[arg-type]
+
+
+def _check_minimum(regime: Regime, application: Application, volume: Decimal) -> None:
+    """A partial grant cannot go below the minimum of target-group workers the condition asks: the part
+    granted must still meet it (the volume granted counts the supervision too, so below it is certainly short)."""
+    norms = {name for c in regime.conditions for name in c.norm}
+    in_fte = regime.volume_unit.nl == "VTE"  # places (childcare) are no measure of workers
+    minimum = (
+        parameters_of(application).get("min_target_group_fte") if in_fte and "min_target_group_fte" in norms else None
+    )
+    if minimum is not None and volume < Decimal(str(minimum)):
+        raise TransitionNotAllowed(
+            _(
+                "Met %(volume)s %(unit)s blijft de erkenning onder het minimum van %(minimum)s VTE "
+                "doelgroepwerknemers dat de administratie hanteert: de voorwaarde „voldoende doelgroepwerknemers” "
+                "zou voor het erkende deel niet vervuld zijn. Stel een groter volume voor, of een weigering.",
+                volume=nl_number(volume),
+                unit=text(regime.volume_unit),
+                minimum=nl_number(Decimal(str(minimum))),
+            )
+        )
 
 
 def _volume_message(regime: Regime, requested: Decimal | None) -> str:

@@ -371,6 +371,8 @@ def to_proposal(desk: Desk, regime: str, decides: str, *, proposer: Any, advisor
     proposal = proposing(regime, decides)
     (source,) = proposal.sources
     application_id = PROPOSED_FROM[str(source)](desk, regime, advisor)
+    if proposal.asks_volume:  # heard on the refusal; the part granted meets every condition
+        ok(assess_all(desk.reviewer, application_id, [c.code for c in get_regime(regime).conditions]))
     volume = {"volume": PARTIAL_VOLUME[regime]} if proposal.asks_volume else {}
     motivation = MOTIVATION.get(proposal.action, OTHER_MOTIVATION)
     ok(act(desk(proposer), application_id, proposal.action, motivation, **ANSWERS, **volume))
@@ -388,6 +390,20 @@ class TestNoRefusalBeforeTheHearing:
         assert response.status_code == 409
         assert state_of(app, application_id) == "substantive_review"
         assert proposals_of(app, application_id) == []
+
+    def test_a_partial_grant_refuses_the_rest_so_it_is_not_proposed_before_the_hearing(self, app, desk, regime):
+        application_id = reviewed(desk, regime)
+        volume = PARTIAL_VOLUME[regime]
+        response = act(desk.reviewer, application_id, "propose_partial_grant", "Minder.", **ANSWERS, volume=volume)
+        assert response.status_code == 409
+        assert state_of(app, application_id) == "substantive_review"
+        assert proposals_of(app, application_id) == []
+
+    def test_a_partial_grant_is_proposed_after_the_hearing_on_the_conditions_then_met(self, app, desk, regime):
+        application_id = heard_after_refusal(desk, regime, None)
+        ok(assess_all(desk.reviewer, application_id, [c.code for c in get_regime(regime).conditions]))
+        propose(desk.reviewer, application_id, "propose_partial_grant", regime)
+        assert pending(app, application_id) == ["partial_grant"]
 
     def test_propose_refusal_is_refused_when_the_hearing_is_open(self, app, desk, regime):
         application_id = reviewed(desk, regime, met=False)
@@ -709,6 +725,9 @@ class TestKindEnGezinBlocksAGrant:
         others = [c.code for c in get_regime("childcare").conditions if c.code != KG]
         ok(assess_all(desk.reviewer, application_id, others))
         assert set(verdicts_of(app, application_id)) == set(others)
+        if action == "propose_partial_grant":  # a partial grant is proposed after the hearing on the refusal
+            ok(assess_all(desk.reviewer, application_id, [KG], met=False))
+            heard(desk, application_id, respond_=False)
         fields = {**ANSWERS, "volume": PARTIAL_VOLUME["childcare"]}
         response = act(desk.reviewer, application_id, action, MOTIVATION[action], **fields)
         assert response.status_code == 409
@@ -954,3 +973,21 @@ class TestAWithdrawnDraftNeverCountsAsSubmitted:
         response = desk.reviewer.get(f"/backoffice/?view={view}")
         assert response.status_code == 200
         assert reference not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("volume", "kept"), [("4", False), ("5", True)])
+def test_a_partial_grant_below_the_minimum_of_target_group_workers_is_refused(app, desk, volume, kept):
+    """The part granted must still meet the condition: 4 FTE cannot hold the 5 target-group FTE asked."""
+    application_id = heard_after_refusal(desk, "general", None)
+    ok(assess_all(desk.reviewer, application_id, [c.code for c in get_regime("general").conditions]))
+    fields = {**ANSWERS, "volume": volume}
+    response = act(
+        desk.reviewer, application_id, "propose_partial_grant", MOTIVATION["propose_partial_grant"], **fields
+    )
+    if kept:
+        assert response.status_code == 302
+        assert pending(app, application_id) == ["partial_grant"]
+    else:
+        assert response.status_code == 409
+        assert "onder het minimum van 5 VTE doelgroepwerknemers" in page_text(response)
+        assert proposals_of(app, application_id) == []

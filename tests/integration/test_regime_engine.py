@@ -15,7 +15,17 @@ from ldapply.models import Application, Call
 from ldapply.services.calls import today, usage
 from ldapply.services.regimes import regime_of
 from ldapply.workflows import REGIMES, all_versions, get_regime
-from tests.support import act, fill_steps, login, post, start_application, submit, submitted_application, to_review
+from tests.support import (
+    act,
+    fill_steps,
+    heard_then_met,
+    login,
+    post,
+    start_application,
+    submit,
+    submitted_application,
+    to_review,
+)
 from tests.support_advice import ask_advice
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,7 +133,7 @@ class TestCalls:
     def test_a_partial_grant_takes_the_granted_volume_from_the_cap(self, app, client, people):
         application_id = submitted_application(client, people)
         login(client, people.reviewer)
-        to_review(client, application_id)
+        heard_then_met(client, people, application_id)  # a partial grant refuses the rest: heard first
         too_much = post(
             client,
             f"/backoffice/applications/{application_id}/actions/propose_partial_grant",

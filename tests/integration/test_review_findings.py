@@ -12,6 +12,7 @@ from ldapply.services.errors import TransitionNotAllowed
 from ldapply.services.transitions import apply_transition
 from tests.support import (
     CARETAKERS_ANSWERS,
+    heard_then_met,
     login,
     post,
     refuse_after_hearing,
@@ -74,7 +75,7 @@ def test_a_row_of_only_spaces_is_no_answer_and_a_post_without_rows_is_no_crash(c
 def test_a_partial_grant_needs_a_plain_volume_below_the_request(client, people, volume, code):
     application_id = submitted_application(client, people, code)
     login(client, people.reviewer)
-    to_review(client, application_id, regime=code)
+    heard_then_met(client, people, application_id, regime=code)
     response = post(
         client,
         f"/backoffice/applications/{application_id}/actions/propose_partial_grant",

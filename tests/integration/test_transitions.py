@@ -164,7 +164,7 @@ def attempt(application_id, people, state, action):
     events_before = db.session.scalar(db.select(db.func.count(ApplicationEvent.id)))
     person = actor_for(transition, people)
     actor = user(person) if person else None
-    volume = Decimal("1") if transition.asks_volume else None
+    volume = Decimal("5") if transition.asks_volume else None  # the administration's minimum of 5 target-group FTE
     texts = {"motivation": "Motivering.", "note": "Notitie."}
     if state in transition.sources:
         event = apply_transition(application=application, action=action, actor=actor, volume=volume, **texts)

@@ -19,7 +19,7 @@ PATHS = {
     "inadmissible": ("start_admissibility", "request_additions", "submit_additions", "propose_inadmissible"),
     "intended_refusal": (*_REVIEW, "announce_refusal"),
     "decision_granted": (*_REVIEW, "propose_grant"),
-    "decision_partly_granted": (*_REVIEW, "propose_partial_grant"),
+    "decision_partly_granted": (*_REVIEW, "announce_refusal", "respond_to_hearing", "propose_partial_grant"),
     "decision_refused": _REFUSED,
     "objection_decision": (*_REFUSED, "confirm_refusal", "lodge_objection", "propose_reject_objection"),
     "intended_suspension": (*_ACTIVE, "announce_suspension"),
@@ -49,8 +49,9 @@ TEXTS = {
 MOTIVATIONS = {
     "grant": "De aanvraag voldoet aan alle voorwaarden. Het advies is gunstig en de dienst vult het bestaande aanbod "
     "in de buurt aan.",
-    "partial_grant": "De aanvraag voldoet aan de voorwaarden, maar het gevraagde volume overschrijdt wat de "
-    "dienst volgens het ondernemingsplan in het eerste jaar kan inzetten.",
+    "partial_grant": "De bevraging die de organisatie na de voorgenomen weigering bijvoegde, toont een lokale "
+    "behoefte aan, maar niet voor het hele gevraagde volume: voor het erkende deel zijn de voorwaarden vervuld, "
+    "het gevraagde volume overschrijdt wat de dienst volgens het ondernemingsplan in het eerste jaar kan inzetten.",
     "refuse": "De organisatie toont niet aan dat de dienst een lokale behoefte beantwoordt die het bestaande aanbod "
     "niet dekt.",
     "inadmissible": "De aanvraag is ook na de gevraagde aanvulling onvolledig: het stuk dat u opnieuw bijvoegde, is "
@@ -64,6 +65,8 @@ MOTIVATIONS = {
 HEARING_ANSWERS = {
     "refuse": "De bevraging telt de vragen naar elke vorm van hulp in de buurt, niet naar deze dienst; de "
     "wachtlijsten van de bestaande aanbieders zijn niet gestaafd.",
+    "partial_grant": "De bevraging toont de vraag van 140 bewoners naar deze dienst: die behoefte is daarmee "
+    "aangetoond voor een deel van de dienst, niet voor het volledige gevraagde volume.",
     "suspend": "Het verslag van de boekhouder toont een afzonderlijke registratie vanaf 1 oktober; voor de periode "
     "daarvoor ontbreekt ze nog, en die periode is het voorwerp van de schorsing.",
 }

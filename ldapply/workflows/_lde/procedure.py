@@ -12,7 +12,8 @@ from .._spec import Facts, LetterSpec, Need, Outcome, Role, Text, Transition
 from .states import OPEN, State
 
 GRANT = Outcome("grant", Text("Erkenning toekennen", "Grant recognition"))
-PARTIAL_GRANT = Outcome("partial_grant", Text("Gedeeltelijk erkennen", "Grant in part"))
+# A partial grant refuses the rest of the application: adverse, so the applicant is heard on it first.
+PARTIAL_GRANT = Outcome("partial_grant", Text("Gedeeltelijk erkennen", "Grant in part"), needs_hearing=True)
 REFUSE = Outcome("refuse", Text("Erkenning weigeren", "Refuse recognition"), grants=False, needs_hearing=True)
 INADMISSIBLE = Outcome("inadmissible", Text("Onontvankelijk verklaren", "Declare inadmissible"), grants=False)
 OBJECTION_UPHELD = Outcome(
@@ -149,7 +150,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     row("end_hearing",                {S.HEARING},                                    S.HEARD,                      SYSTEM, "Hoorperiode verstreken", "Hearing period ended",                                           note=Need.NO, recital=("De termijn om te reageren verstreek zonder reactie van de aanvrager.", "The period to respond ended without a response.")),
     row("resume_review",              {S.HEARD},                                      S.SUBSTANTIVE_REVIEW,         R,      "Voorgenomen weigering laten vallen", "Drop the intended refusal",                          note=MUST),
     row("propose_grant",              {S.SUBSTANTIVE_REVIEW},                         S.DECISION_PROPOSED,          R,      "Erkenning voorstellen", "Propose recognition",                                             motivation=MUST, proposes=GRANT.code, guard=all_conditions_met),
-    row("propose_partial_grant",      {S.SUBSTANTIVE_REVIEW},                         S.DECISION_PROPOSED,          R,      "Gedeeltelijke erkenning voorstellen", "Propose a partial grant",                           motivation=MUST, proposes=PARTIAL_GRANT.code, asks_volume=True, guard=all_conditions_met),
+    row("propose_partial_grant",      {S.HEARD},                                      S.DECISION_PROPOSED,          R,      "Gedeeltelijke erkenning voorstellen", "Propose a partial grant",                           motivation=MUST, proposes=PARTIAL_GRANT.code, asks_volume=True, guard=all_conditions_met),
     row("return_proposal",            {S.DECISION_PROPOSED},                          S.SUBSTANTIVE_REVIEW,         D,      "Voorstel terugsturen", "Return the proposal",                                              note=MUST, returns_proposal=True),
     row("confirm_grant",              {S.DECISION_PROPOSED},                          S.GRANTED,                    D,      "Beslissen: erkenning toekennen", "Decide: grant recognition",                              motivation=MAY, confirms=GRANT.code, letter="decision_granted", recital=("De erkenning werd toegekend.", "Recognition was granted.")),
     row("confirm_partial_grant",      {S.DECISION_PROPOSED},                          S.PARTLY_GRANTED,             D,      "Beslissen: gedeeltelijk erkennen", "Decide: grant in part",                                motivation=MAY, confirms=PARTIAL_GRANT.code, letter="decision_partly_granted", recital=("De erkenning werd gedeeltelijk toegekend.", "Recognition was granted in part.")),
