@@ -92,6 +92,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == 'sqlite'
+        if sqlite:
+            # SQLite alters a table by copying it and dropping the old one; with foreign keys on (as every
+            # ldapply connection has them), that drop deletes every row that cascades from it. Off for the
+            # migrations (a pragma that works only outside a transaction), checked and on again after.
+            connection.connection.driver_connection.execute('PRAGMA foreign_keys=OFF')  # before any BEGIN
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +106,13 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            connection.commit()
+            raw = connection.connection.driver_connection
+            broken = raw.execute('PRAGMA foreign_key_check').fetchall()
+            raw.execute('PRAGMA foreign_keys=ON')
+            if broken:
+                raise RuntimeError(f'the migrations left rows whose foreign keys point nowhere: {broken[:5]}')
 
 
 if context.is_offline_mode():
