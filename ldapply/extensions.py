@@ -127,7 +127,9 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery_app = Celery(app.name, task_cls=FlaskTask)
+    # Default, not thread-current: a thread-current app would outrank set_default(), so a second Flask app
+    # (a test's migrated copy) would keep Celery's tasks running against its database after it is gone.
+    celery_app = Celery(app.name, task_cls=FlaskTask, set_as_current=False)
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
     app.extensions["celery"] = celery_app

@@ -32,7 +32,8 @@ def ids(app, client, people):
         "body_id": "00000000-0000-4000-8000-000000000000",
         "regime_code": "general",
         "kind": "receipt",
-        "name": "decision",  # a clock's name
+        "name": "decision",  # a clock's name (a parameter's, on the parameters routes)
+        "version": 1,  # a regime's version
         "closing_day_id": "00000000-0000-4000-8000-000000000000",
     }
 
