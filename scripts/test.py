@@ -49,7 +49,14 @@ def services_configured() -> bool:
     return True
 
 
-def start(name: str, extra_env: dict[str, str], workdir: Path) -> tuple[str, subprocess.Popen[bytes], Path, Path]:
+# Tests whose outcome no backend changes (no database, no broker, or a subprocess with its own): the embedded
+# run has them, the services run leaves them out rather than doing the same work twice.
+SAME_ON_EVERY_BACKEND = ("tests/unit", "tests/system/test_bench_runs.py")
+
+
+def start(
+    name: str, extra_env: dict[str, str], workdir: Path, leave_out: tuple[str, ...] = ()
+) -> tuple[str, subprocess.Popen[bytes], Path, Path]:
     log, junit = workdir / f"{name}.log", workdir / f"{name}.xml"
     env = {**os.environ, **extra_env, "PYTHONDONTWRITEBYTECODE": "1"}
     # Two xdist workers per run, whole files each (their module fixtures stay together): much of the suite
@@ -63,6 +70,7 @@ def start(name: str, extra_env: dict[str, str], workdir: Path) -> tuple[str, sub
         "no:cacheprovider",
         *parallel,
         f"--junitxml={junit}",
+        *(f"--ignore={path}" for path in leave_out),
         *sys.argv[1:],
     ]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
@@ -87,7 +95,7 @@ def main() -> int:
         # The browser journeys in Dutch run on the embedded stack, those in English on PostgreSQL +
         # Redis: every journey passes in both languages, and the runs stay within time (tests/browser/words.py).
         services = {"LDAPPLY_TEST_BACKEND": "services", "LDAPPLY_TEST_LANGUAGES": "en"}
-        runs.append(start("services (PostgreSQL + Redis)", services, workdir))
+        runs.append(start("services (PostgreSQL + Redis)", services, workdir, SAME_ON_EVERY_BACKEND))
         embedded["LDAPPLY_TEST_LANGUAGES"] = "nl"
     runs.insert(0, start("embedded (SQLite, SQLAlchemy broker)", embedded, workdir))
     started = time.monotonic()

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
+from itsdangerous import BadSignature
 
 from ldapply.services.letter_context import Sender
 
@@ -94,11 +95,36 @@ def queued_tasks(app: Flask) -> list[tuple[str, list[Any]]]:
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+# A page's CSRF token signs the raw token kept in the session: while the session keeps the same raw token,
+# the token a page gave before is still the one a browser with a form open would send.
+_TOKENS_BY_RAW: dict[str, str] = {}
+
+
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:
+    """The token a form on `path` carries: read off the page once per session token, then reused."""
+    raw = _raw_session_token(client)
+    if raw in _TOKENS_BY_RAW:
+        return _TOKENS_BY_RAW[raw]
     page = client.get(path).get_data(as_text=True)
     match = CSRF_RE.search(page)
     assert match, f"no CSRF token on {path}"
+    raw = _raw_session_token(client)
+    if raw is not None:
+        _TOKENS_BY_RAW[raw] = match.group(1)
     return match.group(1)
+
+
+def _raw_session_token(client: FlaskClient) -> str | None:
+    app = client.application
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    serializer = app.session_interface.get_signing_serializer(app)  # type: ignore[attr-defined]
+    if cookie is None or serializer is None:
+        return None
+    try:
+        token = serializer.loads(cookie.value).get("csrf_token")
+    except BadSignature:  # a cookie the app would not accept either: read the page
+        return None
+    return token if isinstance(token, str) else None
 
 
 def login(client: FlaskClient, user: Any) -> None:

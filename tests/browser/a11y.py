@@ -3,7 +3,8 @@
 axe-core's script comes from the `axe-playwright-python` package, which ships `axe.min.js`; only the
 script is used, run through Playwright's own `evaluate` so it needs no network and no inline script tag.
 Every page checked leaves a full-page screenshot (and one at 375 px) in the run's output folder:
-`$LDAPPLY_TEST_OUTPUT/screenshots/<test>/<nn>-<name>.png`, by default under `tests/output/<backend>/`.
+`$LDAPPLY_TEST_OUTPUT/screenshots/<test>/<nn>-<name>.jpg`, by default under `tests/output/<backend>/` (JPEG: the
+screenshots cost half what PNG did).
 """
 
 from __future__ import annotations
@@ -92,7 +93,7 @@ class Checker:
         self.count += 1
         stem = f"{self.count:02d}-{slug(name)}"
         violations = run_axe(page) if with_axe else []
-        page.screenshot(path=self.folder / f"{stem}.png", full_page=True)
+        page.screenshot(path=self.folder / f"{stem}.jpg", full_page=True, type="jpeg", quality=70)
         width = self.narrow_width(page, stem)
         if violations:
             report = {"page": name, "url": page.url, "violations": violations}
@@ -119,10 +120,10 @@ class Checker:
                 page.set_viewport_size(original)
 
     def narrow_width(self, page: Page, stem: str) -> int:
-        """The page's scroll width at 375 px wide, with a screenshot as `<stem>-375.png`."""
+        """The page's scroll width at 375 px wide, with a screenshot as `<stem>-375.jpg`."""
 
         def measure(narrow: Page) -> int:
-            narrow.screenshot(path=self.folder / f"{stem}-{NARROW_WIDTH}.png", full_page=True)
+            narrow.screenshot(path=self.folder / f"{stem}-{NARROW_WIDTH}.jpg", full_page=True, type="jpeg", quality=70)
             return int(narrow.evaluate(PAGE_WIDTH))
 
         return self.at_narrow_width(page, measure)
