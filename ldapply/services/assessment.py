@@ -21,7 +21,7 @@ from ..workflows._spec import Condition, Facts, Finding, Regime, Role, Verdict
 from . import audit
 from .answers import handed_in
 from .errors import ChangedMeanwhile, TransitionNotAllowed
-from .motivation import MIN_REASON_WORDS, substantive
+from .motivation import MIN_REASON_WORDS, concerns_every_application, substantive
 from .parameter_changes import in_effect
 from .regimes import regime_of
 
@@ -162,7 +162,7 @@ def record_verdicts(
     problems = [
         problem
         for code, (verdict, reason, _note) in verdicts.items()
-        if (problem := _verdict_problem(regime.condition(code), verdict, reason, handed_in(application), params))
+        if (problem := verdict_problem(regime.condition(code), verdict, reason, handed_in(application), params))
     ]
     if problems:
         raise TransitionNotAllowed(" ".join(problems))
@@ -219,9 +219,10 @@ def _judgement(judgement: Judgement | None) -> dict[str, Any] | None:
     return {"verdict": str(verdict), "reason": reason, "note": note}
 
 
-def _verdict_problem(
+def verdict_problem(
     condition: Condition, verdict: Verdict, reason: str | None, answers: Any, params: Any
 ) -> str | None:
+    """Why a reviewer's verdict on one condition cannot be recorded for these answers, or None."""
     finding = condition.check(answers, params) if condition.check else None
     if verdict == Verdict.NOT_APPLICABLE:
         return _not_applicable_problem(condition, reason, answers, params)
@@ -242,8 +243,11 @@ def _verdict_problem(
 
 
 def _not_applicable_problem(condition: Condition, reason: str | None, answers: Any, params: Any) -> str | None:
-    """A verdict "not applicable" always says why in the letter; a decisive condition the application shows unmet
-    applies to it (it blocks a grant whatever the reviewer judges: Facts.all_conditions_met)."""
+    """A verdict "not applicable" only where the condition's terms allow it, always saying why in the letter; a
+    decisive condition the application shows unmet applies to it (it blocks a grant whatever the reviewer judges:
+    Facts.all_conditions_met)."""
+    if condition.inapplicable_when is None:
+        return concerns_every_application(text(condition.title))
     if _blocks(condition, answers, params):
         return _(
             "„%(condition)s” is doorslaggevend en volgens de aanvraag niet vervuld: ze is dus wel van toepassing. "

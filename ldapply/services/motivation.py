@@ -32,14 +32,26 @@ def motivation_problems(case: CaseRecord, regime: Regime, *, assessed: bool) -> 
 
 
 def _unreasoned_conditions(case: CaseRecord, regime: Regime) -> list[str]:
-    """A condition judged not met, or not applicable, tells the applicant why in the letter."""
-    return [
-        _unreasoned(text(c.title), Verdict(verdict.verdict))
-        for c in regime.conditions
-        if (verdict := case.verdicts.get(c.code)) is not None
-        and verdict.verdict != Verdict.MET
-        and not substantive(verdict.reason)
-    ]
+    """A condition judged not met, or not applicable, tells the applicant why in the letter; "not applicable" only
+    where the condition's terms allow it (a verdict stored otherwise, as by an import, is caught here)."""
+    problems = []
+    for condition in regime.conditions:
+        verdict = case.verdicts.get(condition.code)
+        if verdict is None or verdict.verdict == Verdict.MET:
+            continue
+        if verdict.verdict == Verdict.NOT_APPLICABLE and condition.inapplicable_when is None:
+            problems.append(concerns_every_application(text(condition.title)))
+        elif not substantive(verdict.reason):
+            problems.append(_unreasoned(text(condition.title), Verdict(verdict.verdict)))
+    return problems
+
+
+def concerns_every_application(condition: str) -> str:
+    return _(
+        "De voorwaarde „%(condition)s” geldt voor elke aanvraag van deze regeling en kan dus niet „niet van "
+        "toepassing” zijn. Beoordeel ze als vervuld of niet vervuld.",
+        condition=condition,
+    )
 
 
 def _unreasoned(condition: str, verdict: Verdict) -> str:

@@ -262,7 +262,9 @@ class Condition:
 
     `basis` is where the condition comes from; `norm` names the parameters its threshold rests on
     (printed as the administration's own rule unless found). A `decisive` condition blocks a grant
-    while its automatic finding says it is not met, whatever the reviewer judges.
+    while its automatic finding says it is not met, whatever the reviewer judges. `inapplicable_when` says
+    in which case the condition does not concern an application (its own terms must allow that); without
+    it the condition concerns every application and a reviewer cannot judge it "not applicable".
     """
 
     code: str
@@ -272,6 +274,7 @@ class Condition:
     check: Callable[[Answers, Params], Finding | None] | None = None
     norm: tuple[str, ...] = ()
     decisive: bool = False
+    inapplicable_when: Text | None = None
     # Where the condition comes from for a renewal, when that differs from `basis` (a call's condition: a
     # renewal is outside any call); None: `basis` applies to a renewal too.
     renewal_basis: Citation | None = None

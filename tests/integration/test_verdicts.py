@@ -10,6 +10,7 @@ import re
 import threading
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -22,13 +23,16 @@ from ldapply import create_app
 from ldapply.extensions import db
 from ldapply.models import Application, ApplicationEvent, AuditEntry, ConditionVerdict, Letter, User, utcnow
 from ldapply.services import audit, letters
+from ldapply.services.assessment import verdict_problem
 from ldapply.workflows import get_regime
+from ldapply.workflows._spec import Text, Verdict
 from tests.support import REASON, act, login, post, submitted_application
 from tests.support_audit import Browser, append_entries, form_token, served, text_of
 from tests.support_reports import case as a_case
 from tests.support_reports import organisation
 
 GENERAL = get_regime("general")
+CHILDCARE = get_regime("childcare")
 CODES = [c.code for c in GENERAL.conditions]
 NA = "public_commission"  # judged not applicable in these tests
 NA_TITLE = GENERAL.condition(NA).title.nl
@@ -113,6 +117,40 @@ class TestNotApplicable:
         assert stored(app, application_id) == {}  # not the other conditions either
         assert verdict_entries(app) == 0
 
+    def test_a_condition_of_every_application_offers_no_not_applicable_and_refuses_it(self, app, client, people):
+        """Only a condition whose terms leave it out of some applications (the call's condition, the sui generis
+        division of an organisation without other work) may be judged not applicable."""
+        assert GENERAL.condition(NOT_MET).inapplicable_when is None
+        application_id = in_review(client, people)
+        page = client.get(f"/backoffice/applications/{application_id}").get_data(as_text=True)
+        assert f'id="verdict-{NOT_MET}-na"' not in page
+        assert f'id="verdict-{NA}-na"' in page
+        assert "Alleen wanneer de oproep waarop de aanvraag ingaat, stelt deze voorwaarde niet." in text_of(page)
+        response = assess(client, application_id, judged(every(**{NOT_MET: "not_applicable"})))
+        page = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
+        title = GENERAL.condition(NOT_MET).title.nl
+        assert f"De voorwaarde „{title}” geldt voor elke aanvraag van deze regeling" in page
+        assert stored(app, application_id) == {}
+
+    def test_a_decision_on_a_stored_not_applicable_verdict_of_a_condition_of_every_application_is_refused(
+        self, app, client, people
+    ):
+        application_id = in_review(client, people)
+        assert assess(client, application_id, judged(every())).status_code == 302
+        assert act(client, application_id, "propose_grant", "Aan alle voorwaarden is voldaan.").status_code == 302
+        with app.app_context():  # as an import could store it
+            db.session.execute(
+                update(ConditionVerdict)
+                .where(ConditionVerdict.condition_code == NOT_MET)
+                .values(verdict="not_applicable", reason=NA_REASON)
+            )
+            db.session.commit()
+        login(client, people.decision_maker)
+        response = act(client, application_id, "confirm_grant")
+        assert response.status_code != 302
+        title = GENERAL.condition(NOT_MET).title.nl
+        assert f"De voorwaarde „{title}” geldt voor elke aanvraag" in text_of(response.get_data(as_text=True))
+
     def test_a_decisive_condition_the_application_shows_unmet_cannot_be_not_applicable(self, app, client, people):
         application_id = in_review(client, people, "childcare")
         with app.app_context():
@@ -122,8 +160,16 @@ class TestNotApplicable:
         code = "kind_en_gezin_authorisation"
         response = assess(client, application_id, judged({code: "not_applicable"}))
         page = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
-        assert "is doorslaggevend en volgens de aanvraag niet vervuld: ze is dus wel van toepassing" in page
+        assert "Kind en Gezin heeft de opvang vergund” geldt voor elke aanvraag van deze regeling" in page
         assert stored(app, application_id) == {}
+        # Were its terms to leave it out of some applications, it still applies while the answers show it unmet.
+        may_not_apply = replace(CHILDCARE.condition(code), inapplicable_when=Text("iets", "something"))
+        with app.test_request_context(), app.app_context():
+            answers = db.session.get(Application, application_id).submitted_answers
+            problem = verdict_problem(
+                may_not_apply, Verdict.NOT_APPLICABLE, NA_REASON, answers, CHILDCARE.parameter_values()
+            )
+        assert "is doorslaggevend en volgens de aanvraag niet vervuld: ze is dus wel van toepassing" in str(problem)
 
     def test_a_grant_rests_on_conditions_met_or_not_applicable_and_its_letter_prints_not_applicable(
         self, app, client, people

@@ -240,6 +240,12 @@ SUI_GENERIS = Condition(
     Citation("Decreet van 22 december 2006, art. 2, 4°", Provenance.FOUND, ETAAMB_DECREE),
     fields=("has_other_activities", "sui_generis_responsible"),
     check=_sui_generis_in_place,
+    # The division sets the initiative apart from the organisation's other work; without other work there is
+    # nothing to set it apart from.
+    inapplicable_when=Text(
+        "de organisatie heeft geen andere activiteiten dan het initiatief",
+        "the organisation has no activities besides the initiative",
+    ),
 )
 PUBLIC_COMMISSION = Condition(
     "public_commission",
@@ -252,6 +258,11 @@ PUBLIC_COMMISSION = Condition(
     ),
     fields=(),
     check=_public_commission_proven,
+    # A condition of the call, not of the decree: a call that does not set it leaves it out.
+    inapplicable_when=Text(
+        "de oproep waarop de aanvraag ingaat, stelt deze voorwaarde niet",
+        "the call the application answers does not set this condition",
+    ),
     # A renewal answers no call: that the commission still holds is the administration's own rule for it.
     renewal_basis=Citation(
         "een verlenging valt buiten elke oproep; de administratie houdt bij een verlenging vast aan de voorwaarde "
