@@ -24,6 +24,7 @@ from ..working_days import add_days, next_working_day
 from . import accounts, legal_clock, mail, staff, transitions
 from .clock_records import ClockRecord
 from .errors import DomainError, NotFound, TransitionNotAllowed
+from .memo import per_request
 from .regimes import regime_of
 
 MAX_TEXT = 10_000
@@ -112,6 +113,7 @@ def clock_of(application: Application, regime: Regime) -> ClockSpec | None:
     return specs[chosen] if chosen is not None else None
 
 
+@per_request
 def requests_for(application_id: uuid.UUID) -> list[AdviceRequest]:
     """The advice asked on a case, oldest first, with what each body answered."""
     return list(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from ..workflows._spec import Condition, Facts, Finding, Regime, Role, Verdict
 from . import audit
 from .answers import handed_in
 from .errors import ChangedMeanwhile, TransitionNotAllowed
+from .memo import per_request
 from .motivation import MIN_REASON_WORDS, concerns_every_application, substantive
 from .parameter_changes import in_effect
 from .regimes import regime_of
@@ -44,6 +45,7 @@ def parameters_of(application: Application) -> dict[str, Any]:
     )
 
 
+@per_request
 def verdicts_of(application_id: uuid.UUID) -> dict[str, ConditionVerdict]:
     rows = db.session.scalars(select(ConditionVerdict).where(ConditionVerdict.application_id == application_id))
     return {row.condition_code: row for row in rows}
@@ -83,20 +85,24 @@ def recognised_until(application: Application, regime: Regime, params: Mapping[s
     if application.renewal_of_id is not None and application.recognition_ends_on is not None:
         return application.recognition_ends_on
     years = params.get(regime.duration) if regime.duration else None
-    granting = [o.code for o in regime.outcomes if o.grants]
-    decided = db.session.scalar(
+    decided = _last_granted_at(application.id, tuple(o.code for o in regime.outcomes if o.grants))
+    if decided is None or years is None:
+        return None
+    return add_years(local_date(decided), int(years)) - timedelta(days=1)
+
+
+@per_request
+def _last_granted_at(application_id: uuid.UUID, granting: tuple[str, ...]) -> datetime | None:
+    return db.session.scalar(
         select(DecisionProposal.settled_at)
         .where(
-            DecisionProposal.application_id == application.id,
+            DecisionProposal.application_id == application_id,
             DecisionProposal.status == ProposalStatus.CONFIRMED,
             DecisionProposal.outcome.in_(granting),
         )
         .order_by(DecisionProposal.settled_at.desc())
         .limit(1)
     )
-    if decided is None or years is None:
-        return None
-    return add_years(local_date(decided), int(years)) - timedelta(days=1)
 
 
 def _blocks(condition: Condition, answers: Any, params: Any) -> bool:

@@ -20,6 +20,7 @@ import logging
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -246,14 +247,20 @@ def _beat(job_id: uuid.UUID, attempt: int, **values: Any) -> None:
 
 
 def _finish(
-    job_id: uuid.UUID, status: str, *, error: str | None = None, expected: tuple[str, ...] = (RUNNING,)
+    job_id: uuid.UUID,
+    status: str,
+    *,
+    error: str | None = None,
+    expected: tuple[str, ...] = (RUNNING,),
+    attempt: int | None = None,
 ) -> None:
+    """End the job; a run that lost its claim (`attempt` no longer the job's) ends nothing: the run that took
+    the job over ends it."""
     db.session.rollback()
-    db.session.execute(
-        update(BulkJob)
-        .where(BulkJob.id == job_id, BulkJob.status.in_(expected))
-        .values(status=status, finished_at=utcnow(), error=error[:2000] if error else None)
-    )
+    ending = update(BulkJob).where(BulkJob.id == job_id, BulkJob.status.in_(expected))
+    if attempt is not None:
+        ending = ending.where(BulkJob.attempt == attempt)
+    db.session.execute(ending.values(status=status, finished_at=utcnow(), error=error[:2000] if error else None))
     db.session.commit()
 
 
@@ -267,7 +274,7 @@ def run_job(job_id: uuid.UUID) -> None:
     job = db.session.get(BulkJob, job_id)
     actor = db.session.get(User, job.created_by_id) if job is not None else None
     if job is None or actor is None or not actor.active:
-        _finish(job_id, FAILED, error=_("Wie deze taak startte, heeft geen actieve account meer."))
+        _finish(job_id, FAILED, error=_("Wie deze taak startte, heeft geen actieve account meer."), attempt=attempt)
         return
     try:
         _resolve_filter(job, actor)
@@ -280,9 +287,9 @@ def run_job(job_id: uuid.UUID) -> None:
         return
     except Exception as exc:  # the job as a whole stops (a full disk, the time limit): said on its page
         log.exception("bulk job %s failed", job_id)
-        _finish(job_id, FAILED, error=f"{type(exc).__name__}: {exc}")
+        _finish(job_id, FAILED, error=f"{type(exc).__name__}: {exc}", attempt=attempt)
         return
-    _finish(job_id, DONE)
+    _finish(job_id, DONE, attempt=attempt)
 
 
 def _check_case(actor: User, application: Application | None) -> Application:
@@ -430,6 +437,15 @@ def interrupted(job: BulkJob) -> bool:
     return job.status == FAILED and bool(job.options.get(INTERRUPTED))
 
 
+def interruption_message(locale: str | None = None) -> str:
+    """Why an interrupted job stopped, in the reader's language (or in `locale`)."""
+    with force_locale(locale) if locale else nullcontext():
+        return _(
+            "Onderbroken: de achtergrondverwerking gaf %(minutes)s minuten geen teken van leven meer.",
+            minutes=int(STALE_AFTER.total_seconds() // 60),
+        )
+
+
 def _interrupt(job: BulkJob, now: datetime) -> bool:
     """Mark one running job without a heartbeat since STALE_AFTER as interrupted (its run's claim, unless it
     moved meanwhile), audited as ldapply's own act; the caller commits. Whether it was marked."""
@@ -445,10 +461,7 @@ def _interrupt(job: BulkJob, now: datetime) -> bool:
         .values(
             status=FAILED,
             finished_at=now,
-            error=_(
-                "Onderbroken: de achtergrondverwerking gaf %(minutes)s minuten geen teken van leven meer.",
-                minutes=int(STALE_AFTER.total_seconds() // 60),
-            ),
+            error=interruption_message(locale="nl"),  # the record's language; the page says it in the reader's
             options={**job.options, INTERRUPTED: True},
         )
     ).rowcount  # type: ignore[attr-defined]
@@ -469,10 +482,19 @@ def interrupt_if_stale(job: BulkJob, now: datetime | None = None) -> bool:
     now = now or utcnow()
     if job.status != RUNNING or (job.heartbeat_at or job.created_at) >= stale_before(now):
         return False
+    if not _free(job.id):  # a run holds the job in an open transaction: it is alive, and a page does not wait
+        db.session.rollback()
+        return False
     marked = _interrupt(job, now)
     db.session.commit()
     db.session.refresh(job)
     return marked
+
+
+def _free(job_id: uuid.UUID) -> bool:
+    """Lock the job's row unless another transaction holds it (PostgreSQL; SQLite serialises writers itself)."""
+    held = select(BulkJob.id).where(BulkJob.id == job_id).with_for_update(skip_locked=True)
+    return db.session.execute(held).scalar() is not None
 
 
 def sweep_interrupted(now: datetime | None = None) -> int:

@@ -40,6 +40,7 @@ from .calls import cap_refusal, type_refusal, window_refusal
 from .errors import ChangedMeanwhile, InvalidUpload, TransitionNotAllowed
 from .letter_context import CaseRecord, ProposalRecord, build_context, nl_number, prepared_in_assessment, reliances
 from .letters import case_record, issue_letter, letters_for, proposal_record, sender
+from .memo import per_request
 from .motivation import motivation_problems
 from .parameter_changes import in_effect
 from .regimes import missing_steps, missing_steps_message, regime_of
@@ -87,6 +88,7 @@ def may_make(application: Application, action: str, user: User) -> bool:
     )
 
 
+@per_request
 def pending_proposal(application_id: uuid.UUID) -> DecisionProposal | None:
     return db.session.scalar(
         select(DecisionProposal)

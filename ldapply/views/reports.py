@@ -226,6 +226,7 @@ def bulk_job(job_id: uuid.UUID) -> WerkzeugResponse:
             kind_label=_kind_label(job.kind),
             status_label=_("Onderbroken") if bulk.interrupted(job) else _status_label(job.status),
             interrupted=bulk.interrupted(job),
+            interruption=bulk.interruption_message(),
             remaining=bulk.total_of(job) - job.done - job.failed,
             running=running,
             refreshing=refreshing,

@@ -154,4 +154,58 @@ def test_a_stale_job_is_marked_on_its_page_a_live_one_is_not_and_only_its_creato
         job = db.session.get_one(BulkJob, job_id)
         with pytest.raises(bulk.ClaimLost):
             bulk._beat(job_id, job.attempt, done=BulkJob.done + 1)
+        old_claim = job.attempt
+        db.session.execute(  # run again, and taken by a new run
+            update(BulkJob)
+            .where(BulkJob.id == job_id)
+            .values(status="running", attempt=BulkJob.attempt + 1, finished_at=None, error=None)
+        )
+        db.session.commit()
+        bulk._finish(job_id, bulk.DONE, attempt=old_claim)  # the old run's last word ends nothing
     assert _job(app, job_id).done == 0
+    assert (_job(app, job_id).status, _job(app, job_id).finished_at) == ("running", None)
+
+
+def test_a_stale_job_whose_row_a_run_holds_is_left_to_that_run_and_its_page_does_not_wait(app, client, people, many):
+    """A run in the middle of a case holds the job's row (its count moves in the case's transaction): it is alive,
+    so the page neither waits for it nor marks it. SQLite has no row locks; there writers take turns."""
+    login(client, people.reviewer)
+    job_id = _start(client, many[:3], people.reviewer_and_decision_maker.id)
+    with app.app_context():
+        db.session.execute(
+            update(BulkJob)
+            .where(BulkJob.id == job_id)
+            .values(status="running", attempt=BulkJob.attempt + 1, heartbeat_at=utcnow())
+        )
+        db.session.commit()
+    _silent_since(app, job_id, bulk.STALE_AFTER + timedelta(seconds=5))
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as run:  # the run's open transaction on the job's row
+                run.execute(select(BulkJob.id).where(BulkJob.id == job_id).with_for_update())
+                started = time.monotonic()
+                page = client.get(f"/backoffice/bulk/{job_id}")
+                waited = time.monotonic() - started
+                run.rollback()
+            assert page.status_code == 200
+            assert waited < 2, f"the page waited {waited:.1f} s for the run's lock"
+            assert "Onderbroken" not in page.get_data(as_text=True)
+            assert _job(app, job_id).status == "running"
+            assert _entries(app, "bulk.interrupted") == []
+    assert "Onderbroken" in client.get(f"/backoffice/bulk/{job_id}").get_data(as_text=True)  # no run holds it now
+    assert _job(app, job_id).status == "failed"
+
+
+def test_the_interruption_is_recorded_in_dutch_and_read_in_the_readers_language(app, client, people, many):
+    login(client, people.reviewer)
+    job_id = _start(client, many[:2], people.reviewer_and_decision_maker.id)
+    with app.app_context():
+        db.session.execute(
+            update(BulkJob).where(BulkJob.id == job_id).values(status="running", attempt=BulkJob.attempt + 1)
+        )
+        db.session.commit()
+    _silent_since(app, job_id, bulk.STALE_AFTER + timedelta(seconds=5))
+    client.get("/language/en")
+    page = client.get(f"/backoffice/bulk/{job_id}").get_data(as_text=True)
+    assert "Interrupted: the background processing gave no sign of life" in page
+    assert _job(app, job_id).error.startswith("Onderbroken: de achtergrondverwerking gaf")
