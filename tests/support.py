@@ -20,6 +20,8 @@ from flask.testing import FlaskClient
 from itsdangerous import BadSignature
 
 from ldapply.services.letter_context import Sender
+from ldapply.services.motivation import norm_unset
+from ldapply.workflows._spec import Condition, Regime
 
 PASSWORD = "correct horse battery staple"
 TEST_REGIME_TEMPLATES = str(Path(__file__).parent / "regimes" / "templates")
@@ -339,6 +341,12 @@ def to_review(client: FlaskClient, application_id: uuid.UUID, met: bool = True, 
 
 
 REASON = "De aanvraag toont niet aan dat deze voorwaarde vervuld is; de stukken ontbreken."
+MET_REASON = "De stukken van het dossier tonen aan dat aan deze voorwaarde voldaan is."
+
+
+def met_needs_reason(regime: Regime, condition: Condition) -> bool:
+    """A condition whose norm is not set is judged met with a reason too (services/motivation.norm_unset)."""
+    return norm_unset(condition, regime.parameter_values())
 
 
 def assess_all(client: FlaskClient, application_id: uuid.UUID, codes: list[str], met: bool = True) -> Any:

@@ -22,7 +22,7 @@ from . import audit
 from .answers import handed_in
 from .errors import ChangedMeanwhile, TransitionNotAllowed
 from .memo import per_request
-from .motivation import MIN_REASON_WORDS, concerns_every_application, substantive
+from .motivation import MIN_REASON_WORDS, concerns_every_application, met_without_norm, norm_unset, substantive
 from .parameter_changes import in_effect
 from .regimes import regime_of
 
@@ -34,6 +34,7 @@ class ConditionRow:
     condition: Condition
     finding: Finding | None
     verdict: ConditionVerdict | None
+    norm_unset: bool = False  # its norm is not set: "met" needs a reason too
 
 
 def parameters_of(application: Application) -> dict[str, Any]:
@@ -60,7 +61,12 @@ def checklist(application: Application) -> list[ConditionRow]:
     regime = regime_of(application)
     params, verdicts = parameters_of(application), verdicts_of(application.id)
     return [
-        ConditionRow(c, c.check(handed_in(application), params) if c.check else None, verdicts.get(c.code))
+        ConditionRow(
+            c,
+            c.check(handed_in(application), params) if c.check else None,
+            verdicts.get(c.code),
+            norm_unset(c, params),
+        )
         for c in regime.conditions
     ]
 
@@ -238,6 +244,8 @@ def verdict_problem(
             "vervuld beoordeeld worden. Vraag een aanvulling of beoordeel ze als niet vervuld.",
             condition=text(condition.title),
         )
+    if verdict == Verdict.MET and norm_unset(condition, params) and not substantive(reason):
+        return met_without_norm(text(condition.title))
     if finding is not None and finding.met != (verdict == Verdict.MET) and not substantive(reason):
         return _(
             "Uw oordeel over „%(condition)s” wijkt af van de vaststelling uit de aanvraag. Geef de reden "

@@ -286,9 +286,11 @@ def norm_text(condition: Condition, case: CaseRecord, regime: Regime) -> str:
         value = pinned(case, regime, name)
         if parameter is None:
             continue
-        shown = "nog niet vastgelegd" if value is None else f"{nl_number(Decimal(str(value)))} {parameter.unit}"
+        if value is None:  # no threshold to apply: said so, not presented as a rule (the verdict's reason says more)
+            parts.append("geen: de administratie heeft hiervoor geen norm vastgelegd")
+            continue
         law = "gevonden in de regelgeving" if parameter.is_law else own_rule_phrase(parameter)
-        parts.append(f"{shown}: {law}")
+        parts.append(f"{nl_number(Decimal(str(value)))} {parameter.unit}: {law}")
     return "; ".join(parts)
 
 
@@ -324,7 +326,7 @@ def conditions_context(case: CaseRecord, regime: Regime) -> list[dict[str, Any]]
 def own_rules_context(case: CaseRecord, regime: Regime, kind: str) -> list[dict[str, str]]:
     """The administration's own rules this letter applies, each with where it comes from."""
     rules = []
-    for subject, name in rule_parameters(regime, kind):
+    for subject, name in rule_parameters(case, regime, kind):
         parameter, value = parameter_of(regime, name), pinned(case, regime, name)
         if parameter is not None and not parameter.is_law and value is not None:
             rules.append(
@@ -369,14 +371,20 @@ def _renewal_rule(case: CaseRecord, regime: Regime, kind: str) -> list[dict[str,
     ]
 
 
-def rule_parameters(regime: Regime, kind: str) -> list[tuple[str, str]]:
-    """(what it rules, parameter name) for the norms and the duration this letter applies."""
+def rule_parameters(case: CaseRecord, regime: Regime, kind: str) -> list[tuple[str, str]]:
+    """(what it rules, parameter name) for the norms and the duration this letter applies; a condition judged not
+    applicable applies no norm."""
     rules = []
     if regime.duration and grants(regime, kind):
         rules.append(("Duur van een erkenning", regime.duration))
     if rests_on_conditions(regime, kind):
-        rules += [(c.title.nl, name) for c in regime.conditions for name in c.norm]
+        rules += [(c.title.nl, name) for c in regime.conditions if _applies(case, c.code) for name in c.norm]
     return rules
+
+
+def _applies(case: CaseRecord, code: str) -> bool:
+    verdict = case.verdicts.get(code)
+    return verdict is None or verdict.verdict != Verdict.NOT_APPLICABLE
 
 
 def grants(regime: Regime, kind: str) -> bool:
@@ -753,7 +761,7 @@ def _plain(value: Any) -> Any:
 def reliances(case: CaseRecord, regime: Regime, kind: str) -> list[tuple[str, str, str]]:
     """(kind, name, provenance) of every parameter and citation not found in the law that the letter
     relies on: the legal-uncertainty ledger's rows for this decision."""
-    names = {name for _subject, name in rule_parameters(regime, kind)}
+    names = {name for _subject, name in rule_parameters(case, regime, kind)}
     if case.renewal_of is not None and regime.renewal is not None and regime.letter(kind).is_decision:
         names.add(regime.renewal.window)  # a renewal's decision rests on the renewal rule too
     if hearing_context(case, regime) is not None:

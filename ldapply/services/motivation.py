@@ -1,14 +1,17 @@
 """The motivation check a decision passes before it is confirmed: what a judge would catch.
 
-A decision is refused, with the reason, when a condition judged "not met" or "not applicable" has no
-substantive reason, when its letter would cite something not found in the law as law, or when it leaves
+A decision is refused, with the reason, when a condition judged "not met" or "not applicable" (or "met" while
+its norm is not set) has no substantive reason, when its letter would cite something not found in the law as law, or when it leaves
 the hearing response or an advice on the case unanswered (law of 29 July 1991; domain brief 7).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from ..i18n import _, text
-from ..workflows._spec import Regime, Verdict
+from ..workflows._spec import Condition, Regime, Verdict
 from .letter_context import ARTICLE, CaseRecord, found_articles, hearing_context
 
 # A reason of fewer words than this is a placeholder ("zie mail", "niet ok"), not a motivation.
@@ -43,7 +46,29 @@ def _unreasoned_conditions(case: CaseRecord, regime: Regime) -> list[str]:
             problems.append(concerns_every_application(text(condition.title)))
         elif not substantive(verdict.reason):
             problems.append(_unreasoned(text(condition.title), Verdict(verdict.verdict)))
+    problems += [
+        met_without_norm(text(c.title))
+        for c in regime.conditions
+        if (verdict := case.verdicts.get(c.code)) is not None
+        and verdict.verdict == Verdict.MET
+        and norm_unset(c, case.parameters)
+        and not substantive(verdict.reason)
+    ]
     return problems
+
+
+def norm_unset(condition: Condition, parameters: Mapping[str, Any]) -> bool:
+    """Whether the condition rests on a norm the administration has not set (so a verdict cannot lean on it)."""
+    return any(parameters.get(name) is None for name in condition.norm)
+
+
+def met_without_norm(condition: str) -> str:
+    return _(
+        "Voor „%(condition)s” is geen norm vastgelegd: zeg in de reden waaraan u de voorwaarde vervuld achtte "
+        "(minstens %(words)s woorden); die komt in de brief.",
+        condition=condition,
+        words=MIN_REASON_WORDS,
+    )
 
 
 def concerns_every_application(condition: str) -> str:

@@ -53,7 +53,7 @@ from tests.browser.answering import Answering, upload_name
 from tests.browser.declaring import declare_if_asked
 from tests.browser.words import LANGUAGES, Words
 from tests.mailserver import Inbox, link_in
-from tests.support import PASSWORD, PDF, REGIME_ANSWERS, minimal_pdf, worker_process
+from tests.support import MET_REASON, PASSWORD, PDF, REGIME_ANSWERS, met_needs_reason, minimal_pdf, worker_process
 
 pytestmark = pytest.mark.browser
 
@@ -597,6 +597,8 @@ def assess(journey: Journey, *, failed: str | None) -> None:
             row.get_by_role("textbox", name=words("Reden (komt in de brief)"), exact=True).fill(REFUSAL_REASON)
         else:
             row.get_by_role("radio", name=words("Vervuld"), exact=True).check()
+            if met_needs_reason(journey.regime, condition):
+                row.get_by_role("textbox", name=words("Reden (komt in de brief)"), exact=True).fill(MET_REASON)
     section.get_by_role("button", name=words("Beoordeling bewaren"), exact=True).click()
     expect(journey.flash()).to_contain_text(
         words("Beoordeling bewaard (%(count)s voorwaarde(n) gewijzigd).", count=len(journey.regime.conditions))

@@ -60,7 +60,7 @@ from tests.browser.procedure_walk import (
     wait_for_letter,
 )
 from tests.browser.signing_in import reference_of
-from tests.support import PASSWORD, minimal_pdf, submitted_application
+from tests.support import MET_REASON, PASSWORD, met_needs_reason, minimal_pdf, submitted_application
 
 pytestmark = pytest.mark.browser
 
@@ -306,6 +306,8 @@ def assess_and_propose(walk: Walk) -> None:
             has=page.get_by_role("heading", name=condition.title.nl, exact=True)
         )
         row.get_by_role("radio", name="Vervuld", exact=True).check()
+        if met_needs_reason(regime, condition):
+            row.get_by_role("textbox", name="Reden (komt in de brief)", exact=True).fill(MET_REASON)
     section.get_by_role("button", name="Beoordeling bewaren").click()
     expect(flash(page)).to_have_text(f"Beoordeling bewaard ({len(regime.conditions)} voorwaarde(n) gewijzigd).")
     motivation_box(page, regime, "propose_grant").fill(MOTIVATION)

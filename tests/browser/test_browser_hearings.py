@@ -43,8 +43,8 @@ from tests.browser.test_browser_journey import (
     open_case_from_queue,
     wait_for_letter,
 )
+from tests.support import MET_REASON, login, met_needs_reason, minimal_pdf, post, submitted_application
 from tests.support import act as act_by_client
-from tests.support import login, minimal_pdf, post, submitted_application
 
 pytestmark = pytest.mark.browser
 
@@ -120,6 +120,7 @@ def active_recognition(client: FlaskClient, people: Any) -> uuid.UUID:
         response = act_by_client(client, application_id, action)
         assert response.status_code == 302, f"{action}: " + response.get_data(as_text=True)
     verdicts = {f"verdict-{c.code}": "met" for c in CARETAKERS.conditions}
+    verdicts |= {f"reason-{c.code}": MET_REASON for c in CARETAKERS.conditions if met_needs_reason(CARETAKERS, c)}
     response = post(client, f"/backoffice/applications/{application_id}/assessment", verdicts)
     assert response.status_code == 302, response.get_data(as_text=True)
     steps = (

@@ -45,6 +45,7 @@ from ldapply.workflows import get_regime
 from ldapply.workflows._spec import Provenance, Role, Transition
 from tests.support import (
     HEARING_ANSWER,
+    MET_REASON,
     PASSWORD,
     REASON,
     act,
@@ -52,6 +53,7 @@ from tests.support import (
     end_hearing_now,
     fill_steps,
     login,
+    met_needs_reason,
     minimal_pdf,
     post,
     start_application,
@@ -792,7 +794,8 @@ class NotedCase:
         for index, code in enumerate(codes):
             failing = not met and index == 0
             data[f"verdict-{code}"] = "not_met" if failing else "met"
-            data[f"reason-{code}"] = REASON if failing else ""
+            needs = met_needs_reason(get_regime(self.regime), get_regime(self.regime).condition(code))
+            data[f"reason-{code}"] = REASON if failing else (MET_REASON if needs else "")
             data[f"note-{code}"] = self._note(f"de voorwaarde {code}")
         ok(post(self.desk.reviewer, f"/backoffice/applications/{self.application_id}/assessment", data))
         assert set(verdicts_of(self.desk.app, self.application_id)) == set(codes), "the checklist was not saved"

@@ -24,6 +24,8 @@ from ldapply.extensions import db
 from ldapply.models import Application, ApplicationEvent, AuditEntry, ConditionVerdict, Letter, User, utcnow
 from ldapply.services import audit, letters
 from ldapply.services.assessment import verdict_problem
+from ldapply.services.letter_context import norm_text
+from ldapply.services.samples import sample_case
 from ldapply.workflows import get_regime
 from ldapply.workflows._spec import Text, Verdict
 from tests.support import REASON, act, login, post, submitted_application
@@ -464,3 +466,48 @@ def test_the_case_trail_page_reads_its_entries_by_the_application_and_number_ind
     # The first page reads the index in its order and stops after 51 entries: no sort. (A later page may have
     # its few remaining entries fetched and sorted instead, when the planner finds that cheaper.)
     assert ("TEMP B-TREE" if sqlite else "Sort") not in plans[0], plans[0]
+
+
+class TestMetWithoutANorm:
+    """The caretakers ratio has no norm set (units_per_caretaker_fte): "met" cannot lean on a threshold, so the
+    reviewer says what they judged it against, and the letter says no norm is set rather than print a rule."""
+
+    CODE = "units_per_caretaker"
+
+    def test_met_without_a_reason_is_refused_and_with_one_it_is_kept(self, app, client, people):
+        caretakers = get_regime("caretakers")
+        title = caretakers.condition(self.CODE).title.nl
+        application_id = in_review(client, people, "caretakers")
+        page = client.get(f"/backoffice/applications/{application_id}").get_data(as_text=True)
+        assert f'id="verdict-{self.CODE}-norm"' in page
+        data = {f"verdict-{c.code}": "met" for c in caretakers.conditions}
+        response = assess(client, application_id, data)
+        page = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
+        assert f"Voor „{title}” is geen norm vastgelegd: zeg in de reden waaraan u de voorwaarde vervuld achtte" in page
+        assert stored(app, application_id) == {}
+        reason = "Eén huisbewaarder per complex van 120 woningen, zoals de stukken van de SHM tonen."
+        assert assess(client, application_id, {**data, f"reason-{self.CODE}": reason}).status_code == 302
+        assert stored(app, application_id)[self.CODE][:2] == ("met", reason)
+
+    def test_the_letter_says_no_norm_is_set_and_a_decision_on_a_verdict_without_its_reason_is_refused(
+        self, app, client, people
+    ):
+        caretakers = get_regime("caretakers")
+        application_id = in_review(client, people, "caretakers")
+        data = {f"verdict-{c.code}": "met" for c in caretakers.conditions}
+        data[f"reason-{self.CODE}"] = "Eén huisbewaarder per complex van 120 woningen, zoals de stukken tonen."
+        assert assess(client, application_id, data).status_code == 302
+        assert act(client, application_id, "propose_grant", "Aan alle voorwaarden is voldaan.").status_code == 302
+        with app.app_context():  # as an import could store it
+            db.session.execute(
+                update(ConditionVerdict).where(ConditionVerdict.condition_code == self.CODE).values(reason=None)
+            )
+            db.session.commit()
+        login(client, people.decision_maker)
+        response = act(client, application_id, "confirm_grant")
+        assert response.status_code != 302
+        assert "is geen norm vastgelegd: zeg in de reden" in text_of(response.get_data(as_text=True))
+        case = sample_case(caretakers, "decision_granted", code="NORM00000000")
+        assert norm_text(caretakers.condition(self.CODE), case, caretakers) == (
+            "geen: de administratie heeft hiervoor geen norm vastgelegd"
+        )

@@ -181,3 +181,25 @@ def test_a_letter_stored_before_verdicts_had_three_values_still_prints_met_and_n
     not_met = next(c for c in context["conditions"] if c["met"] is False)
     assert "Oordeel: vervuld" in _condition_text(html, met["title"])
     assert "Oordeel: niet vervuld" in _condition_text(html, not_met["title"])
+
+
+def test_a_condition_judged_not_applicable_applies_no_norm_of_its_own():
+    """The own rules a grant applies leave out the norm of a condition that does not concern the application (a
+    regime whose condition with a norm may be not applicable: the caretakers ratio, made so here)."""
+    from dataclasses import replace
+
+    from ldapply.services.letter_context import VerdictRecord, own_rules_context, reliances
+    from ldapply.services.samples import sample_case
+    from ldapply.workflows._spec import Text, Verdict
+
+    base = REGIMES["caretakers"]
+    ratio = replace(base.condition("units_per_caretaker"), inapplicable_when=Text("iets", "something"))
+    regime = replace(base, conditions=tuple(ratio if c.code == ratio.code else c for c in base.conditions))
+    case = sample_case(regime, "decision_granted", code="NORM00000000")
+    case = replace(case, parameters={**case.parameters, "units_per_caretaker_fte": 40})  # a ratio set by an admin
+    applied = [rule["text"] for rule in own_rules_context(case, regime, "decision_granted")]
+    assert any(text.startswith(ratio.title.nl) for text in applied)
+    judged = replace(case, verdicts={**case.verdicts, ratio.code: VerdictRecord(Verdict.NOT_APPLICABLE, "Reden.")})
+    applied = [rule["text"] for rule in own_rules_context(judged, regime, "decision_granted")]
+    assert not any(text.startswith(ratio.title.nl) for text in applied)
+    assert "units_per_caretaker_fte" not in {name for _kind, name, _p in reliances(judged, regime, "decision_granted")}
