@@ -35,6 +35,7 @@ from .letter_context import (
     prepared_in_assessment,
 )
 from .letters import new_verification_code, render_html, render_pdf, sender
+from .motivation import norm_unset
 from .parameter_changes import in_effect
 from .storage import get_storage
 
@@ -159,7 +160,11 @@ def _proposal(regime: Regime, example: ExampleCase, path: tuple[str, ...]) -> Pr
 
 
 def _verdicts(regime: Regime, example: ExampleCase, refused: bool) -> dict[str, VerdictRecord]:
-    verdicts = {c.code: VerdictRecord(Verdict.MET, None) for c in regime.conditions}
+    parameters = regime.parameter_values()
+    verdicts = {
+        c.code: VerdictRecord(Verdict.MET, example.reason_met_without_norm if norm_unset(c, parameters) else None)
+        for c in regime.conditions
+    }
     if refused and regime.conditions:
         # A condition without an automatic finding: the reviewer's judgement, not a contradiction of one.
         code = next((c.code for c in regime.conditions if c.check is None), regime.conditions[0].code)

@@ -413,6 +413,8 @@ class ExampleCase:
     reference: str  # with {code}
     call: Mapping[str, str] | None = None
     organisation_address: tuple[str, ...] = ()  # the example organisation's registered address, per line
+    # Why a condition without a norm set was judged met (a reviewer must say: services/motivation.norm_unset).
+    reason_met_without_norm: str = "De stukken van het dossier tonen aan dat aan deze voorwaarde voldaan is."
 
 
 @dataclass(frozen=True)
