@@ -105,3 +105,15 @@ def test_a_first_application_keeps_the_call_as_the_basis_of_the_public_commissio
 def test_the_intended_refusal_of_a_renewal_says_the_current_recognition_then_ends_on_its_last_day(code):
     _context, text = renewal_letter(code, "intended_refusal", ENDS - timedelta(days=30))
     assert "Weigeren wij de verlenging, dan loopt de huidige erkenning af op haar laatste dag, 15 maart 2014." in text
+
+
+@pytest.mark.parametrize("kind", ["receipt", "intended_refusal", "decision_granted", "decision_refused"])
+def test_a_renewal_letter_gives_its_type_as_the_renewal_never_as_the_new_initiative_its_answers_kept(kind):
+    """The answers a renewal starts from keep the type the renewed application gave; the letter's own words name
+    the renewal (an annex of the answers handed in still shows them as given)."""
+    context, text = renewal_letter("general", kind, ENDS - timedelta(days=30))
+    assert context["answers"].get("application_type") == "new"
+    assert "<th>Soort aanvraag</th><td>nieuw initiatief</td>" not in text
+    assert "een nieuw initiatief in de lokale diensteneconomie" not in text
+    if kind in ("receipt", "intended_refusal"):
+        assert f"<th>Soort aanvraag</th><td>verlenging van de erkenning {context['renewal']['reference']}</td>" in text
