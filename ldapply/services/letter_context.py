@@ -75,6 +75,9 @@ class Person:
     function: str
     delegation: str = ""
     email: str = ""
+    # Whether the delegation the signatory acts under was found in the regulations (the signatory's provenance):
+    # one that was not is printed as what the administration recorded, never as a found act.
+    delegation_found: bool = True
 
 
 @dataclass(frozen=True)
@@ -720,6 +723,7 @@ def build_context(case: CaseRecord, regime: Regime, kind: str, sender: Sender) -
             "name": case.signatory.name,
             "function": case.signatory.function,
             "delegation": case.signatory.delegation,
+            "delegation_found": case.signatory.delegation_found,
         },
         "verification": {"code": formatted_code(case.verification_code), "url": sender.verify_url},
         "answers": _plain(dict(case.answers)),

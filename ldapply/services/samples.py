@@ -85,9 +85,9 @@ def sample_case(regime: Regime, kind: str, *, code: str, now: datetime | None = 
         signatory=Person(
             "Bea Beslisser",
             "Afdelingshoofd Sociale Economie",
-            "het besluit van de secretaris-generaal van 1 september 2008 houdende delegatie van "
-            "beslissingsbevoegdheden, art. 3 (voorbeeld)",
+            "het besluit van de secretaris-generaal houdende delegatie van beslissingsbevoegdheden (voorbeeld)",
             "bea.beslisser@vlaanderen.be",
+            delegation_found=False,  # made up: printed as the administration's record, not as a found act
         ),
         contact=Person("Dirk Dossierbehandelaar", "", "", "dirk.dossierbehandelaar@vlaanderen.be"),
         issued_at=now,

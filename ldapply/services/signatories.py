@@ -45,7 +45,13 @@ def has_entry(user: User) -> bool:
 
 
 def person_of(signatory: Signatory) -> Person:
-    return Person(signatory.user.name, signatory.function, signatory.delegation, signatory.user.email)
+    return Person(
+        signatory.user.name,
+        signatory.function,
+        signatory.delegation,
+        signatory.user.email,
+        delegation_found=signatory.provenance == Provenance.FOUND,
+    )
 
 
 def letter_signatory(actor: User | None, regime_code: str, *, decides: bool, team: tuple[str, str]) -> Person:

@@ -109,6 +109,23 @@ class TestDecisionMakersPerRegime:
         with app.app_context():
             assert db.session.get(Application, proposed).state == "granted"
 
+    @pytest.mark.parametrize("provenance", list(Provenance))
+    def test_a_signatory_signs_under_a_delegation_marked_found_only_when_it_was_found(self, app, people, provenance):
+        dm = make_staff(app, f"dm-{provenance}@vo.be", (Role.DECISION_MAKER,), "childcare")
+        with app.app_context():
+            entry = signatories.add_signatory(
+                actor=db.session.get(User, people.admin.id),
+                user_id=dm.id,
+                function="Beslisser",
+                delegation="Besluit van de secretaris-generaal",
+                provenance=provenance,
+                source="",
+                regime_code="childcare",
+            )
+            person = signatories.person_of(entry)
+        assert person.delegation == "Besluit van de secretaris-generaal"
+        assert person.delegation_found is (provenance == Provenance.FOUND)
+
     def test_a_signatory_entry_for_every_regime_signs_only_under_the_regimes_of_the_role(self, app, people):
         dm = make_staff(app, "dm-childcare@vo.be", (Role.DECISION_MAKER,), "childcare")
         with app.app_context():

@@ -203,3 +203,27 @@ def test_a_condition_judged_not_applicable_applies_no_norm_of_its_own():
     applied = [rule["text"] for rule in own_rules_context(judged, regime, "decision_granted")]
     assert not any(text.startswith(ratio.title.nl) for text in applied)
     assert "units_per_caretaker_fte" not in {name for _kind, name, _p in reliances(judged, regime, "decision_granted")}
+
+
+def test_a_delegation_not_found_is_printed_as_the_administrations_record_never_as_a_found_act():
+    from dataclasses import replace
+
+    from ldapply.services.letter_context import build_context
+    from ldapply.services.samples import sample_case
+    from tests.support import TEST_SENDER
+
+    regime = REGIMES["general"]
+    case = sample_case(regime, "decision_granted", code="DELEGATION00")
+    said = "het delegatiebesluit zelf is niet in de regelgeving teruggevonden"
+    recorded = text_of(
+        letters.render_html("general", "decision_granted", build_context(case, regime, "decision_granted", TEST_SENDER))
+    )
+    assert (
+        f"handelend krachtens {case.signatory.delegation} (een delegatie zoals de administratie die vastlegde; {said})"
+        in recorded
+    )
+    found = replace(case, signatory=replace(case.signatory, delegation_found=True))
+    context = build_context(found, regime, "decision_granted", TEST_SENDER)
+    assert said not in text_of(letters.render_html("general", "decision_granted", context))
+    del context["signatory"]["delegation_found"]  # a context stored before the provenance was kept: as it was
+    assert said not in text_of(letters.render_html("general", "decision_granted", context))
