@@ -34,6 +34,7 @@ from ..workflows._spec import FieldKind, Regime
 from . import audit
 from .answers import handed_in
 from .errors import ChangedMeanwhile, TransitionNotAllowed
+from .memo import per_request
 from .parameter_changes import in_effect
 
 SUFFIX = re.compile(r"-V(\d+)$")
@@ -93,6 +94,34 @@ def open_renewal(application: Application) -> Application | None:
         .where(Application.renewal_of_id == application.id, Application.state.not_in(ended))
         .order_by(Application.created_at.desc(), Application.id)
         .limit(1)
+    )
+
+
+def taken_away_by_decision(regime: Regime) -> frozenset[str]:
+    """The states a recognition is in once a decision took it away before its term (a revocation): a decision
+    that grants nothing, from a state that holds the recognition, to one that does not (expiry is no decision)."""
+    return frozenset(
+        t.target
+        for t in regime.transitions
+        if t.decides
+        and t.confirms is not None
+        and not regime.outcome(t.confirms).grants
+        and not regime.state(t.target).holds_recognition
+        and any(regime.state(source).holds_recognition for source in t.sources)
+    )
+
+
+@per_request
+def grant_refusal(renewal_of_id: uuid.UUID) -> str | None:
+    """Why a renewal of this recognition may not be proposed or granted: it was revoked meanwhile, so there is
+    nothing left to renew (a new application may still be made). None when it may."""
+    renewed = db.session.get(Application, renewal_of_id)
+    if renewed is None or renewed.state not in taken_away_by_decision(_current(renewed)):
+        return None
+    return _(
+        "De erkenning %(reference)s die deze aanvraag verlengt, is intussen ingetrokken: er is niets meer te "
+        "verlengen. Weiger de verlenging of laat de aanvrager een nieuwe aanvraag indienen.",
+        reference=renewed.reference,
     )
 
 

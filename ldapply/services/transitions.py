@@ -33,7 +33,7 @@ from ..models import (
     utcnow,
 )
 from ..workflows._spec import Facts, Need, Regime, Role, Transition
-from . import audit, information_items, legal_clock, objections, recognitions, staff
+from . import audit, information_items, legal_clock, objections, recognitions, renewals, staff
 from .assessment import facts_for, judged_not_met, parameters_of
 from .backoffice import deadline_of, end_of_day_after, entered_at
 from .calls import cap_refusal, type_refusal, window_refusal
@@ -272,9 +272,21 @@ def _refusal(
         return refusal
     if transition.objects and (refusal := _objection_refusal(application, events)) is not None:
         return refusal
+    if (
+        application.renewal_of_id is not None
+        and _grants(regime_of(application), transition)
+        and (refusal := renewals.grant_refusal(application.renewal_of_id)) is not None
+    ):
+        return refusal
     if transition.decides:
         return _four_eyes_refusal(transition, actor, proposal, advisors)
     return None
+
+
+def _grants(regime: Regime, transition: Transition) -> bool:
+    """Whether the move proposes or confirms an outcome that grants a recognition."""
+    outcome = transition.proposes or transition.confirms
+    return outcome is not None and regime.outcome(outcome).grants
 
 
 def _period_over(application: Application, events: Sequence[ApplicationEvent] | None = None) -> str | None:

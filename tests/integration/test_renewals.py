@@ -291,3 +291,23 @@ def test_two_members_starting_a_renewal_at_once_open_one(
                 db.session.execute(update(Application).where(Application.id == found[-1].id).values(state="withdrawn"))
                 db.session.commit()
     assert [case.reference[-3:] for case in renewals_of(app, active)] == [f"-V{n}" for n in range(1, RACES + 1)]
+
+
+def test_a_renewal_of_a_recognition_revoked_meanwhile_cannot_be_proposed_or_granted(
+    app: Flask, desk: Desk, active: uuid.UUID
+) -> None:
+    """Revocation stays possible while a renewal is under way (it is a sanction); what it took away cannot then be
+    renewed: granting is refused with the reason, and refusing stays possible."""
+    renewal_id = submitted_renewal(desk, active)
+    to_review(desk.reviewer, renewal_id)
+    propose(desk.reviewer, renewal_id, "propose_grant")
+    with app.app_context():  # the recognition revoked meanwhile (the procedure's own steps: test_lawful_procedure)
+        db.session.execute(update(Application).where(Application.id == active).values(state="revoked"))
+        db.session.commit()
+    response = act(desk.decision_maker, renewal_id, "confirm_grant")
+    assert response.status_code != 302
+    reference = loaded(app, active).reference
+    assert f"De erkenning {reference} die deze aanvraag verlengt, is intussen ingetrokken" in text_of(response)
+    assert loaded(app, renewal_id).state == "decision_proposed"
+    page = text_of(desk.decision_maker.get(f"/backoffice/applications/{renewal_id}"))
+    assert "Beslissen: erkenning toekennen" not in page  # not offered either
