@@ -134,13 +134,31 @@ def _delete_all_rows() -> None:
 
     db.session.rollback()
     tables = list(db.metadata.sorted_tables)
-    if db.engine.dialect.name == "postgresql":  # TRUNCATE fires no row trigger: the audit guard stays on
-        db.session.execute(text("TRUNCATE " + ", ".join(t.name for t in tables) + " CASCADE"))
-        db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        _delete_all_rows_on_postgres([t.name for t in tables])
         return
     with audit_guard_lifted():
         for table in reversed(tables):
             db.session.execute(table.delete())
+
+
+def _delete_all_rows_on_postgres(tables: list[str]) -> None:
+    """DELETE with triggers off for the transaction (the audit guard, the foreign keys): a test's few rows go in
+    about 5 ms, where TRUNCATE of every table took 50-90 ms a test. Without the superuser's right to switch
+    triggers off, TRUNCATE (which fires no row trigger either)."""
+    from sqlalchemy.exc import ProgrammingError
+
+    from ldapply.extensions import db
+
+    try:
+        db.session.execute(text("SET LOCAL session_replication_role = replica"))
+    except ProgrammingError:
+        db.session.rollback()
+        db.session.execute(text("TRUNCATE " + ", ".join(tables) + " CASCADE"))
+    else:
+        for name in reversed(tables):
+            db.session.execute(text(f"DELETE FROM {name}"))  # noqa: S608  (our own table names)
+    db.session.commit()
 
 
 @pytest.fixture
