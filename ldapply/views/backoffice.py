@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
@@ -79,17 +80,24 @@ def case(
     application_id: uuid.UUID,
     form: ActionForm | None = None,
     status: int = 200,
+    typed: Mapping[str, TypedVerdict] | None = None,
     **forms: LdapplyForm,
 ) -> tuple[str, int]:
     """The case page. It reads only what it shows (the newest timeline, notes and letters; the rest is
-    paged), so its cost stays the same however long the case's history grows; the view is audited."""
+    paged), so its cost stays the same however long the case's history grows; the view is audited.
+    `typed`: the checklist as the reviewer posted it, when its save was refused."""
     application = _case(application_id)
-    page = _case_page(application, form, forms)
+    page = _case_page(application, form, forms, typed or {})
     _viewed(application, "case")
     return page, status
 
 
-def _case_page(application: Application, form: ActionForm | None, forms: Mapping[str, LdapplyForm]) -> str:
+def _case_page(
+    application: Application,
+    form: ActionForm | None,
+    forms: Mapping[str, LdapplyForm],
+    typed: Mapping[str, TypedVerdict],
+) -> str:
     user = me()
     regime = regime_of(application)
     proposal = transitions.pending_proposal(application.id)
@@ -115,6 +123,7 @@ def _case_page(application: Application, form: ActionForm | None, forms: Mapping
         actions=_generic_actions(application, proposal),
         mismatches=applications.organisation_mismatches(application),
         checklist=assessment.checklist(application),
+        typed=typed,
         condition_answers=case_work.condition_answers(regime, answers, locale),
         may_assess=assessment.may_assess(application, user),
         clock=legal_clock.clock_view(application),
@@ -329,11 +338,31 @@ def assess(application_id: uuid.UUID) -> Response | tuple[str, int]:
         return case(application_id, status=409)
     except ChangedMeanwhile:
         return _fresh_page(application_id)
-    except TransitionNotAllowed as refusal:
+    except TransitionNotAllowed as refusal:  # the page again, with what was chosen and typed: nothing lost
         flash(_("Beoordeling niet bewaard. %(reason)s", reason=refusal.message), "warn")
-        return redirect(url_for("backoffice.case", application_id=application.id, _anchor="assessment"))
+        return case(application_id, status=422, typed=_typed_verdicts(application))
     flash(_("Beoordeling bewaard (%(count)s voorwaarde(n) gewijzigd).", count=changed), "success")
     return redirect(url_for("backoffice.case", application_id=application.id, _anchor="assessment"))
+
+
+@dataclass(frozen=True)
+class TypedVerdict:
+    """What the reviewer chose and typed for one condition, as posted (shown again when the save is refused)."""
+
+    verdict: str
+    reason: str
+    note: str
+
+
+def _typed_verdicts(application: Application) -> dict[str, TypedVerdict]:
+    return {
+        code: TypedVerdict(
+            request.form.get(f"verdict-{code}", ""),
+            request.form.get(f"reason-{code}", "")[:5000],
+            request.form.get(f"note-{code}", "")[:5000],
+        )
+        for code in (c.code for c in regime_of(application).conditions)
+    }
 
 
 # -- work on the case beside its moves: notes, assignment, holds ---------------------------------------

@@ -706,10 +706,13 @@ def childcare_in_review(desk: Desk, *, kg_status: str = "granted") -> uuid.UUID:
 
 
 def judge(client: FlaskClient, application_id: uuid.UUID, code: str, verdict: str, reason: str) -> str:
-    """Post one checklist row; returns the page the reviewer lands on (with the flashed outcome)."""
+    """Post one checklist row; returns the page the reviewer lands on (with the flashed outcome): the case page
+    after a save, the page again with what was typed (422) after a refusal."""
     data = {f"verdict-{code}": verdict, f"reason-{code}": reason}
-    response = ok(post(client, f"/backoffice/applications/{application_id}/assessment", data))
-    return page_text(client.get(response.headers["Location"]))
+    response = post(client, f"/backoffice/applications/{application_id}/assessment", data)
+    if response.status_code == 422:
+        return page_text(response)
+    return page_text(client.get(ok(response).headers["Location"]))
 
 
 class TestKindEnGezinBlocksAGrant:

@@ -69,6 +69,12 @@ def assess(client: FlaskClient, application_id: uuid.UUID, data: dict[str, str])
     return post(client, f"/backoffice/applications/{application_id}/assessment", data)
 
 
+def refused_page(response: Any) -> str:
+    """A save refused for a reason answers the case page again (422) with what was chosen and typed."""
+    assert response.status_code == 422, response.status_code
+    return response.get_data(as_text=True)
+
+
 def stored(app: Flask, application_id: uuid.UUID) -> dict[str, tuple[str, str | None, str | None, int]]:
     with app.app_context():
         rows = db.session.scalars(select(ConditionVerdict).where(ConditionVerdict.application_id == application_id))
@@ -112,9 +118,13 @@ class TestNotApplicable:
     ):
         application_id = in_review(client, people)
         response = assess(client, application_id, judged(every(**{NA: "not_applicable"}), **{NA: reason}))
-        assert response.status_code == 302
-        page = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
+        html_page = refused_page(response)
+        page = text_of(html_page)
         assert "Beoordeling niet bewaard." in page
+        # nothing typed is lost: every choice and reason comes back as posted
+        assert re.search(rf'id="verdict-{NOT_MET}-met"[^>]*value="met"\s+checked', html_page)
+        assert re.search(rf'id="verdict-{NA}-na"[^>]*value="not_applicable"\s+checked', html_page)
+        assert html_page.count(f">{REASON}</textarea>") == len(CODES) - 1
         assert f"Geef bij „{NA_TITLE}” de reden waarom deze voorwaarde niet van toepassing is" in page
         assert stored(app, application_id) == {}  # not the other conditions either
         assert verdict_entries(app) == 0
@@ -129,7 +139,7 @@ class TestNotApplicable:
         assert f'id="verdict-{NA}-na"' in page
         assert "Alleen wanneer de oproep waarop de aanvraag ingaat, stelt deze voorwaarde niet." in text_of(page)
         response = assess(client, application_id, judged(every(**{NOT_MET: "not_applicable"})))
-        page = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
+        page = text_of(refused_page(response))
         title = GENERAL.condition(NOT_MET).title.nl
         assert f"De voorwaarde „{title}” geldt voor elke aanvraag van deze regeling" in page
         assert stored(app, application_id) == {}
@@ -161,7 +171,7 @@ class TestNotApplicable:
             db.session.commit()
         code = "kind_en_gezin_authorisation"
         response = assess(client, application_id, judged({code: "not_applicable"}))
-        page = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
+        page = text_of(refused_page(response))
         assert "Kind en Gezin heeft de opvang vergund” geldt voor elke aanvraag van deze regeling" in page
         assert stored(app, application_id) == {}
         # Were its terms to leave it out of some applications, it still applies while the answers show it unmet.
@@ -482,7 +492,7 @@ class TestMetWithoutANorm:
         assert f'id="verdict-{self.CODE}-norm"' in page
         data = {f"verdict-{c.code}": "met" for c in caretakers.conditions}
         response = assess(client, application_id, data)
-        page = text_of(client.get(response.headers["Location"]).get_data(as_text=True))
+        page = text_of(refused_page(response))
         assert f"Voor „{title}” is geen norm vastgelegd: zeg in de reden waaraan u de voorwaarde vervuld achtte" in page
         assert stored(app, application_id) == {}
         reason = "Eén huisbewaarder per complex van 120 woningen, zoals de stukken van de SHM tonen."
