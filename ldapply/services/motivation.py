@@ -1,8 +1,9 @@
 """The motivation check a decision passes before it is confirmed: what a judge would catch.
 
 A decision is refused, with the reason, when a condition judged "not met" or "not applicable" (or "met" while
-its norm is not set) has no substantive reason, when its letter would cite something not found in the law as law, or when it leaves
-the hearing response or an advice on the case unanswered (law of 29 July 1991; domain brief 7).
+its norm is not set) has no substantive reason, when "not applicable" is given to a condition of every
+application, when its letter would cite something not found in the law as law, or when it leaves the hearing
+response or an advice on the case unanswered (law of 29 July 1991; domain brief 7).
 """
 
 from __future__ import annotations
@@ -40,20 +41,16 @@ def _unreasoned_conditions(case: CaseRecord, regime: Regime) -> list[str]:
     problems = []
     for condition in regime.conditions:
         verdict = case.verdicts.get(condition.code)
-        if verdict is None or verdict.verdict == Verdict.MET:
+        title = text(condition.title)
+        if verdict is None:
             continue
-        if verdict.verdict == Verdict.NOT_APPLICABLE and condition.inapplicable_when is None:
-            problems.append(concerns_every_application(text(condition.title)))
+        if verdict.verdict == Verdict.MET:
+            if norm_unset(condition, case.parameters) and not substantive(verdict.reason):
+                problems.append(met_without_norm(title))
+        elif verdict.verdict == Verdict.NOT_APPLICABLE and condition.inapplicable_when is None:
+            problems.append(concerns_every_application(title))
         elif not substantive(verdict.reason):
-            problems.append(_unreasoned(text(condition.title), Verdict(verdict.verdict)))
-    problems += [
-        met_without_norm(text(c.title))
-        for c in regime.conditions
-        if (verdict := case.verdicts.get(c.code)) is not None
-        and verdict.verdict == Verdict.MET
-        and norm_unset(c, case.parameters)
-        and not substantive(verdict.reason)
-    ]
+            problems.append(_unreasoned(title, Verdict(verdict.verdict)))
     return problems
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import re
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -30,7 +31,7 @@ from ..extensions import db
 from ..i18n import _, format_day
 from ..models import Application, User
 from ..workflows import REGIMES
-from ..workflows._spec import FieldKind, Regime
+from ..workflows._spec import FieldKind, Regime, Transition
 from . import audit
 from .answers import handed_in
 from .errors import ChangedMeanwhile, TransitionNotAllowed
@@ -76,11 +77,7 @@ def renewable(application: Application) -> bool:
 
 def _ended_without_recognition(regime: Regime) -> frozenset[str]:
     """The states a renewal rests in when it renews nothing: closed (withdrawn, inadmissible) or refused."""
-    refused = {
-        t.target
-        for t in regime.transitions
-        if t.decides and t.confirms is not None and not regime.outcome(t.confirms).grants
-    }
+    refused = {t.target for t in _decisions_granting_nothing(regime)}
     closed = {s.code for s in regime.states if s.terminal} | refused
     return frozenset(code for code in closed if not regime.state(code).holds_recognition)
 
@@ -102,12 +99,16 @@ def taken_away_by_decision(regime: Regime) -> frozenset[str]:
     that grants nothing, from a state that holds the recognition, to one that does not (expiry is no decision)."""
     return frozenset(
         t.target
-        for t in regime.transitions
-        if t.decides
-        and t.confirms is not None
-        and not regime.outcome(t.confirms).grants
-        and not regime.state(t.target).holds_recognition
+        for t in _decisions_granting_nothing(regime)
+        if not regime.state(t.target).holds_recognition
         and any(regime.state(source).holds_recognition for source in t.sources)
+    )
+
+
+def _decisions_granting_nothing(regime: Regime) -> Iterator[Transition]:
+    """The decisions whose outcome grants no recognition (a refusal, a revocation, ...)."""
+    return (
+        t for t in regime.transitions if t.decides and t.confirms is not None and not regime.outcome(t.confirms).grants
     )
 
 

@@ -543,8 +543,7 @@ def _check_cap(
     bump: bool = True,
 ) -> None:
     """A grant under a call may not take the call beyond its cap; the decision maker hears what is left."""
-    outcome_code = transition.proposes or transition.confirms
-    if outcome_code is None or application.call is None or not regime.outcome(outcome_code).grants:
+    if application.call is None or not _grants(regime, transition):
         return
     if transition.decides and proposal is not None and proposal.volume is not None:
         amount = proposal.volume

@@ -319,15 +319,14 @@ def assess(application_id: uuid.UUID) -> Response | tuple[str, int]:
     application = _case(application_id)
     if not ActionForm().validate_on_submit():
         return case(application_id, status=400)
-    verdicts: dict[str, assessment.Judgement] = {}
+    typed = _typed_verdicts(application)
+    verdicts: dict[str, assessment.Judgement] = {
+        code: (Verdict(row.verdict), row.reason.strip() or None, row.note.strip() or None)
+        for code, row in typed.items()
+        if row.verdict in set(Verdict)
+    }
     seen: dict[str, int] = {}
-    for row in assessment.checklist(application):
-        code = row.condition.code
-        choice = request.form.get(f"verdict-{code}", "")
-        if choice in set(Verdict):
-            reason = request.form.get(f"reason-{code}", "").strip()[:5000] or None
-            note = request.form.get(f"note-{code}", "").strip()[:5000] or None
-            verdicts[code] = (Verdict(choice), reason, note)
+    for code in typed:
         shown = request.form.get(f"seen-{code}", "")
         if shown.isdigit():
             seen[code] = int(shown)
@@ -340,7 +339,7 @@ def assess(application_id: uuid.UUID) -> Response | tuple[str, int]:
         return _fresh_page(application_id)
     except TransitionNotAllowed as refusal:  # the page again, with what was chosen and typed: nothing lost
         flash(_("Beoordeling niet bewaard. %(reason)s", reason=refusal.message), "warn")
-        return case(application_id, status=422, typed=_typed_verdicts(application))
+        return case(application_id, status=422, typed=typed)
     flash(_("Beoordeling bewaard (%(count)s voorwaarde(n) gewijzigd).", count=changed), "success")
     return redirect(url_for("backoffice.case", application_id=application.id, _anchor="assessment"))
 
@@ -355,6 +354,7 @@ class TypedVerdict:
 
 
 def _typed_verdicts(application: Application) -> dict[str, TypedVerdict]:
+    """The checklist as posted, per condition of the regime (texts cut at 5,000 characters)."""
     return {
         code: TypedVerdict(
             request.form.get(f"verdict-{code}", ""),
