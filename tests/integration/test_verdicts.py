@@ -137,7 +137,7 @@ class TestNotApplicable:
         page = client.get(f"/backoffice/applications/{application_id}").get_data(as_text=True)
         assert f'id="verdict-{NOT_MET}-na"' not in page
         assert f'id="verdict-{NA}-na"' in page
-        assert "Alleen wanneer de oproep waarop de aanvraag ingaat, stelt deze voorwaarde niet." in text_of(page)
+        assert "Alleen wanneer de oproep waarop de aanvraag ingaat, deze voorwaarde niet stelt." in text_of(page)
         response = assess(client, application_id, judged(every(**{NOT_MET: "not_applicable"})))
         page = text_of(refused_page(response))
         title = GENERAL.condition(NOT_MET).title.nl

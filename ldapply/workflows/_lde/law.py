@@ -243,7 +243,7 @@ SUI_GENERIS = Condition(
     # The division sets the initiative apart from the organisation's other work; without other work there is
     # nothing to set it apart from.
     inapplicable_when=Text(
-        "de organisatie heeft geen andere activiteiten dan het initiatief",
+        "de organisatie geen andere activiteiten heeft dan het initiatief",
         "the organisation has no activities besides the initiative",
     ),
 )
@@ -260,7 +260,7 @@ PUBLIC_COMMISSION = Condition(
     check=_public_commission_proven,
     # A condition of the call, not of the decree: a call that does not set it leaves it out.
     inapplicable_when=Text(
-        "de oproep waarop de aanvraag ingaat, stelt deze voorwaarde niet",
+        "de oproep waarop de aanvraag ingaat, deze voorwaarde niet stelt",
         "the call the application answers does not set this condition",
     ),
     # A renewal answers no call: that the commission still holds is the administration's own rule for it.
