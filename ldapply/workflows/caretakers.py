@@ -406,4 +406,9 @@ REGIME = lde.lde_regime(
     uses_calls=False,
     example_answers=EXAMPLE_ANSWERS,
     example_address=("Rabotstraat 90", "9000 Gent"),  # made up, for the sample letters
+    # The sample's reviewer says what they weighed, since no ratio is set (units_per_caretaker_fte).
+    example_reason_met_without_norm=(
+        "3 VTE huisbewaarders voor 200 sociale huurwoningen in twee complexen, één per 67 woningen: de "
+        "huisbewaarders kunnen in elk complex dagelijks aanwezig zijn, zoals het takenpakket vraagt."
+    ),
 )

@@ -158,6 +158,7 @@ def lde_regime(
     application_type_field: str | None = "application_type",
     example_answers: Mapping[str, Any] | None = None,
     example_address: tuple[str, ...] = (),
+    example_reason_met_without_norm: str | None = None,
     renewal: Renewal | None = RENEWAL,
 ) -> Regime:
     """A regime with the shared LDE procedure (its states, transitions, letters and outcomes) and the
@@ -187,6 +188,10 @@ def lde_regime(
         expiry_action="term_ended",
         renewal_reminder="renewal_reminder_days",
         renewal=renewal,
-        example_case=replace(EXAMPLE_CASE, organisation_address=example_address),
+        example_case=replace(
+            EXAMPLE_CASE,
+            organisation_address=example_address,
+            reason_met_without_norm=example_reason_met_without_norm or EXAMPLE_CASE.reason_met_without_norm,
+        ),
         clocks=CLOCKS,
     )
