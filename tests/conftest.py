@@ -120,9 +120,11 @@ def _clean_state(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     app: Flask = request.getfixturevalue("app")
     from ldapply.extensions import limiter
+    from ldapply.services import memo
 
     with app.app_context():
         _delete_all_rows()
+        memo.forget_displayed()  # the rows went by plain SQL, which tells the display lists nothing
         shutil.rmtree(app.config["STORAGE_DIR"], ignore_errors=True)
         limiter.reset()
         Path(app.config["STORAGE_DIR"]).mkdir(parents=True, exist_ok=True)

@@ -21,12 +21,14 @@ from typing import Any
 
 from sqlalchemy import Row, Select, and_, false, func, or_, select, tuple_, union_all
 from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from ..clock import local_date, utcnow
 from ..extensions import db
 from ..models import Application, Call, Organisation, RoleGrant, User
 from ..workflows import REGIMES
 from ..workflows._spec import INTERNAL_ROLES, Party, Regime, Role
+from . import memo
 
 PAGE_SIZE = 50
 # Counted exactly up to here; above it the page says "more than". The count runs on every page view: at
@@ -34,6 +36,7 @@ PAGE_SIZE = 50
 COUNT_CAP = 1_000
 NAMED_BY_ID = 200  # a name search matching at most this many organisations names them by id (see _named)
 SOON_DAYS = 7  # "due soon": the queue's own choice of horizon, not a legal term
+DISPLAY_SECONDS = 30  # how long another process's new call or member of staff may take to reach the menus
 
 # Reviewers register the advice they asked for until outside advisors have accounts of their own.
 PARTIES_OF_ROLE = {
@@ -133,20 +136,21 @@ def page(user: User, filters: Filters, after: str | None = None, before: str | N
     if scope.empty:
         return Page(rows=[], count=0, count_capped=False, next_cursor=None, first=True)
     condition = and_(*_conditions(user, scope, filters))
+    counted = _count(condition, by_state=bool(filters.state))
     cursor = decode_cursor(after, filters.sort)
     backwards = cursor is None and (cursor := decode_cursor(before, filters.sort)) is not None
-    rows = list(db.session.execute(_page_query(condition, filters.sort, cursor, backwards)))
+    rows = list(db.session.execute(_page_query(condition, filters.sort, cursor, backwards, counted)))
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     if backwards and not rows:  # nothing before the cursor (a stale or tampered link): the first page instead
         cursor, backwards = None, False
-        rows = list(db.session.execute(_page_query(condition, filters.sort, None, False)))
+        rows = list(db.session.execute(_page_query(condition, filters.sort, None, False, counted)))
         more = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
     if backwards:
         rows.reverse()
-    counted = db.session.scalar(select(func.count()).select_from(_count_query(condition, filters).subquery()))
-    count = int(counted or 0)
+    # The count comes with the rows (a statement less on every page); a page past the end asks it alone.
+    count = int((rows[0].matching if rows else db.session.scalar(select(counted))) or 0)
     first = cursor is None or (backwards and not more)
     return Page(
         rows=rows,
@@ -158,13 +162,14 @@ def page(user: User, filters: Filters, after: str | None = None, before: str | N
     )
 
 
-def _count_query(condition: ColumnElement[bool], filters: Filters) -> Select[Any]:
-    """At most COUNT_CAP + 1 matching ids. With a state chosen, read in the page's order, so that PostgreSQL walks
-    ix_applications_queue_state_due and stops at the cap, instead of AND-ing the bitmaps of a whole regime."""
+def _count(condition: ColumnElement[bool], *, by_state: bool) -> ScalarSelect[int]:
+    """How many match, counted up to COUNT_CAP + 1. With a state chosen (`by_state`), read in the page's order, so that
+    PostgreSQL walks ix_applications_queue_state_due and stops at the cap, instead of AND-ing the bitmaps of a
+    whole regime."""
     query = select(Application.id).where(condition)
-    if filters.state:
+    if by_state:
         query = query.order_by(Application.state, Application.due_on.asc().nulls_last(), Application.id)
-    return query.limit(COUNT_CAP + 1)
+    return select(func.count()).select_from(query.limit(COUNT_CAP + 1).subquery()).scalar_subquery()
 
 
 _COLUMNS = (
@@ -182,9 +187,14 @@ _COLUMNS = (
 
 
 def _page_query(
-    condition: ColumnElement[bool], sort: str, cursor: tuple[Any, uuid.UUID] | None, backwards: bool = False
+    condition: ColumnElement[bool],
+    sort: str,
+    cursor: tuple[Any, uuid.UUID] | None,
+    backwards: bool,
+    counted: ScalarSelect[int],
 ) -> Select[Any]:
-    """The page's rows with the organisation's and assignee's names. With the due-date sort and a cursor, two
+    """The page's rows with the organisation's and assignee's names and the count of all that match (`counted`,
+    computed once per statement: it does not depend on the row). With the due-date sort and a cursor, two
     branches where dated and undated rows both lie on the page's side of the cursor, so that each is one index
     range. Backwards, every order is reversed (nulls first, ids descending): the caller flips the rows."""
     key = Application.due_on if sort == BY_DUE else Application.submitted_at
@@ -198,7 +208,12 @@ def _page_query(
     rows = (branches[0] if len(branches) == 1 else union_all(*(select(b.subquery()) for b in branches))).subquery()
     assignee = User.__table__.alias("assignee")
     return (
-        select(rows, Organisation.name.label("organisation_name"), assignee.c.name.label("assignee_name"))
+        select(
+            rows,
+            Organisation.name.label("organisation_name"),
+            assignee.c.name.label("assignee_name"),
+            counted.label("matching"),
+        )
         .join(Organisation, Organisation.id == rows.c.organisation_id)
         .outerjoin(assignee, assignee.c.id == rows.c.assignee_id)
         .order_by(*_order(rows.c[key.key], rows.c.id, backwards))
@@ -373,7 +388,8 @@ def decode_cursor(cursor: str | None, sort: str) -> tuple[Any, uuid.UUID] | None
 
 
 def assignee_choices() -> list[tuple[uuid.UUID, str]]:
-    """Members of staff who can hold a case (an internal role), by name: one query."""
+    """Members of staff who can hold a case (an internal role), by name: one query. The filter menu reads
+    `shown_assignee_choices`; whatever decides on the choice (a bulk job's filter) reads this."""
     holders = select(RoleGrant.user_id).where(RoleGrant.role.in_(sorted(INTERNAL_ROLES)))
     rows = db.session.execute(select(User.id, User.name).where(User.id.in_(holders)).order_by(User.name, User.id))
     return [(row.id, row.name) for row in rows]
@@ -381,10 +397,24 @@ def assignee_choices() -> list[tuple[uuid.UUID, str]]:
 
 def call_choices(scope: Scope) -> list[tuple[uuid.UUID, str, str]]:
     """The calls of the regimes in scope, newest first: (id, title, regime code); one query."""
+    return _calls_of(scope.regimes)
+
+
+def _calls_of(regimes: frozenset[str] | None) -> list[tuple[uuid.UUID, str, str]]:
     query = select(Call.id, Call.title, Call.regime_code).order_by(Call.opens_on.desc(), Call.id)
-    if scope.regimes is not None:
-        query = query.where(Call.regime_code.in_(sorted(scope.regimes)))
+    if regimes is not None:
+        query = query.where(Call.regime_code.in_(sorted(regimes)))
     return [(row.id, row.title, row.regime_code) for row in db.session.execute(query)]
+
+
+# The queue's filter menus, as the page shows them: each is a statement of its own, as dear as the bare
+# benchmark page's whole request, on every queue page (see services/memo.py for how long they are kept).
+shown_assignee_choices = memo.for_display(DISPLAY_SECONDS, tables=("users", "role_grants"))(assignee_choices)
+_shown_calls_of = memo.for_display(DISPLAY_SECONDS, tables=("calls",))(_calls_of)
+
+
+def shown_call_choices(scope: Scope) -> list[tuple[uuid.UUID, str, str]]:
+    return _shown_calls_of(scope.regimes)
 
 
 def filters_from(

@@ -84,8 +84,8 @@ def _shown(rows: Sequence[Row[Any]], today: date) -> list[ShownRow]:
 def queue() -> str:
     user = me()
     scope = queues.scope_of(user)
-    assignees = queues.assignee_choices() if not scope.empty else []
-    calls = queues.call_choices(scope) if not scope.empty else []
+    assignees = queues.shown_assignee_choices() if not scope.empty else []
+    calls = queues.shown_call_choices(scope) if not scope.empty else []
     filters = queues.filters_from(request.args, scope, {a for a, _ in assignees}, {c for c, _, _ in calls})
     result = queues.page(user, filters, request.args.get("after"), request.args.get("before"))
     regimes = scope.regime_list()
