@@ -73,6 +73,15 @@ if _postgres_server() is not None:  # defined in the services run only: the embe
                 assert int(columns[-3] if columns[-1] in ("OK", "MISSED") else columns[-2]) == 0, name  # no error
             for name in ("queue, first page (all cases)", "queue, deep page (3 pages in)", "calls page"):
                 assert float(lines[name][-7]) > 0, report  # requests answered within the time
+            timed = subprocess.run(
+                [sys.executable, "bench/cpu.py", "--repeat", "2", "--sql"],
+                cwd=ROOT, env=env, capture_output=True, text=True, timeout=90,
+            )  # fmt: skip
+            assert timed.returncode == 0, timed.stderr[-2000:]
+            rows = [line for line in timed.stdout.splitlines() if line and not line.startswith(("page ", "    "))]
+            assert len(rows) == 10, timed.stdout  # every page, the help page included
+            assert all(float(row.split()[-3]) > 0 for row in rows), timed.stdout  # each its ratio to the bare page
+            assert " ms  SELECT " in timed.stdout  # --sql lists the statements
         finally:
             _drop_database(server, database)
 
