@@ -135,12 +135,14 @@ class VerdictsChangedMeanwhile(ChangedMeanwhile):
 
     def __init__(self, changed: list[ConditionVerdict], regime: Regime) -> None:
         super().__init__()
+        self.codes = [row.condition_code for row in changed]
         names = ", ".join(
             f"„{text(regime.condition(row.condition_code).title)}” ({row.assessed_by.name})" for row in changed
         )
         self.message = _(
             "Intussen gewijzigd door een collega: het oordeel over %(conditions)s. Er werd niets bewaard. "
-            "Hieronder ziet u de beoordeling zoals ze nu is; bekijk ze en bewaar opnieuw wat nog nodig is.",
+            "Bij die voorwaarden ziet u het oordeel van uw collega, met uw eigen invoer ernaast; bij de andere "
+            "staat wat u invulde. Bekijk ze en bewaar opnieuw.",
             conditions=names,
         )
         self.args = (self.message,)

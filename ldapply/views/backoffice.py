@@ -81,13 +81,15 @@ def case(
     form: ActionForm | None = None,
     status: int = 200,
     typed: Mapping[str, TypedVerdict] | None = None,
+    unsaved: Mapping[str, TypedVerdict] | None = None,
     **forms: LdapplyForm,
 ) -> tuple[str, int]:
     """The case page. It reads only what it shows (the newest timeline, notes and letters; the rest is
     paged), so its cost stays the same however long the case's history grows; the view is audited.
-    `typed`: the checklist as the reviewer posted it, when its save was refused."""
+    `typed`: the checklist as the reviewer posted it, when its save was refused; `unsaved`: what they posted
+    for conditions a colleague judged meanwhile (the colleague's verdict is shown, theirs beside it)."""
     application = _case(application_id)
-    page = _case_page(application, form, forms, typed or {})
+    page = _case_page(application, form, forms, typed or {}, unsaved or {})
     _viewed(application, "case")
     return page, status
 
@@ -97,6 +99,7 @@ def _case_page(
     form: ActionForm | None,
     forms: Mapping[str, LdapplyForm],
     typed: Mapping[str, TypedVerdict],
+    unsaved: Mapping[str, TypedVerdict],
 ) -> str:
     user = me()
     regime = regime_of(application)
@@ -124,6 +127,7 @@ def _case_page(
         mismatches=applications.organisation_mismatches(application),
         checklist=assessment.checklist(application),
         typed=typed,
+        unsaved=unsaved,
         condition_answers=case_work.condition_answers(regime, answers, locale),
         may_assess=assessment.may_assess(application, user),
         clock=legal_clock.clock_view(application),
@@ -332,9 +336,11 @@ def assess(application_id: uuid.UUID) -> Response | tuple[str, int]:
             seen[code] = int(shown)
     try:
         changed = assessment.record_verdicts(application=application, actor=me(), verdicts=verdicts, seen=seen)
-    except assessment.VerdictsChangedMeanwhile as meanwhile:  # the fresh checklist, with what changed and by whom
+    except assessment.VerdictsChangedMeanwhile as meanwhile:  # what changed and by whom; nothing typed is lost
         flash(meanwhile.message, "warn")
-        return case(application_id, status=409)
+        theirs = set(meanwhile.codes)
+        mine = {code: row for code, row in typed.items() if code not in theirs}
+        return case(application_id, status=409, typed=mine, unsaved={c: typed[c] for c in theirs if c in typed})
     except ChangedMeanwhile:
         return _fresh_page(application_id)
     except TransitionNotAllowed as refusal:  # the page again, with what was chosen and typed: nothing lost

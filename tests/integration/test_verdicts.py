@@ -248,6 +248,8 @@ class TestNoSilentOverwrite:
     def test_a_save_from_a_page_older_than_a_colleagues_verdict_gets_409_and_the_fresh_checklist(
         self, app, client, people
     ):
+        """Nothing typed is lost: the conditions the colleague judged show their verdict with mine beside it,
+        the others what I typed."""
         application_id = in_review(client, people)
         assert assess(client, application_id, judged(every())).status_code == 302
         colleague = app.test_client()
@@ -271,6 +273,11 @@ class TestNoSilentOverwrite:
         assert "Er werd niets bewaard" in shown
         assert re.search(rf'id="verdict-{NOT_MET}-not"[^>]*value="not_met"\s+checked', page)  # the fresh checklist
         assert seen_versions(page)[NOT_MET] == "2"
+        mine_beside = page.split(f'id="condition-{NOT_MET}"')[1].split('class="condition"')[0]
+        assert "Uw invoer, niet bewaard:</strong> Vervuld" in mine_beside
+        assert REASON in text_of(mine_beside)
+        assert "Uw invoer, niet bewaard" not in page.split(f'id="condition-{NA}"')[1].split('class="condition"')[0]
+        assert re.search(rf'<textarea id="note-{NA}"[^>]*>Nog navragen.</textarea>', page)  # typed, kept
         assert stored(app, application_id) == before  # nothing saved, my note neither
         assert verdict_entries(app) == entries
 
