@@ -20,7 +20,6 @@ from ..workflows import REGIMES
 from ..workflows._spec import Field, Regime, Step, Transition
 from .assessment import parameters_of
 from .information_items import (
-    FIELD_VALUE,
     LAPSE_PARAMETER,
     LAPSE_REVIEW,
     WHOLE_APPLICATION,
@@ -135,17 +134,32 @@ def _position(regime: Regime, name: str) -> int:
 
 
 @dataclass(frozen=True)
+class AskedOnStep:
+    """A request's items on one step: the reviewer's message for the whole step, and per question asked."""
+
+    whole_step: str | None
+    questions: dict[str, str]
+
+    def __bool__(self) -> bool:
+        return self.whole_step is not None or bool(self.questions)
+
+
+@dataclass(frozen=True)
 class OpenRequest:
     """The request the applicant is answering: its date, and its items in the order of the steps."""
 
     due_on: date | None
     rows: list[AskedRow]
 
-    def for_step(self, step: Step) -> dict[str, str]:
-        """What the reviewer wrote on this step: under its slug for the whole step, under each question asked."""
-        names = {step.slug, *(f.name for f in step.fields)}
-        items = ((r.item.item.removeprefix(FIELD_VALUE), r.item.message) for r in self.rows)
-        return {name: message for name, message in items if name in names}
+    def for_step(self, step: Step) -> AskedOnStep:
+        """What the reviewer wrote on this step: for the whole step, and per question asked. A question that
+        bears the step's own name (lok_advice, ...) is asked on its own, never as the step."""
+        whole = next((r.item.message for r in self.rows if r.question is None and r.step is not None
+                      and r.step.slug == step.slug), None)  # fmt: skip
+        names = {f.name for f in step.fields}
+        questions = {r.question.name: r.item.message for r in self.rows if r.question is not None
+                     and r.question.name in names and r.step is not None and r.step.slug == step.slug}  # fmt: skip
+        return AskedOnStep(whole, questions)
 
     @property
     def items(self) -> list[AskedRow]:

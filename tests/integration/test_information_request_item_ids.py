@@ -67,7 +67,19 @@ def test_ticking_the_question_asks_the_question_only(app, client, people, in_che
     login(client, people.applicant)
     step = client.get(f"/applications/{in_check}/steps/lok_advice")
     assert step.status_code == 200  # the question's step is open to the applicant
-    assert MESSAGE in step.get_data(as_text=True)
+    page = step.get_data(as_text=True)
+    assert page.count(MESSAGE) == 1  # beside the question, not also as the whole step's message
+    assert MESSAGE in page.split('<div class="asked">')[1]
+    notice = page.split('class="notice notice-warn asked-notice"')[1].split("</div>")[0]
+    assert 'href="#question-lok_advice"' in notice  # the notice points to the question
+
+
+def test_ticking_the_step_shows_its_message_once_on_the_step(app, client, people, in_check):
+    ask(client, in_check, "step:lok_advice", "lok_advice")
+    login(client, people.applicant)
+    page = client.get(f"/applications/{in_check}/steps/lok_advice").get_data(as_text=True)
+    assert page.count(MESSAGE) == 1
+    assert '<div class="asked">' not in page  # not beside the question of the same name
 
 
 def test_a_question_with_a_name_of_its_own_is_stored_as_before(app, client, in_check):
