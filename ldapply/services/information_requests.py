@@ -154,12 +154,9 @@ class OpenRequest:
     def for_step(self, step: Step) -> AskedOnStep:
         """What the reviewer wrote on this step: for the whole step, and per question asked. A question that
         bears the step's own name (lok_advice, ...) is asked on its own, never as the step."""
-        whole = next((r.item.message for r in self.rows if r.question is None and r.step is not None
-                      and r.step.slug == step.slug), None)  # fmt: skip
-        names = {f.name for f in step.fields}
-        questions = {r.question.name: r.item.message for r in self.rows if r.question is not None
-                     and r.question.name in names and r.step is not None and r.step.slug == step.slug}  # fmt: skip
-        return AskedOnStep(whole, questions)
+        on_step = [r for r in self.rows if r.step is not None and r.step.slug == step.slug]
+        whole = next((r.item.message for r in on_step if r.question is None), None)
+        return AskedOnStep(whole, {r.question.name: r.item.message for r in on_step if r.question is not None})
 
     @property
     def items(self) -> list[AskedRow]:

@@ -18,7 +18,7 @@ from sqlalchemy import event, text
 from ldapply.clock import utcnow
 from ldapply.extensions import db
 from ldapply.models import Application, Call, Organisation, User
-from ldapply.services import accounts
+from ldapply.services import accounts, calls
 from ldapply.services import queue as queues
 from ldapply.services.queue import COUNT_CAP, PAGE_SIZE, today
 from tests.support import PASSWORD, count_statements, login
@@ -189,20 +189,17 @@ class TestFilterMenus:
         assert warm == cold - 2  # the two menus, each a statement, are not read again
         assert "Nieuwe Collega" not in page
         staff_member(app, "collega@example.be", "Nieuwe Collega", ("reviewer", None))  # a commit: role_grants
-        with app.app_context():
+        with app.test_request_context(), app.app_context():  # an admin opens a call, as on the calls page
             first_call = db.session.get(Call, call_of(app, "general"))
-            db.session.add(
-                Call(
-                    regime_code="general",
-                    title="Oproep net gemaakt",
-                    opens_on=first_call.opens_on,
-                    closes_on=first_call.closes_on,
-                    cap=first_call.cap,
-                    application_types=first_call.application_types,
-                    created_by_id=people.reviewer.id,
-                )
+            calls.open_call(
+                actor=db.session.get(User, people.admin.id),
+                regime_code="general",
+                title="Oproep net gemaakt",
+                opens_on=first_call.opens_on,
+                closes_on=first_call.closes_on,
+                cap=first_call.cap,
+                application_types=first_call.application_types,
             )
-            db.session.commit()
         page, again = self.menu_statements(app, client)
         assert again == cold
         assert ">Nieuwe Collega</option>" in page
