@@ -15,7 +15,7 @@ from tests.browser.a11y import Checker
 from tests.browser.declaring import declare_if_asked
 from tests.browser.test_accessibility import choose_language, log_in, reference_of
 from tests.browser.words import LANGUAGES, Words
-from tests.support import act
+from tests.support import act, login, post
 from tests.support_case_work import case_in_review, case_url
 
 pytestmark = pytest.mark.browser
@@ -74,3 +74,56 @@ def test_the_checklist_offers_not_applicable_where_it_may_and_keeps_a_refused_sa
     expect(page.locator(".notice-success")).to_contain_text(
         words("Beoordeling bewaard (%(count)s voorwaarde(n) gewijzigd).", count=len(CARETAKERS.conditions))
     )
+
+
+COLLEAGUE_REASON = "De SHM telt 300 woningen per huisbewaarder; dat is te veel voor het toezicht op de complexen."
+SEEN = re.compile(r'name="seen-([a-z_]+)" value="(\d+)"')
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_save_after_a_colleagues_verdict_keeps_what_was_typed_beside_the_colleagues(
+    app, client, people, page, lang, check_accessibility: Checker
+):
+    words = Words(app, lang)
+    application_id = case_in_review(client, people, "caretakers")
+    assert act(client, application_id, "accept_for_review").status_code == 302
+    choose_language(page, lang)
+    log_in(page, words, people.reviewer)
+    page.goto(case_url(application_id))
+    declare_if_asked(page, page.get_by_role("heading", level=1, name=re.compile(reference_of(app, application_id))))
+    section = page.get_by_role("region", name=words("Beoordeling van de voorwaarden"))
+    for condition in CARETAKERS.conditions:
+        section.locator(f"#verdict-{condition.code}-met").check()
+    ratio, division = (section.locator(f"#condition-{c.code}") for c in (RATIO, DIVISION))
+    ratio.get_by_label(words("Reden (komt in de brief)"), exact=True).fill(RATIO_REASON)
+    division.get_by_label(words("Interne notitie (nooit in een brief)"), exact=True).fill(NOTE)
+
+    colleague = app.test_client()  # meanwhile, from the page as it stands
+    login(colleague, people.reviewer_and_decision_maker)
+    shown = colleague.get(case_url(application_id)).get_data(as_text=True)
+    judged = {f"verdict-{RATIO.code}": "not_met", f"reason-{RATIO.code}": COLLEAGUE_REASON}
+    seen = {f"seen-{code}": version for code, version in SEEN.findall(shown)}
+    assert seen, shown[:2000]  # the colleague's page shows the checklist
+    saved = post(colleague, f"/backoffice/applications/{application_id}/assessment", {**judged, **seen})
+    assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
+
+    section.get_by_role("button", name=words("Beoordeling bewaren"), exact=True).click()
+    changed = words(
+        "Intussen gewijzigd door een collega: het oordeel over %(conditions)s. Er werd niets bewaard. "
+        "Bij die voorwaarden ziet u het oordeel van uw collega, met uw eigen invoer ernaast; bij de andere "
+        "staat wat u invulde. Bekijk ze en bewaar opnieuw.",
+        conditions=f"„{words.text(RATIO.title)}” ({people.reviewer_and_decision_maker.name})",
+    )
+    expect(page.locator("div.notice-warn[role=status]")).to_contain_text(changed)
+    section = page.get_by_role("region", name=words("Beoordeling van de voorwaarden"))
+    ratio, division = (section.locator(f"#condition-{c.code}") for c in (RATIO, DIVISION))
+    expect(section.locator(f"#verdict-{RATIO.code}-not")).to_be_checked()  # the colleague's verdict
+    expect(ratio.get_by_label(words("Reden (komt in de brief)"), exact=True)).to_have_value(COLLEAGUE_REASON)
+    mine = ratio.locator(".unsaved-verdict")
+    expect(mine).to_contain_text(words("Uw invoer, niet bewaard:") + " " + words("Vervuld"))
+    expect(mine).to_contain_text(RATIO_REASON)
+    expect(division.get_by_label(words("Interne notitie (nooit in een brief)"), exact=True)).to_have_value(NOTE)
+    for condition in CARETAKERS.conditions:
+        if condition.code != RATIO.code:  # every other choice as typed
+            expect(section.locator(f"#verdict-{condition.code}-met")).to_be_checked()
+    check_accessibility(page, "checklist-changed-meanwhile")
