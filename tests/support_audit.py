@@ -142,16 +142,17 @@ class Browser:
         answer = self.post("/login", {"email": email, "password": PASSWORD, "csrf_token": self.token("/login")})
         assert answer.status == 302, answer.body
 
-    def open_case(self, application_id: uuid.UUID) -> Answer:
-        """The case page, after declaring no conflict of interest when the gate asks for it."""
+    def open_case(self, application_id: uuid.UUID, tab: str = "") -> Answer:
+        """The case page (or its tab, "/assessment"), after declaring no conflict of interest when the gate
+        asks for it."""
         path = f"/backoffice/applications/{application_id}"
-        page = self.get(path)
+        page = self.get(path + tab)
         if page.status == 302 and "/declaration" in page.url:
             declaration = f"{path}/declaration"
             data = {"choice": "declare", "no_conflict": "y", "csrf_token": self.token(declaration)}
             declared = self.post(declaration, data)
             assert declared.status == 302, declared.body
-            page = self.get(path)
+            page = self.get(path + tab)
         assert page.status == 200, (page.status, page.url)
         return page
 

@@ -216,7 +216,7 @@ def holder_name(application: Application) -> str | None:
 # -- notes -----------------------------------------------------------------------------------------
 
 NOTE_MAX = 10_000
-NOTES_SHOWN = 20
+NOTES_SHOWN = 50
 
 
 def add_note(*, application: Application, author: User, body: str) -> CaseNote:
@@ -320,6 +320,12 @@ def timeline(application_id: uuid.UUID, *, before: str | None = None, limit: int
     latest = events[0] if events and cursor is None else None
     shown = {item.event.id for item in page.items if item.event is not None} | ({latest.id} if latest else set())
     return Timeline(page, latest, event_uploads(application_id, sorted(shown)))
+
+
+def latest_event(application_id: uuid.UUID) -> ApplicationEvent | None:
+    """The case's newest state change (one row, its answers left unread)."""
+    found = _events(application_id, None, 1)
+    return found[0] if found else None
 
 
 def _event_key(event: ApplicationEvent) -> str:

@@ -4,6 +4,7 @@ from the case page's advice part (templates/backoffice/_advice.html)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import flash, g, redirect, render_template, request, url_for
@@ -27,6 +28,16 @@ ADVISOR_PAGES = frozenset(
     {"backoffice.advice_queue", "backoffice.advice_case", "backoffice.declaration", "backoffice.download_upload"}
 )
 ADVISOR_POSTS = frozenset({"backoffice.declaration", "backoffice.record_advice"})
+# the case pages an advisor is sent from to the advice page of the same case
+CASE_TABS = frozenset(
+    {
+        "backoffice.case",
+        "backoffice.case_assessment",
+        "backoffice.case_answers",
+        "backoffice.timeline",
+        "backoffice.case_letters",
+    }
+)
 _FAILED = "advice_forms"  # the advice forms of a refused POST, shown again with their errors
 
 
@@ -45,7 +56,7 @@ def _advisors_stay_with_their_advice() -> Response | None:
         return None
     if endpoint in ADVISOR_PAGES:
         return None
-    if endpoint == "backoffice.case" and request.view_args:
+    if endpoint in CASE_TABS and request.view_args:
         return redirect(url_for("backoffice.advice_case", application_id=request.view_args["application_id"]))
     return redirect(url_for("backoffice.advice_queue"))
 
@@ -103,14 +114,15 @@ class AdvicePanel:
 
 
 @bp.app_template_global("advice_panel")
-def advice_panel(application: Application) -> AdvicePanel:
-    """The advice part's content for the logged-in user: an outside advisor sees only their bodies' advice."""
+def advice_panel(application: Application, moves: Sequence[Transition] | None = None) -> AdvicePanel:
+    """The advice part's content for the logged-in user: an outside advisor sees only their bodies' advice.
+    `moves`: the moves open to this user now, when the page has asked the engine already."""
     user = me()
     requests = advice.requests_for(application.id)
     if not staff.internal_roles(user, application.regime_code):
         bodies = staff.advisory_body_ids(user)
         requests = [r for r in requests if r.advisory_body_id in bodies]
-    asking, recording = _offered(application, user)
+    asking, recording = _offered(application, user, moves)
     still_open = next((r for r in reversed(requests) if r.advice is None), None)
     failed = g.get(_FAILED, {})
     due = advice.default_due(application)
@@ -129,17 +141,20 @@ def advice_panel(application: Application) -> AdvicePanel:
     )
 
 
-def _offered(application: Application, user: User) -> tuple[Transition | None, Transition | None]:
+def _offered(
+    application: Application, user: User, moves: Sequence[Transition] | None
+) -> tuple[Transition | None, Transition | None]:
     """The regime's moves that ask for and record advice, each when it is this user's to make now (the
     engine's checks are asked only when the state and the user's roles leave it possible)."""
     regime = regime_of(application)
     roles = transitions.acting_roles(user, application)
-    moves = [advice.request_move(regime), advice.record_move(regime)]
-    if not any(m is not None and application.state in m.sources and m.roles & roles for m in moves):
+    advice_moves = [advice.request_move(regime), advice.record_move(regime)]
+    if not any(m is not None and application.state in m.sources and m.roles & roles for m in advice_moves):
         return None, None
-    proposal = transitions.pending_proposal(application.id)
-    offered = {t.action for t in transitions.available_transitions(application, user, proposal)}
-    asking, recording = (m if m is not None and m.action in offered else None for m in moves)
+    if moves is None:
+        moves = transitions.available_transitions(application, user, transitions.pending_proposal(application.id))
+    offered = {t.action for t in moves}
+    asking, recording = (m if m is not None and m.action in offered else None for m in advice_moves)
     return asking, recording
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
@@ -15,9 +15,8 @@ from wtforms.fields.choices import SelectChoice
 from ..forms.base import ActionForm, EmptyForm, LdapplyForm, SignatoryForm
 from ..forms.case_work import AssignForm, HoldForm, NoteForm
 from ..i18n import _, _l, current_locale, text
-from ..models import Application, DecisionProposal, User
+from ..models import Application, ApplicationEvent, DecisionProposal, User
 from ..services import (
-    advice,
     applications,
     assessment,
     calls,
@@ -38,7 +37,7 @@ from ..services.answers import answer_sections, handed_in
 from ..services.errors import ChangedMeanwhile, NotFound, TransitionNotAllowed
 from ..services.regimes import regime_of
 from ..workflows import REGIMES, all_versions
-from ..workflows._spec import Party, Provenance, Role, Transition, Verdict
+from ..workflows._spec import Party, Provenance, Regime, Role, Transition, Verdict
 from ._helpers import letter_html_response, me, pdf_download
 
 bp = Blueprint("backoffice", __name__, url_prefix="/backoffice")
@@ -77,93 +76,131 @@ def _declaration_first(needed: DeclarationNeeded) -> Response:
 
 @bp.get("/applications/<uuid:application_id>")
 def case(
-    application_id: uuid.UUID,
-    form: ActionForm | None = None,
-    status: int = 200,
-    typed: Mapping[str, TypedVerdict] | None = None,
-    unsaved: Mapping[str, TypedVerdict] | None = None,
-    **forms: LdapplyForm,
+    application_id: uuid.UUID, form: ActionForm | None = None, status: int = 200, **forms: LdapplyForm
 ) -> tuple[str, int]:
-    """The case page. It reads only what it shows (the newest timeline, notes and letters; the rest is
-    paged), so its cost stays the same however long the case's history grows; the view is audited.
-    `typed`: the checklist as the reviewer posted it, when its save was refused; `unsaved`: what they posted
-    for conditions a colleague judged meanwhile (the colleague's verdict is shown, theirs beside it)."""
+    """The case's overview: where it stands, its clock, what to do next and the newest letters. The
+    checklist, the answers and the timeline are tabs of their own (case_tabs.html), so each page reads only
+    what it shows and its cost stays the same however long the case's history grows; each view is audited."""
     application = _case(application_id)
-    page = _case_page(application, form, forms, typed or {}, unsaved or {})
+    page = _overview(application, form, forms)
     _viewed(application, "case")
     return page, status
 
 
-def _case_page(
-    application: Application,
-    form: ActionForm | None,
-    forms: Mapping[str, LdapplyForm],
-    typed: Mapping[str, TypedVerdict],
-    unsaved: Mapping[str, TypedVerdict],
-) -> str:
+def _overview(application: Application, form: ActionForm | None, forms: Mapping[str, LdapplyForm]) -> str:
     user = me()
     regime = regime_of(application)
     proposal = transitions.pending_proposal(application.id)
     answers = handed_in(application)  # not the applicant's edits before they are handed in
-    locale = current_locale()
-    history = case_work.timeline(application.id)
     working = case_work.works_on(user, application)
     assignable = case_work.assignable_staff(application) if working else []
+    moves = transitions.available_transitions(application, user, proposal)
+    actions = [t for t in moves if not case_work.is_advice_move(regime, t)]  # the advice part offers those
+    last = case_work.latest_event(application.id)
+    last_shown = _last_move_shown(application, regime, last, proposal)
     return render_template(
         "backoffice/case.html",
+        tab="overview",
         application=application,
         regime=regime,
-        state=regime.state(application.state),
         answers=answers,
-        sections=answer_sections(answers, regime, locale),
-        section_slugs=[step.slug for step in regime.visible_steps(answers)],
-        changed_rows=applications.changed_rows(application, case_work.last_additions_move(application), locale),
+        state=regime.state(application.state),
         letters=case_work.letters(application.id),
-        timeline=history,
-        last=history.latest_event,
-        needs=case_work.considerations_needed(application),
+        last=last_shown,
+        last_uploads=case_work.event_uploads(application.id, [last_shown.id]).get(last_shown.id, [])
+        if last_shown
+        else [],
+        needs=case_work.considerations_needed(application) if any(t.proposes for t in actions) else {},
         proposal=proposal,
-        actions=_generic_actions(application, proposal),
+        actions=actions,
+        moves=moves,
         mismatches=applications.organisation_mismatches(application),
-        checklist=assessment.checklist(application),
-        typed=typed,
-        unsaved=unsaved,
-        condition_answers=case_work.condition_answers(regime, answers, locale),
-        may_assess=assessment.may_assess(application, user),
         clock=legal_clock.clock_view(application),
-        advice_requests=advice.requests_for(application.id),
         information_items=information_requests.items_for(application.id),
         linked_cases=objections.linked_cases(application),
         usage=calls.usage(application.call) if application.call else None,
         requested=regime.volume(answers) if regime.volume else None,
         working=working,
-        notes=case_work.notes(application.id) if working else None,
         assignable=assignable,
         may_take=any(person.id == user.id for person in assignable),
         whose_move_label=str(WHOSE_MOVE.get(application.whose_move, application.whose_move)),
         holder=case_work.holder_name(application),
         form=form or ActionForm(formdata=None),
-        note_form=forms.get("note_form") or NoteForm(formdata=None),
         hold_form=forms.get("hold_form") or HoldForm(formdata=None),
         assign_form=forms.get("assign_form") or AssignForm(formdata=None),
     )
+
+
+def _last_move_shown(
+    application: Application, regime: Regime, last: ApplicationEvent | None, proposal: DecisionProposal | None
+) -> ApplicationEvent | None:
+    """The newest move, when its comment is what the case waits on (a request to the applicant, a hearing):
+    shown at the top of the overview. Not beside a pending proposal (that says what comes next), nor once
+    the case has no next step."""
+    if last is None or not last.comment or proposal is not None or last.to_state != application.state:
+        return None
+    return last if regime.state(last.to_state).whose_move != Party.NOBODY else None
+
+
+@bp.get("/applications/<uuid:application_id>/assessment")
+def case_assessment(
+    application_id: uuid.UUID,
+    status: int = 200,
+    typed: Mapping[str, TypedVerdict] | None = None,
+    unsaved: Mapping[str, TypedVerdict] | None = None,
+) -> tuple[str, int]:
+    """The checklist of the regime's conditions, each with the answers it rests on, the automatic finding
+    and the verdict; the pending proposal above it. `typed`: the checklist as the reviewer posted it, when
+    its save was refused; `unsaved`: what they posted for conditions a colleague judged meanwhile (the
+    colleague's verdict is shown, theirs beside it)."""
+    application = _case(application_id)
+    regime = regime_of(application)
+    answers = handed_in(application)
+    page = render_template(
+        "backoffice/case_assessment.html",
+        tab="assessment",
+        application=application,
+        regime=regime,
+        working=case_work.works_on(me(), application),
+        proposal=transitions.pending_proposal(application.id),
+        requested=regime.volume(answers) if regime.volume else None,
+        checklist=assessment.checklist(application),
+        typed=typed or {},
+        unsaved=unsaved or {},
+        condition_answers=case_work.condition_answers(regime, answers, current_locale()),
+        may_assess=assessment.may_assess(application, me()),
+    )
+    _viewed(application, "assessment")
+    return page, status
+
+
+@bp.get("/applications/<uuid:application_id>/answers")
+def case_answers(application_id: uuid.UUID) -> str:
+    """The application as handed in, step by step (what changed in the latest additions marked), and its files."""
+    application = _case(application_id)
+    regime = regime_of(application)
+    answers = handed_in(application)
+    locale = current_locale()
+    page = render_template(
+        "backoffice/case_answers.html",
+        tab="answers",
+        application=application,
+        regime=regime,
+        working=case_work.works_on(me(), application),
+        answers=answers,
+        sections=answer_sections(answers, regime, locale),
+        section_slugs=[step.slug for step in regime.visible_steps(answers)],
+        changed_rows=applications.changed_rows(application, case_work.last_additions_move(application), locale),
+        mismatches=applications.organisation_mismatches(application),
+    )
+    _viewed(application, "answers")
+    return page
 
 
 def _viewed(application: Application, page: str, **details: object) -> None:
     """A staff view of the case's content, in the audit trail (rendered first: the commit expires what
     the page read)."""
     case_work.record_view(application, page, **details)
-
-
-def _generic_actions(application: Application, proposal: DecisionProposal | None) -> list[Transition]:
-    """The moves the actions list offers: those of this user now, without the advice procedure's (the
-    advice part of the page offers those)."""
-    regime = regime_of(application)
-    return [
-        t
-        for t in transitions.available_transitions(application, me(), proposal)
-        if not case_work.is_advice_move(regime, t)
-    ]
 
 
 def _generic_transition(application: Application, action: str) -> Transition | None:
@@ -191,10 +228,11 @@ CHANGED_MEANWHILE = _l(
 )
 
 
-def _fresh_page(application_id: uuid.UUID) -> tuple[str, int]:
-    """The loser of a race between two members of staff: told so, on the case as it is now (409)."""
+def _fresh_page(application_id: uuid.UUID, page: Callable[..., tuple[str, int]] | None = None) -> tuple[str, int]:
+    """The loser of a race between two members of staff: told so, on the case (or the tab `page`) as it is
+    now (409)."""
     flash(str(CHANGED_MEANWHILE), "warn")
-    return case(application_id, status=409)
+    return (page or case)(application_id, status=409)
 
 
 @bp.post("/applications/<uuid:application_id>/actions/<action>")
@@ -227,6 +265,8 @@ def apply_action(application_id: uuid.UUID, action: str) -> Response | tuple[str
         form.comment.errors = [refusal.message]
         if asks_confirmation and transitions.may_make(application, action, me()):
             return confirm_action(application_id, action, form=form, status=refusal.status_code)
+        if applications.asks_items(regime_of(application), action) and transitions.may_make(application, action, me()):
+            return ask_items(application_id, action, form=form, status=refusal.status_code)
         return case(application_id, form=form, status=refusal.status_code)
     flash(_("Uitgevoerd: %(action)s.", action=text(transition.label) if transition else action), "success")
     return redirect(url_for("backoffice.case", application_id=application.id))
@@ -244,6 +284,34 @@ def _items_asked(application: Application, action: str) -> applications.Informat
         return None
     chosen = applications.asked_items(regime, request.form.getlist("items"))
     return applications.information_request(application, transition, request.form, chosen)
+
+
+@bp.get("/applications/<uuid:application_id>/actions/<action>/items")
+def ask_items(
+    application_id: uuid.UUID, action: str, form: ActionForm | None = None, status: int = 200
+) -> tuple[str, int] | Response:
+    """A request for additions, on a page of its own: the steps, questions and files the applicant must
+    complete, what is wrong with each, and the date to answer by. A refused post comes back here with every
+    tick and text."""
+    application = _case(application_id)
+    transition = _generic_transition(application, action)
+    if transition is None or not applications.asks_items(regime_of(application), action):
+        raise NotFound()
+    if not transitions.may_make(application, action, me()):
+        flash(_("„%(action)s” kan nu niet in dit dossier.", action=text(transition.label)), "warn")
+        return redirect(url_for("backoffice.case", application_id=application.id))
+    page = render_template(
+        "backoffice/ask_items.html",
+        application=application,
+        regime=regime_of(application),
+        action=transition,
+        answers=handed_in(application),
+        needs=case_work.considerations_needed(application) if transition.proposes else {},
+        form=form or ActionForm(formdata=None),
+        failed_action=action if form is not None else None,
+    )
+    _viewed(application, "ask_items", action=action)
+    return page, status
 
 
 @bp.get("/applications/<uuid:application_id>/actions/<action>/confirm")
@@ -322,7 +390,7 @@ def assess(application_id: uuid.UUID) -> Response | tuple[str, int]:
     internal note; and per condition the version of its verdict the page showed (seen-<code>)."""
     application = _case(application_id)
     if not ActionForm().validate_on_submit():
-        return case(application_id, status=400)
+        return case_assessment(application_id, status=400)
     typed = _typed_verdicts(application)
     verdicts: dict[str, assessment.Judgement] = {
         code: (Verdict(row.verdict), row.reason.strip() or None, row.note.strip() or None)
@@ -340,14 +408,16 @@ def assess(application_id: uuid.UUID) -> Response | tuple[str, int]:
         flash(meanwhile.message, "warn")
         theirs = set(meanwhile.codes)
         mine = {code: row for code, row in typed.items() if code not in theirs}
-        return case(application_id, status=409, typed=mine, unsaved={c: typed[c] for c in theirs if c in typed})
+        return case_assessment(
+            application_id, status=409, typed=mine, unsaved={c: typed[c] for c in theirs if c in typed}
+        )
     except ChangedMeanwhile:
-        return _fresh_page(application_id)
+        return _fresh_page(application_id, case_assessment)
     except TransitionNotAllowed as refusal:  # the page again, with what was chosen and typed: nothing lost
         flash(_("Beoordeling niet bewaard. %(reason)s", reason=refusal.message), "warn")
-        return case(application_id, status=422, typed=typed)
+        return case_assessment(application_id, status=422, typed=typed)
     flash(_("Beoordeling bewaard (%(count)s voorwaarde(n) gewijzigd).", count=changed), "success")
-    return redirect(url_for("backoffice.case", application_id=application.id, _anchor="assessment"))
+    return redirect(url_for("backoffice.case", application_id=application.id))  # the overview: where to propose
 
 
 @dataclass(frozen=True)
@@ -380,14 +450,14 @@ def add_note(application_id: uuid.UUID) -> Response | tuple[str, int]:
     application = _case(application_id)
     form = NoteForm()
     if not form.validate_on_submit():
-        return case(application_id, status=400, note_form=form)
+        return notes(application_id, status=400, note_form=form)
     try:
         case_work.add_note(application=application, author=me(), body=form.body.data or "")
     except TransitionNotAllowed as refusal:
         form.body.errors = [refusal.message]
-        return case(application_id, status=refusal.status_code, note_form=form)
+        return notes(application_id, status=refusal.status_code, note_form=form)
     flash(_("Notitie toegevoegd."), "success")
-    return redirect(url_for("backoffice.case", application_id=application_id, _anchor="notes"))
+    return redirect(url_for("backoffice.notes", application_id=application_id))
 
 
 @bp.post("/applications/<uuid:application_id>/assignment")
@@ -462,38 +532,32 @@ def release(application_id: uuid.UUID) -> Response | tuple[str, int]:
     return redirect(url_for("backoffice.case", application_id=application_id))
 
 
-# -- the case's long lists, a page at a time ----------------------------------------------------------
+# -- the case's long lists, tabs of their own, a page at a time -----------------------------------------
 
 
 @bp.get("/applications/<uuid:application_id>/timeline")
 def timeline(application_id: uuid.UUID) -> str:
-    """The case's timeline, older entries: 50 at a time from the cursor in ?before=."""
+    """The case's timeline, newest first, 50 at a time from the cursor in ?before=."""
     application = _case(application_id)
     history = case_work.timeline(application.id, before=request.args.get("before"))
-    page = render_template(
-        "backoffice/case_more.html",
-        part="timeline",
-        application=application,
-        regime=regime_of(application),
-        timeline=history,
-        working=case_work.works_on(me(), application),
-    )
+    page = _list_tab(application, "timeline", timeline=history)
     _viewed(application, "timeline")
     return page
 
 
 @bp.get("/applications/<uuid:application_id>/notes")
-def notes(application_id: uuid.UUID) -> str:
-    """The case's internal notes, older ones a page at a time."""
+def notes(application_id: uuid.UUID, status: int = 200, note_form: NoteForm | None = None) -> tuple[str, int]:
+    """The case's internal notes, newest first, with the form for a new one on the first page; only for
+    those who work on the case inside the administration."""
     application = _case(application_id)
     if not case_work.works_on(me(), application):
         raise NotFound()
-    found = case_work.notes(application.id, before=request.args.get("before"), limit=case_work.TIMELINE_SHOWN)
-    page = render_template(
-        "backoffice/case_more.html", part="notes", application=application, regime=regime_of(application), notes=found
-    )
+    before = request.args.get("before") if request.method == "GET" else None
+    found = case_work.notes(application.id, before=before)
+    form = note_form or (NoteForm(formdata=None) if before is None else None)
+    page = _list_tab(application, "notes", notes=found, **({"note_form": form} if form else {}))
     _viewed(application, "notes")
-    return page
+    return page, status
 
 
 @bp.get("/applications/<uuid:application_id>/letters")
@@ -501,15 +565,22 @@ def case_letters(application_id: uuid.UUID) -> str:
     """The case's letters, older ones a page at a time."""
     application = _case(application_id)
     found = case_work.letters(application.id, before=request.args.get("before"), limit=case_work.TIMELINE_SHOWN)
-    page = render_template(
-        "backoffice/case_more.html",
-        part="letters",
-        application=application,
-        regime=regime_of(application),
-        letters=found,
-    )
+    page = _list_tab(application, "letters", letters=found)
     _viewed(application, "letters")
     return page
+
+
+def _list_tab(application: Application, part: str, **shown: object) -> str:
+    return render_template(
+        "backoffice/case_more.html",
+        tab=part,
+        part=part,
+        application=application,
+        regime=regime_of(application),
+        working=case_work.works_on(me(), application),
+        first_page="before" not in request.args,
+        **shown,
+    )
 
 
 @bp.get("/applications/<uuid:application_id>/uploads/<uuid:upload_id>")

@@ -92,6 +92,18 @@ def act(page: Page, regime: Regime, action: str) -> None:
     expect(flash(page)).to_have_text(f"Uitgevoerd: {name}.")
 
 
+def open_tab(page: Page, name: str) -> None:
+    """One of the case's tabs (Overzicht, Beoordeling, Aanvraag en bijlagen, Tijdlijn, ...), by its link."""
+    page.locator("nav.case-tabs").get_by_role("link", name=name, exact=True).click()
+    expect(page.locator("nav.case-tabs [aria-current=page]")).to_have_text(name)
+
+
+def open_asking(page: Page, regime: Regime, action: str) -> Locator:
+    """A request for additions: its own page, from the link in the case's actions; the form on it."""
+    page.get_by_role("link", name=f"{label_of(regime, action)}…", exact=True).click()
+    return page.locator(f"#action-{action}")
+
+
 def motivation_box(page: Page, regime: Regime, action: str) -> Locator:
     name = f"Motivering voor de aanvrager bij „{label_of(regime, action)}”"
     return page.get_by_role("textbox", name=name, exact=True)

@@ -235,6 +235,12 @@ class Journey:
         declare_if_asked(self.page, self.heading().filter(has_text=reference))
         expect(self.heading()).to_contain_text(reference)
 
+    def open_tab(self, message: str) -> None:
+        """One of the case's tabs, by its link."""
+        name = self.words(message)
+        self.page.locator("nav.case-tabs").get_by_role("link", name=name, exact=True).click()
+        expect(self.page.locator("nav.case-tabs [aria-current=page]")).to_have_text(name)
+
     def act(self, action: str) -> None:
         """A back-office move by its button; the page says it is done."""
         name = self.label(action)
@@ -545,7 +551,8 @@ def request_additions(journey: Journey, reference: str, reviewer: Any) -> None:
     journey.open_case(reference)
     journey.see("case-submitted")
     journey.act("start_admissibility")
-    form = page.locator("#action-request_additions")
+    page.get_by_role("link", name=journey.label("request_additions") + "…", exact=True).click()
+    form = page.locator("#action-request_additions")  # a page of its own
     journey.motivation("request_additions").fill(ADDITIONS_QUESTION)
     form.locator("details.additions-fields").filter(has_text=words.text(step.title)).locator("summary").click()
     form.get_by_role("checkbox", name=words.text(field.label), exact=True).check()
@@ -587,6 +594,7 @@ def answer_additions(journey: Journey, application_id: uuid.UUID) -> None:
 
 def assess(journey: Journey, *, failed: str | None) -> None:
     page, words = journey.page, journey.words
+    journey.open_tab("Beoordeling")
     section = page.get_by_role("region", name=words("Beoordeling van de voorwaarden"))
     for condition in journey.regime.conditions:
         row = section.locator("div.condition").filter(
@@ -609,8 +617,10 @@ def review(journey: Journey, reference: str, reviewer: Any, refuse: bool) -> Non
     page = journey.page
     journey.log_in(reviewer.email)
     journey.open_case(reference)
+    journey.open_tab("Aanvraag en bijlagen")
     expect(page.get_by_text(ADDITIONS_ANSWER).first).to_be_visible()
     journey.see("case-additions-handed-in")
+    journey.open_tab("Overzicht")
     journey.act("accept_for_review")
     assess(journey, failed=FAILED_CONDITION if refuse else None)
     journey.see("case-assessed")

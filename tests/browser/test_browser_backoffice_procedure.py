@@ -56,6 +56,8 @@ from tests.browser.procedure_walk import (
     label_of,
     milestone,
     motivation_box,
+    open_asking,
+    open_tab,
     state_tag,
     wait_for_letter,
 )
@@ -189,7 +191,7 @@ def request_additions(walk: Walk, items: tuple[Asked, ...]) -> None:
     clock = page.locator("#clock")
     length = regime.parameter("admissibility_check_days").value
     expect(clock).to_contain_text(f"Uiterlijk {dutch_day(today + timedelta(days=length))}")
-    form = page.locator("#action-request_additions")
+    form = open_asking(page, regime, "request_additions")
     for item in items:
         tick(page, form, item)
         form.get_by_role("textbox", name=f"Wat ontbreekt of klopt niet bij „{item.name}”?").fill(item.message)
@@ -300,6 +302,7 @@ def assess_and_propose(walk: Walk) -> None:
     page, regime = walk.reviewer, walk.regime
     page.reload()
     expect(page.get_by_role("region", name="Advies")).to_contain_text(ADVICE)
+    open_tab(page, "Beoordeling")
     section = page.get_by_role("region", name="Beoordeling van de voorwaarden")
     for condition in regime.conditions:
         row = section.locator("div.condition").filter(

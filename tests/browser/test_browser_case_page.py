@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from tests.browser.a11y import Checker
 from tests.browser.declaring import declare_if_asked
@@ -18,6 +18,12 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+def open_tab(page: Page, words: Words, message: str) -> None:
+    name = words(message)
+    page.locator("nav.case-tabs").get_by_role("link", name=name, exact=True).click()
+    expect(page.locator("nav.case-tabs [aria-current=page]")).to_have_text(name)
+
+
 def test_a_reviewer_takes_the_case_notes_it_holds_it_and_reads_the_timeline(
     app, client, people, page, lang, check_accessibility: Checker
 ):
@@ -36,9 +42,12 @@ def test_a_reviewer_takes_the_case_notes_it_holds_it_and_reads_the_timeline(
     summary = page.locator("dl.summary").first
     expect(summary).to_contain_text(people.reviewer.name)
 
+    open_tab(page, words, "Interne notities")
     page.get_by_label(words("Nieuwe interne notitie"), exact=True).fill("Gebeld met de <zaakvoerder>.")
     page.get_by_role("button", name=words("Notitie toevoegen"), exact=True).click()
-    expect(page.locator("#notes")).to_contain_text("Gebeld met de <zaakvoerder>.")
+    expect(page.locator("ol.notes")).to_contain_text("Gebeld met de <zaakvoerder>.")
+    check_accessibility(page, "case-notes")
+    open_tab(page, words, "Overzicht")
 
     page.get_by_role("button", name=words("In wacht zetten"), exact=True).click()  # no reason: refused
     expect(page.locator("#hold-reason-error")).to_have_text(words("Geef de reden waarom het dossier in wacht gaat."))
@@ -50,13 +59,16 @@ def test_a_reviewer_takes_the_case_notes_it_holds_it_and_reads_the_timeline(
     expect(notice).to_contain_text(words("De wettelijke termijn loopt door: een wachtstand schort hem niet op."))
     check_accessibility(page, "case-on-hold")
 
+    open_tab(page, words, "Tijdlijn")
+    check_accessibility(page, "case-timeline")
     page.get_by_role("link", name=words("Oudere gebeurtenissen"), exact=True).click()
-    expect(page.get_by_role("heading", level=1, name=words("Tijdlijn"))).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name=re.compile(re.escape(words("Tijdlijn"))))).to_be_visible()
     check_accessibility(page, "case-timeline-older")
-    page.get_by_role("link", name=words("Terug naar het dossier"), exact=True).click()
+    open_tab(page, words, "Overzicht")
 
     page.get_by_role("button", name=words("Uit wacht halen"), exact=True).click()
     expect(page.locator("#hold")).to_have_count(0)
+    open_tab(page, words, "Tijdlijn")
     timeline = page.locator("table.timeline")
     expect(timeline).to_contain_text(words("Uit wacht gehaald"))
     expect(timeline).to_contain_text(words("Toegewezen aan %(name)s", name=people.reviewer.name))

@@ -36,7 +36,7 @@ def test_the_checklist_offers_not_applicable_where_it_may_and_keeps_a_refused_sa
     assert act(client, application_id, "accept_for_review").status_code == 302
     choose_language(page, lang)
     log_in(page, words, people.reviewer)
-    page.goto(case_url(application_id))
+    page.goto(case_url(application_id) + "/assessment")
     declare_if_asked(page, page.get_by_role("heading", level=1, name=re.compile(reference_of(app, application_id))))
 
     section = page.get_by_role("region", name=words("Beoordeling van de voorwaarden"))
@@ -89,7 +89,7 @@ def test_a_save_after_a_colleagues_verdict_keeps_what_was_typed_beside_the_colle
     assert act(client, application_id, "accept_for_review").status_code == 302
     choose_language(page, lang)
     log_in(page, words, people.reviewer)
-    page.goto(case_url(application_id))
+    page.goto(case_url(application_id) + "/assessment")
     declare_if_asked(page, page.get_by_role("heading", level=1, name=re.compile(reference_of(app, application_id))))
     section = page.get_by_role("region", name=words("Beoordeling van de voorwaarden"))
     for condition in CARETAKERS.conditions:
@@ -100,7 +100,7 @@ def test_a_save_after_a_colleagues_verdict_keeps_what_was_typed_beside_the_colle
 
     colleague = app.test_client()  # meanwhile, from the page as it stands
     login(colleague, people.reviewer_and_decision_maker)
-    shown = colleague.get(case_url(application_id)).get_data(as_text=True)
+    shown = colleague.get(case_url(application_id) + "/assessment").get_data(as_text=True)
     judged = {f"verdict-{RATIO.code}": "not_met", f"reason-{RATIO.code}": COLLEAGUE_REASON}
     seen = {f"seen-{code}": version for code, version in SEEN.findall(shown)}
     assert seen, shown[:2000]  # the colleague's page shows the checklist

@@ -34,6 +34,7 @@ from ldapply.services.letters import CODE_ALPHABET
 from ldapply.workflows import get_regime
 from ldapply.workflows._spec import Regime
 from tests.browser.declaring import declare_if_asked
+from tests.browser.procedure_walk import open_tab
 from tests.browser.test_browser_journey import (
     answer_shown,
     flash,
@@ -210,7 +211,9 @@ def condition_row(section: Locator, page: Page, title: str) -> Locator:
 
 
 def judge_one_condition_not_met(page: Page, regime: Regime, failed: str, reason: str) -> None:
-    """In the checklist: `failed` not met with a reason for the letter, every other condition met."""
+    """In the checklist: `failed` not met with a reason for the letter, every other condition met; saved, the
+    overview says so and the tab shows the verdicts; back on the overview."""
+    open_tab(page, "Beoordeling")
     section = page.get_by_role("region", name="Beoordeling van de voorwaarden")
     for condition in regime.conditions:
         row = condition_row(section, page, condition.title.nl)
@@ -221,12 +224,14 @@ def judge_one_condition_not_met(page: Page, regime: Regime, failed: str, reason:
             row.get_by_role("radio", name=MET, exact=True).check()
     section.get_by_role("button", name="Beoordeling bewaren").click()
     expect(flash(page)).to_have_text(f"Beoordeling bewaard ({len(regime.conditions)} voorwaarde(n) gewijzigd).")
+    open_tab(page, "Beoordeling")
     for condition in regime.conditions:
         row = condition_row(section, page, condition.title.nl)
         verdict = NOT_MET if condition.code == failed else MET
         expect(row.get_by_role("radio", name=verdict, exact=True)).to_be_checked()
     failed_title = next(c.title.nl for c in regime.conditions if c.code == failed)
     expect(condition_row(section, page, failed_title).get_by_role("textbox", name=REASON_LABEL)).to_have_value(reason)
+    open_tab(page, "Overzicht")
 
 
 def respond_to_hearing(page: Page, regime: Regime, action: str, text: str, attachment: Path | None) -> None:

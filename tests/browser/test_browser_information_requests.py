@@ -36,6 +36,7 @@ def test_a_reviewer_asks_item_by_item_and_the_applicant_reads_each_item(
     log_in(page, people.reviewer)
     page.goto(f"/backoffice/applications/{application_id}")
     declare_if_asked(page, page.get_by_role("heading", level=1, name=f"Dossier {reference}"))
+    page.get_by_role("link", name="Aanvulling vragen…", exact=True).click()  # the request has a page of its own
     form = page.locator("#action-request_additions")
     staffing_box = form.get_by_role("textbox", name="Wat ontbreekt of klopt niet bij „Personeel en begeleiding”?")
     expect(staffing_box).to_be_hidden()  # shown once its item is ticked

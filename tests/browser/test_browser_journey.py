@@ -30,6 +30,7 @@ from ldapply.forms.kinds import RADIO_MAX_CHOICES
 from ldapply.workflows import get_regime
 from ldapply.workflows._spec import Field, FieldKind, Step
 from tests.browser.declaring import declare_if_asked
+from tests.browser.procedure_walk import open_tab
 from tests.support import GENERAL_ANSWERS, PASSWORD, PDF, minimal_pdf
 
 pytestmark = pytest.mark.browser
@@ -285,6 +286,8 @@ def act(page: Page, action: str) -> None:
 
 
 def assess_every_condition_as_met(page: Page) -> None:
+    """On the checklist tab; saved, the overview says so, the tab shows each verdict; back on the overview."""
+    open_tab(page, "Beoordeling")
     section = page.get_by_role("region", name="Beoordeling van de voorwaarden")
     expect(section.get_by_role("radio", name=CONDITION_MET, exact=True)).to_have_count(len(REGIME.conditions))
     for condition in REGIME.conditions:
@@ -294,11 +297,13 @@ def assess_every_condition_as_met(page: Page) -> None:
         row.get_by_role("radio", name=CONDITION_MET, exact=True).check()
     section.get_by_role("button", name="Beoordeling bewaren").click()
     expect(flash(page)).to_have_text(f"Beoordeling bewaard ({len(REGIME.conditions)} voorwaarde(n) gewijzigd).")
+    open_tab(page, "Beoordeling")
     for condition in REGIME.conditions:
         row = section.locator("div.condition").filter(
             has=page.get_by_role("heading", name=condition.title.nl, exact=True)
         )
         expect(row.get_by_role("radio", name=CONDITION_MET, exact=True)).to_be_checked()
+    open_tab(page, "Overzicht")
 
 
 def review_and_propose_recognition(page: Page, reference: str, screenshot: Path) -> None:

@@ -257,6 +257,8 @@ PAGES = [
     Page("queue", lambda w: "/backoffice/?move=all", "reviewer", seed_cases),
     Page("queue, mine", lambda w: "/backoffice/", "reviewer", seed_cases),
     Page("case", case_path(), "reviewer", seed_history),
+    Page("case assessment", case_path("/assessment"), "reviewer", seed_history),
+    Page("case answers", case_path("/answers"), "reviewer", seed_history),
     Page("case timeline", case_path("/timeline"), "reviewer", seed_history),
     Page("case notes", case_path("/notes"), "reviewer", seed_history),
     Page("case letters", case_path("/letters"), "reviewer", seed_history),

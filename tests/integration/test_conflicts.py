@@ -126,7 +126,7 @@ class TestDeclaring:
         assert response.status_code == 302
         assert response.headers["Location"].startswith(f"{case_url(case['application'])}/uploads/{case['upload']}")
         assert client.get(case_url(case["application"])).status_code == 200
-        assert SERVICE_DESCRIPTION in client.get(case_url(case["application"])).get_data(as_text=True)
+        assert SERVICE_DESCRIPTION in client.get(case_url(case["application"]) + "/answers").get_data(as_text=True)
         [(action, new)] = audit_actions(app, case["application"])
         assert action == "conflict.declared"
         assert new is not None

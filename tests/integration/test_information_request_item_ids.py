@@ -40,7 +40,7 @@ def stored(app, application_id):
 
 
 def test_the_step_and_the_question_have_their_own_id_label_and_value(client, in_check):
-    html = client.get(f"/backoffice/applications/{in_check}").get_data(as_text=True)
+    html = client.get(f"/backoffice/applications/{in_check}/actions/request_additions/items").get_data(as_text=True)
     form = html[html.index('class="additions-items"') : html.index('class="additions-due')]
     ids = Counter(re.findall(r'\sid="([^"]+)"', form))
     assert [i for i, n in ids.items() if n > 1] == []

@@ -120,7 +120,7 @@ class TestTheRequest:
             assert db.session.get(Application, asked).unlocked == ["staffing", "business_plan"]
 
     def test_the_form_offers_today_plus_the_pinned_additions_days_with_its_provenance(self, client, in_check):
-        shown = page(client, f"/backoffice/applications/{in_check}")
+        shown = page(client, f"/backoffice/applications/{in_check}/actions/request_additions/items")
         assert f'name="due_on" value="{days_from_today(30).isoformat()}"' in shown
         assert "additions_days" in shown
         assert "aanname van de administratie" in shown

@@ -68,7 +68,10 @@ class TestDecisionJourney:
         login(client, people.reviewer)
         queue = client.get("/backoffice/").get_data(as_text=True)
         assert f"/backoffice/applications/{submitted}" in queue
-        case = client.get(f"/backoffice/applications/{submitted}").get_data(as_text=True)
+        assert f'href="/backoffice/applications/{submitted}/answers"' in client.get(
+            f"/backoffice/applications/{submitted}"
+        ).get_data(as_text=True)  # the case's tab with the application
+        case = client.get(f"/backoffice/applications/{submitted}/answers").get_data(as_text=True)
         assert "Fietspunten" in case
         assert "6,5" in case
         assert "business_plan.pdf" in case

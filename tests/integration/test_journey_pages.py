@@ -407,7 +407,9 @@ class TestAdditions:
         login(client, people.reviewer)
         act(client, application_id, "start_admissibility")
         case = page(client, f"/backoffice/applications/{application_id}")
-        assert "Wat moet de aanvrager aanvullen?" in case
+        assert "/actions/request_additions/items" in case  # the request has a page of its own
+        asking = page(client, f"/backoffice/applications/{application_id}/actions/request_additions/items")
+        assert "Wat moet de aanvrager aanvullen?" in asking
         response = act(
             client,
             application_id,
@@ -451,7 +453,7 @@ class TestAdditions:
             assert set(hand_in.items) == {"target_group_fte", "guidance_plan"}
 
         login(client, people.reviewer)
-        case = page(client, f"/backoffice/applications/{application_id}")
+        case = page(client, f"/backoffice/applications/{application_id}/answers")
         answers = case[case.index(">Antwoorden</h2>") :]
         changed = answers[answers.index("Gevraagde VTE doelgroepwerknemers") :]
         assert "gewijzigd" in changed[: changed.index("</div>")]

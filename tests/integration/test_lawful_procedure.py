@@ -160,8 +160,8 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def case_page(client: FlaskClient, application_id: uuid.UUID) -> str:
-    response = client.get(f"/backoffice/applications/{application_id}")
+def case_page(client: FlaskClient, application_id: uuid.UUID, tab: str = "") -> str:
+    response = client.get(f"/backoffice/applications/{application_id}{tab}")
     assert response.status_code == 200
     return page_text(response)
 
@@ -861,9 +861,9 @@ class TestInternalNotesNeverReachALetter:
         motivation = MOTIVATION["propose_refusal" if walk == "refused" else "propose_grant"]
         assert flat(motivation) in " ".join(texts.values())  # what was written beside each note does get through
 
-    def test_every_note_is_visible_on_the_back_office_case_page(self, desk, regime, walk):
+    def test_every_note_is_visible_in_the_back_office_on_the_timeline_or_the_checklist(self, desk, regime, walk):
         case = noted_case(desk, regime, walk)
-        page = case_page(desk.reviewer, case.application_id)
+        page = " ".join(case_page(desk.reviewer, case.application_id, tab) for tab in ("/timeline", "/assessment"))
         missing = [text for text in case.notes if text not in page]
         assert not missing
 

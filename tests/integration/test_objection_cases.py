@@ -366,7 +366,8 @@ class TestTheLink:
         assert f'href="/backoffice/applications/{lodged}"' in linked
         assert case.reference in linked
         assert "Bezwaar ingediend" in linked  # its state, as staff name it
-        assert f"Bezwaar ingediend: dossier {case.reference}" in original  # the contested case's timeline
+        timeline = page(client, f"/backoffice/applications/{refused}/timeline")
+        assert f"Bezwaar ingediend: dossier {case.reference}" in timeline  # the contested case's timeline
         objection = page(client, f"/backoffice/applications/{lodged}")
         linked = objection.split('id="linked-cases"', 1)[1].split("</section>", 1)[0]
         assert "Bezwaar tegen dossier" in linked

@@ -62,7 +62,7 @@ class TestRegimeEndToEnd:
         login(client, people.reviewer)
         assert act(client, application_id, "start_admissibility").status_code == 302
         assert act(client, application_id, "accept_for_review").status_code == 302
-        case = client.get(f"/backoffice/applications/{application_id}").get_data(as_text=True)
+        case = client.get(f"/backoffice/applications/{application_id}/assessment").get_data(as_text=True)
         for condition in REGIMES[code].conditions:
             assert condition.title.nl in case
         assert act(client, application_id, "propose_grant", "Alles in orde.").status_code == 409  # not assessed

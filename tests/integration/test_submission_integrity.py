@@ -280,7 +280,7 @@ class TestStaffReadWhatWasHandedIn:
         }
         assert post(client, step_url(application_id, "staffing"), staffing).status_code == 302
         login(client, people.reviewer)
-        case = client.get(f"/backoffice/applications/{application_id}").get_data(as_text=True)
+        case = client.get(f"/backoffice/applications/{application_id}/answers").get_data(as_text=True)
         assert "Nog niet ingediend plan." not in case
         assert "Een begeleider per vijf werknemers." in case
         with app.app_context():
@@ -316,7 +316,8 @@ class TestStaffReadWhatWasHandedIn:
             application = db.session.get(Application, application_id)
             application.answers = {**application.answers, "application_type": "extension"}
             db.session.commit()
-        case = client.get(f"/backoffice/applications/{application_id}").get_data(as_text=True)
+        asking = f"/backoffice/applications/{application_id}/actions/request_additions/items"
+        case = client.get(asking).get_data(as_text=True)
         items = case[case.index("Wat moet de aanvrager aanvullen?") : case.index("</fieldset>")]
         assert "Wat vraagt u aan?" in items
         assert "Referentie of naam van het erkende initiatief" not in items  # shown only for an extension
@@ -344,8 +345,8 @@ class TestOneListOfAttachments:
         assert "kg_authorisation.pdf" not in on_receipt
         assert on_receipt == ["lok_advice.pdf", "fire_safety_certificate.pdf"]
         login(client, people.reviewer)
-        case = client.get(f"/backoffice/applications/{draft}").get_data(as_text=True)
-        listed = case[case.index(">Bijlagen<") : case.index(">Brieven<")]
+        case = client.get(f"/backoffice/applications/{draft}/answers").get_data(as_text=True)
+        listed = case[case.index(">Bijlagen<") : case.index("</ul>", case.index(">Bijlagen<"))]
         assert re.findall(r">([^<>]+\.pdf)</a>", listed) == on_receipt
 
 

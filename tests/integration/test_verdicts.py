@@ -104,9 +104,10 @@ class TestNotApplicable:
         response = assess(client, application_id, judged(every(**{NA: "not_applicable"})))
         assert response.status_code == 302, response.get_data(as_text=True)
         assert stored(app, application_id)[NA] == ("not_applicable", NA_REASON, None, 1)
-        page = client.get(f"/backoffice/applications/{application_id}").get_data(as_text=True)
+        page = client.get(f"/backoffice/applications/{application_id}/assessment").get_data(as_text=True)
         assert re.search(rf'id="verdict-{NA}-na"[^>]*value="not_applicable"\s+checked', page)
-        assert f"„{NA_TITLE}” beoordeeld: niet van toepassing" in text_of(page)  # the timeline
+        timeline = client.get(f"/backoffice/applications/{application_id}/timeline").get_data(as_text=True)
+        assert f"„{NA_TITLE}” beoordeeld: niet van toepassing" in text_of(timeline)
         with app.app_context():
             entry = db.session.scalar(select(AuditEntry).where(AuditEntry.object_id == NA))
             assert entry.new == {"verdict": "not_applicable", "reason": NA_REASON, "note": None}
@@ -134,7 +135,7 @@ class TestNotApplicable:
         division of an organisation without other work) may be judged not applicable."""
         assert GENERAL.condition(NOT_MET).inapplicable_when is None
         application_id = in_review(client, people)
-        page = client.get(f"/backoffice/applications/{application_id}").get_data(as_text=True)
+        page = client.get(f"/backoffice/applications/{application_id}/assessment").get_data(as_text=True)
         assert f'id="verdict-{NOT_MET}-na"' not in page
         assert f'id="verdict-{NA}-na"' in page
         assert "Alleen wanneer de oproep waarop de aanvraag ingaat, deze voorwaarde niet stelt." in text_of(page)
@@ -254,7 +255,7 @@ class TestNoSilentOverwrite:
         assert assess(client, application_id, judged(every())).status_code == 302
         colleague = app.test_client()
         login(colleague, people.reviewer_and_decision_maker)
-        path = f"/backoffice/applications/{application_id}"
+        path = f"/backoffice/applications/{application_id}/assessment"
         mine, theirs = client.get(path).get_data(as_text=True), colleague.get(path).get_data(as_text=True)
         assert seen_versions(mine) == seen_versions(theirs) == dict.fromkeys(CODES, "1")
 
@@ -290,7 +291,7 @@ class TestNoSilentOverwrite:
         application_id = in_review(client, people)
         colleague = app.test_client()
         login(colleague, people.reviewer_and_decision_maker)
-        path = f"/backoffice/applications/{application_id}"
+        path = f"/backoffice/applications/{application_id}/assessment"
         mine, theirs = client.get(path).get_data(as_text=True), colleague.get(path).get_data(as_text=True)
         first = judged({NOT_MET: "not_met"}) | {f"seen-{c}": v for c, v in seen_versions(theirs).items()}
         assert assess(colleague, application_id, first).status_code == 302
@@ -313,7 +314,8 @@ class TestNoSilentOverwrite:
             browsers[0].log_in(people.reviewer.email)
             browsers[1].log_in(people.reviewer_and_decision_maker.email)
             for round_ in range(6):
-                pages = [browser.open_case(application_id) for browser in browsers]
+                pages = [browser.open_case(application_id, "/assessment") for browser in browsers]
+                assert all(seen_versions(page.body) for page in pages)  # each page shows the checklist
                 forms = [
                     judged({NOT_MET: "not_met"}, **{NOT_MET: f"{REASON} Ronde {round_}, persoon {i}."})
                     | {f"seen-{c}": v for c, v in seen_versions(page.body).items()}
@@ -495,7 +497,7 @@ class TestMetWithoutANorm:
         caretakers = get_regime("caretakers")
         title = caretakers.condition(self.CODE).title.nl
         application_id = in_review(client, people, "caretakers")
-        page = client.get(f"/backoffice/applications/{application_id}").get_data(as_text=True)
+        page = client.get(f"/backoffice/applications/{application_id}/assessment").get_data(as_text=True)
         assert f'id="verdict-{self.CODE}-norm"' in page
         data = {f"verdict-{c.code}": "met" for c in caretakers.conditions}
         response = assess(client, application_id, data)
