@@ -91,6 +91,9 @@ def pages_of(app: Flask, subjects: dict[str, str]) -> list[tuple[str, FlaskClien
         ("queue, search organisation name", reviewer, f"/backoffice/?move=all&q={name}"),
         ("queue, search reference", reviewer, f"/backoffice/?move=all&q={subjects['reference']}"),
         ("case page (general, biggest call)", reviewer, f"/backoffice/applications/{subjects['case']}"),
+        ("case, checklist tab", reviewer, f"/backoffice/applications/{subjects['case']}/assessment"),
+        ("case, application tab", reviewer, f"/backoffice/applications/{subjects['case']}/answers"),
+        ("case, timeline tab", reviewer, f"/backoffice/applications/{subjects['case']}/timeline"),
         ("calls page", reviewer, "/backoffice/calls"),
         ("applicant's home", applicant, "/"),
     ]  # fmt: skip

@@ -219,6 +219,9 @@ def targets(port: int, bare_port: int, subjects: dict[str, str], deep_pages: int
         Target("queue, search organisation name", port, f"/backoffice/?move=all&q={name}", reviewer),
         Target("queue, search reference", port, f"/backoffice/?move=all&q={subjects['reference']}", reviewer),
         Target("case page (general, biggest call)", port, f"/backoffice/applications/{subjects['case']}", reviewer),
+        Target("case, checklist tab", port, f"/backoffice/applications/{subjects['case']}/assessment", reviewer),
+        Target("case, application tab", port, f"/backoffice/applications/{subjects['case']}/answers", reviewer),
+        Target("case, timeline tab", port, f"/backoffice/applications/{subjects['case']}/timeline", reviewer),
         Target("calls page", port, "/backoffice/calls", reviewer),
         Target("applicant's home", port, "/", applicant),
     ]  # fmt: skip

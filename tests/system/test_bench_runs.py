@@ -68,7 +68,7 @@ if _postgres_server() is not None:  # defined in the services run only: the embe
             assert loaded.returncode == 0, loaded.stderr[-2000:]
             report = loaded.stdout.split("p99 ms")[1].split("targets (issue 8)")[0]  # the table, not the progress lines
             lines = {line.split("  ")[0]: line.split() for line in report.splitlines()[1:] if line.strip()}
-            assert len(lines) == 10, report  # every page, the bare one included
+            assert len(lines) == 13, report  # every page, the bare one included
             for name, columns in lines.items():
                 assert int(columns[-3] if columns[-1] in ("OK", "MISSED") else columns[-2]) == 0, name  # no error
             for name in ("queue, first page (all cases)", "queue, deep page (3 pages in)", "calls page"):
@@ -79,7 +79,7 @@ if _postgres_server() is not None:  # defined in the services run only: the embe
             )  # fmt: skip
             assert timed.returncode == 0, timed.stderr[-2000:]
             rows = [line for line in timed.stdout.splitlines() if line and not line.startswith(("page ", "    "))]
-            assert len(rows) == 10, timed.stdout  # every page, the help page included
+            assert len(rows) == 13, timed.stdout  # every page, the help page included
             assert all(float(row.split()[-3]) > 0 for row in rows), timed.stdout  # each its ratio to the bare page
             assert " ms  SELECT " in timed.stdout  # --sql lists the statements
         finally:
