@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
@@ -11,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -19,7 +20,7 @@ from ..clock import LOCAL_ZONE, local, utcnow
 from ..extensions import db
 from ..i18n import _, format_day, text
 from ..models import Application, ApplicationEvent, InformationRequestItem, Letter, Membership, Upload, User
-from ..workflows import get_regime
+from ..workflows import all_versions, get_regime
 from ..workflows._spec import Answers, Field, Regime, StateSpec, Step, Transition
 
 # transitions as a module: it imports modules (recognitions) that import this one back
@@ -102,16 +103,70 @@ def membership_of(user: User, organisation_id: uuid.UUID | None) -> Membership |
     return None
 
 
-def applications_of(organisation_id: uuid.UUID) -> list[Application]:
-    """Every application of one organisation, newest first; without the answers (a list needs none)."""
-    return list(
+# The home lists what is open or changed in the last year (an objection period runs from a decision, which
+# changes its application); older closed applications, and any past the limit, are in the full list, a page at a
+# time. The administration's own display rule: nothing is decided on it.
+HOME_RECENT_DAYS = 365
+HOME_LIMIT = 100
+LIST_PAGE = 50
+
+
+@dataclass(frozen=True)
+class HomeList:
+    applications: list[Application]  # newest first
+    elsewhere: int  # the organisation's other applications: in the full list only
+
+
+def applications_of(organisation_id: uuid.UUID) -> HomeList:
+    """The applications the home lists, without their answers: every one still open or changed in the last
+    `HOME_RECENT_DAYS`, newest first, at most `HOME_LIMIT`; and how many others the full list holds (one query)."""
+    of_organisation = Application.organisation_id == organisation_id
+    everything = select(func.count()).where(of_organisation).scalar_subquery()
+    since = utcnow() - timedelta(days=HOME_RECENT_DAYS)
+    rows = db.session.execute(
+        select(Application, everything)
+        .options(defer(Application.answers), defer(Application.submitted_answers))
+        .where(of_organisation, or_(~_closed(), Application.updated_at >= since))
+        .order_by(Application.created_at.desc(), Application.id)
+        .limit(HOME_LIMIT)
+    ).all()
+    found = [row[0] for row in rows]
+    return HomeList(found, (rows[0][1] - len(found)) if rows else _count_of(organisation_id))
+
+
+def _count_of(organisation_id: uuid.UUID) -> int:
+    return db.session.scalar(select(func.count()).where(Application.organisation_id == organisation_id)) or 0
+
+
+def _closed() -> ColumnElement[bool]:
+    """An application in a terminal state of its regime (any version's)."""
+    return or_(
+        *(and_(Application.regime_code == code, Application.state.in_(states)) for code, states in _terminal_states())
+    )
+
+
+@functools.cache
+def _terminal_states() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    terminal: dict[str, set[str]] = {}
+    for regime in all_versions():
+        terminal.setdefault(regime.code, set()).update(s.code for s in regime.states if s.terminal)
+    return tuple((code, tuple(sorted(states))) for code, states in sorted(terminal.items()))
+
+
+def every_application_of(organisation_id: uuid.UUID, page: int) -> tuple[list[Application], bool]:
+    """The organisation's full list, newest first, `LIST_PAGE` at a time (page 1, 2, ...); whether a next page
+    exists."""
+    found = list(
         db.session.scalars(
             select(Application)
             .options(defer(Application.answers), defer(Application.submitted_answers))
             .where(Application.organisation_id == organisation_id)
             .order_by(Application.created_at.desc(), Application.id)
+            .offset((max(page, 1) - 1) * LIST_PAGE)
+            .limit(LIST_PAGE + 1)
         )
     )
+    return found[:LIST_PAGE], len(found) > LIST_PAGE
 
 
 def get_for_member(user: User, application_id: uuid.UUID) -> Application:
@@ -579,12 +634,14 @@ class Dashboard:
     submitted: list[DashboardRow]
     recognitions: list[DashboardRow]
     closed: list[DashboardRow]
+    elsewhere: int  # the organisation's applications only the full list shows (closed over a year ago)
 
 
 def dashboard(user: User, organisation_id: uuid.UUID) -> Dashboard:
     """The organisation's applications, what needs its action first (soonest due first): a fixed number
     of queries however many applications, events and letters there are."""
-    found = applications_of(organisation_id)
+    listed = applications_of(organisation_id)
+    found = listed.applications
     entered = entered_states([a.id for a in found])
     letters = _letters_by_application([a.id for a in found])
     signs = any(m.organisation_id == organisation_id and m.is_signatory for m in user.memberships)
@@ -602,6 +659,7 @@ def dashboard(user: User, organisation_id: uuid.UUID) -> Dashboard:
         ],
         recognitions=[r for r in rest if r.state.holds_recognition],
         closed=[r for r in rest if r.state.terminal],
+        elsewhere=listed.elsewhere,
     )
 
 

@@ -108,6 +108,21 @@ def home() -> str | Response:
     )
 
 
+@bp.get("/applications/all")
+@login_required
+def all_applications() -> str | Response:
+    """Every application of the organisation, newest first, a page at a time: also those closed over a year
+    ago, which the home leaves out."""
+    membership = acting_membership()
+    if membership is None:
+        return redirect(url_for("apply.home"))
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    found, more = applications.every_application_of(membership.organisation_id, page)
+    return render_template(
+        "apply/all_applications.html", membership=membership, found=found, page=page, more=more, regime_of=regime_of
+    )
+
+
 def _references(board: applications.Dashboard | None) -> dict[uuid.UUID, str]:
     """The reference of each application on the dashboard: an objection's row names the case it contests."""
     if board is None:
