@@ -253,8 +253,11 @@ def see_answers_and_declare_admissible(walk: Walk, items: tuple[Asked, ...]) -> 
         row = panel.get_by_role("row").filter(has_text=item.message)
         expect(row).to_contain_text("Beantwoord")
         expect(row).to_contain_text("gewijzigd")
+    open_tab(page, "Aanvraag en bijlagen")
+    for item in items:
         if item.answer is not None:
             expect(page.get_by_text(item.answer).first).to_be_visible()
+    open_tab(page, "Overzicht")
     # The period ran from the submission, stood still from the request until the answer, and runs again
     # with the days it had left: it is due the days it stood still later than its start and length give.
     clock = page.locator("#clock")

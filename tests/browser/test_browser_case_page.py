@@ -17,13 +17,13 @@ from tests.support_case_work import add_history, case_in_review, case_url
 pytestmark = pytest.mark.browser
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
 def open_tab(page: Page, words: Words, message: str) -> None:
     name = words(message)
     page.locator("nav.case-tabs").get_by_role("link", name=name, exact=True).click()
     expect(page.locator("nav.case-tabs [aria-current=page]")).to_have_text(name)
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
 def test_a_reviewer_takes_the_case_notes_it_holds_it_and_reads_the_timeline(
     app, client, people, page, lang, check_accessibility: Checker
 ):

@@ -332,6 +332,8 @@ def test_a_childcare_application_is_refused_after_the_applicant_responded(app, c
     log_in(page, people.reviewer)
     open_case_from_queue(page, reference)
     expect(answer_shown(page, "Status")).to_contain_text(staff_label(regime, "heard"))
+    expect(page.locator("main .notice").filter(has_text=RESPONSE)).to_be_visible()  # the overview says it first
+    open_tab(page, "Tijdlijn")
     history = page.get_by_role("row").filter(has_text=label_of(regime, "respond_to_hearing"))
     expect(history).to_have_count(1)
     expect(history).to_contain_text(RESPONSE)
@@ -345,6 +347,8 @@ def test_a_childcare_application_is_refused_after_the_applicant_responded(app, c
     assert served.body() == attachment.read_bytes()
     expect(page.get_by_role("link", name=ATTACHMENT, exact=True).first).to_be_visible()
     shoot(page, tmp_path, "5-reviewer-sees-response")
+    open_tab(page, "Overzicht")
+    expect(page.get_by_role("link", name=ATTACHMENT, exact=True).first).to_be_visible()  # beside the response
 
     motivation_box(page, regime, "propose_refusal").fill(REFUSAL_MOTIVATION)
     page.get_by_role("button", name=label_of(regime, "propose_refusal"), exact=True).click()
