@@ -154,14 +154,10 @@ def case_assessment(
     its save was refused; `unsaved`: what they posted for conditions a colleague judged meanwhile (the
     colleague's verdict is shown, theirs beside it)."""
     application = _case(application_id)
-    regime = regime_of(application)
-    answers = handed_in(application)
+    regime, answers = regime_of(application), handed_in(application)
     page = render_template(
         "backoffice/case_assessment.html",
-        tab="assessment",
-        application=application,
-        regime=regime,
-        working=case_work.works_on(me(), application),
+        **_tab(application, "assessment"),
         proposal=transitions.pending_proposal(application.id),
         requested=regime.volume(answers) if regime.volume else None,
         checklist=assessment.checklist(application),
@@ -178,15 +174,10 @@ def case_assessment(
 def case_answers(application_id: uuid.UUID) -> str:
     """The application as handed in, step by step (what changed in the latest additions marked), and its files."""
     application = _case(application_id)
-    regime = regime_of(application)
-    answers = handed_in(application)
-    locale = current_locale()
+    regime, answers, locale = regime_of(application), handed_in(application), current_locale()
     page = render_template(
         "backoffice/case_answers.html",
-        tab="answers",
-        application=application,
-        regime=regime,
-        working=case_work.works_on(me(), application),
+        **_tab(application, "answers"),
         answers=answers,
         sections=answer_sections(answers, regime, locale),
         section_slugs=[step.slug for step in regime.visible_steps(answers)],
@@ -573,14 +564,21 @@ def case_letters(application_id: uuid.UUID) -> str:
 def _list_tab(application: Application, part: str, **shown: object) -> str:
     return render_template(
         "backoffice/case_more.html",
-        tab=part,
+        **_tab(application, part),
         part=part,
-        application=application,
-        regime=regime_of(application),
-        working=case_work.works_on(me(), application),
         first_page="before" not in request.args,
         **shown,
     )
+
+
+def _tab(application: Application, tab: str) -> dict[str, object]:
+    """What the head of each of a case's pages needs (_case_tabs.html)."""
+    return {
+        "tab": tab,
+        "application": application,
+        "regime": regime_of(application),
+        "working": case_work.works_on(me(), application),
+    }
 
 
 @bp.get("/applications/<uuid:application_id>/uploads/<uuid:upload_id>")
