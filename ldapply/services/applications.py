@@ -114,7 +114,7 @@ LIST_PAGE = 50
 @dataclass(frozen=True)
 class HomeList:
     applications: list[Application]  # newest first
-    elsewhere: int  # the organisation's other applications: in the full list only
+    elsewhere: int  # the organisation's other applications (closed over a year ago, or past the limit)
 
 
 def applications_of(organisation_id: uuid.UUID) -> HomeList:
@@ -131,11 +131,8 @@ def applications_of(organisation_id: uuid.UUID) -> HomeList:
         .limit(HOME_LIMIT)
     ).all()
     found = [row[0] for row in rows]
-    return HomeList(found, (rows[0][1] - len(found)) if rows else _count_of(organisation_id))
-
-
-def _count_of(organisation_id: uuid.UUID) -> int:
-    return db.session.scalar(select(func.count()).where(Application.organisation_id == organisation_id)) or 0
+    total = rows[0][1] if rows else db.session.scalar(select(everything))  # nothing listed: the count alone
+    return HomeList(found, (total or 0) - len(found))
 
 
 def _closed() -> ColumnElement[bool]:
@@ -634,7 +631,7 @@ class Dashboard:
     submitted: list[DashboardRow]
     recognitions: list[DashboardRow]
     closed: list[DashboardRow]
-    elsewhere: int  # the organisation's applications only the full list shows (closed over a year ago)
+    elsewhere: int  # the organisation's applications only the full list shows (HomeList.elsewhere)
 
 
 def dashboard(user: User, organisation_id: uuid.UUID) -> Dashboard:

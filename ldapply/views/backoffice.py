@@ -103,7 +103,6 @@ def _overview(application: Application, form: ActionForm | None, forms: Mapping[
         tab="overview",
         application=application,
         regime=regime,
-        answers=answers,
         state=regime.state(application.state),
         letters=case_work.letters(application.id),
         last=last_shown,
