@@ -9,11 +9,12 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from ldapply.clock import utcnow
 from ldapply.extensions import db
-from ldapply.models import Application, Organisation, RoleGrant
+from ldapply.models import Application, Membership, Organisation, RoleGrant
+from ldapply.services.applications import HOME_RECENT_DAYS
 from ldapply.workflows import get_regime
 
 
@@ -82,3 +83,23 @@ def grant(app: Flask, user_id: uuid.UUID, role: str, regime_code: str | None) ->
     with app.app_context():
         db.session.add(RoleGrant(user_id=user_id, role=role, regime_code=regime_code))
         db.session.commit()
+
+
+# -- an organisation with a long history (the applicant's home and full list) ----------------------------
+
+LONG_AGO = utcnow() - timedelta(days=HOME_RECENT_DAYS + 30)  # closed before the home's year
+
+
+def organisation_of(app: Flask, person: Any) -> uuid.UUID:
+    with app.app_context():
+        return db.session.scalar(select(Membership.organisation_id).where(Membership.user_id == person.id))
+
+
+def closed_long_ago(organisation_id: uuid.UUID, person: Any, count: int, start: int) -> list[dict[str, Any]]:
+    """Withdrawn applications, created and last changed over a year ago, each with a reference of its own."""
+    rows = []
+    for n in range(start, start + count):
+        row = case_row(organisation_id, person.id, state="withdrawn", reference=f"LDE-2020-OLD{n:05d}")
+        row.update(created_at=LONG_AGO - timedelta(minutes=n), updated_at=LONG_AGO, submitted_at=LONG_AGO)
+        rows.append(row)
+    return rows

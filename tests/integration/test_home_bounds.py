@@ -5,37 +5,14 @@ time."""
 from __future__ import annotations
 
 import re
-import uuid
-from datetime import timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
 
-from ldapply.clock import utcnow
-from ldapply.extensions import db
-from ldapply.models import Membership
-from ldapply.services.applications import HOME_LIMIT, HOME_RECENT_DAYS, LIST_PAGE
+from ldapply.services.applications import HOME_LIMIT, LIST_PAGE
 from tests.support import count_statements, login
 from tests.support_audit import text_of
-from tests.support_queue import case_row, insert_cases
-
-LONG_AGO = utcnow() - timedelta(days=HOME_RECENT_DAYS + 30)
-
-
-def organisation_of(app: Flask, person: Any) -> uuid.UUID:
-    with app.app_context():
-        return db.session.scalar(select(Membership.organisation_id).where(Membership.user_id == person.id))
-
-
-def closed_long_ago(organisation_id: uuid.UUID, person: Any, count: int, start: int) -> list[dict[str, Any]]:
-    """Withdrawn applications, created and last changed over a year ago, each with a reference of its own."""
-    rows = []
-    for n in range(start, start + count):
-        row = case_row(organisation_id, person.id, state="withdrawn", reference=f"LDE-2020-OLD{n:05d}")
-        row.update(created_at=LONG_AGO - timedelta(minutes=n), updated_at=LONG_AGO, submitted_at=LONG_AGO)
-        rows.append(row)
-    return rows
+from tests.support_queue import case_row, closed_long_ago, insert_cases, organisation_of
 
 
 def home_statements(app: Flask, client: Any) -> tuple[int, str]:
