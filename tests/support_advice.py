@@ -1,4 +1,4 @@
-"""Test helpers for advice: a reviewer asks an advisory body through the case page's advice part, and the
+"""Test helpers for advice: a reviewer asks an advisory body on the page the case's advice part links to, and the
 body's advisor (or a reviewer, for advice sent by post) records it through the advice form."""
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def ask_advice(
     """As a reviewer in substantive review: ask `body_id` for advice (the due date the page proposes,
     unless `due_on` is given as YYYY-MM-DD)."""
     if due_on is None:
-        page = client.get(f"/backoffice/applications/{application_id}").get_data(as_text=True)
+        page = client.get(f"/backoffice/applications/{application_id}/advice/request").get_data(as_text=True)
         found = re.search(r'name="due_on"[^>]*value="([^"]*)"', page)
         due_on = found.group(1) if found else ""
     data = {"body": str(body_id), "question": question, "due_on": due_on}

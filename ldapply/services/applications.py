@@ -13,7 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import defer, lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..clock import LOCAL_ZONE, local, utcnow
@@ -125,7 +125,7 @@ def applications_of(organisation_id: uuid.UUID) -> HomeList:
     since = utcnow() - timedelta(days=HOME_RECENT_DAYS)
     rows = db.session.execute(
         select(Application, everything)
-        .options(defer(Application.answers), defer(Application.submitted_answers))
+        .options(*LISTED_ONLY)
         .where(of_organisation, or_(~_closed(), Application.updated_at >= since))
         .order_by(Application.created_at.desc(), Application.id)
         .limit(HOME_LIMIT)
@@ -133,6 +133,19 @@ def applications_of(organisation_id: uuid.UUID) -> HomeList:
     found = [row[0] for row in rows]
     total = rows[0][1] if rows else db.session.scalar(select(everything))  # nothing listed: the count alone
     return HomeList(found, (total or 0) - len(found))
+
+
+# What the organisation's lists leave unread of each application: the answers (large), the clocks and
+# the hold (staff's), and the joined organisation (the user's own, already loaded with them) and assignee.
+LISTED_ONLY = (
+    defer(Application.answers),
+    defer(Application.submitted_answers),
+    defer(Application.clocks),
+    defer(Application.unlocked),
+    defer(Application.hold_reason),
+    lazyload(Application.organisation),
+    lazyload(Application.assignee),
+)
 
 
 def _closed() -> ColumnElement[bool]:
@@ -156,7 +169,7 @@ def every_application_of(organisation_id: uuid.UUID, page: int) -> tuple[list[Ap
     found = list(
         db.session.scalars(
             select(Application)
-            .options(defer(Application.answers), defer(Application.submitted_answers))
+            .options(*LISTED_ONLY)
             .where(Application.organisation_id == organisation_id)
             .order_by(Application.created_at.desc(), Application.id)
             .offset((max(page, 1) - 1) * LIST_PAGE)
@@ -674,16 +687,27 @@ def entered_states(application_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict
     return found
 
 
-def _letters_by_application(application_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Letter]]:
-    found: dict[uuid.UUID, list[Letter]] = {}
+@dataclass(frozen=True)
+class ListedLetter:
+    """Of a letter, what the organisation's lists read: whether it is a decision, when it was made and opened."""
+
+    application_id: uuid.UUID
+    kind: str
+    created_at: datetime
+    rendered_at: datetime | None
+    opened_at: datetime | None
+
+
+def _letters_by_application(application_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ListedLetter]]:
+    """Per application, its letters oldest first: five columns each, not the letter (the list shows no letter)."""
+    found: dict[uuid.UUID, list[ListedLetter]] = {}
     if application_ids:
-        for letter in db.session.scalars(
-            select(Letter)
+        for row in db.session.execute(
+            select(Letter.application_id, Letter.kind, Letter.created_at, Letter.rendered_at, Letter.opened_at)
             .where(Letter.application_id.in_(application_ids))
-            .options(defer(Letter.context))  # the dashboard lists letters; only rendering reads the context
             .order_by(Letter.created_at, Letter.id)
         ):
-            found.setdefault(letter.application_id, []).append(letter)
+            found.setdefault(row.application_id, []).append(ListedLetter(*row))
     return found
 
 
@@ -719,7 +743,7 @@ def _asked_due(found: Sequence[Application]) -> dict[uuid.UUID, date]:
 def _row(
     application: Application,
     entered: Mapping[str, datetime],
-    letters: list[Letter],
+    letters: list[ListedLetter],
     signs: bool,
     objected_at: datetime | None = None,
     asked_due: date | None = None,
@@ -751,7 +775,7 @@ def _todo(
     params: Mapping[str, Any],
     since: datetime | None,
     signs: bool,
-    letters: Sequence[Letter] = (),
+    letters: Sequence[transitions.MadeLetter] = (),
     objected_at: datetime | None = None,
     asked_due: date | None = None,
 ) -> tuple[Todo | None, datetime | None]:

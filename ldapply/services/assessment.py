@@ -80,7 +80,10 @@ def facts_for(application: Application) -> Facts:
         verdicts={code: Verdict(v.verdict) for code, v in verdicts_of(application.id).items()},
         conditions=tuple(c.code for c in regime.conditions),
         blocking=tuple(c.code for c in regime.conditions if _blocks(c, answers, params)),
-        recognised_until=recognised_until(application, regime, params),
+        # Only a recognition held has a term to run out (read only then: every case view asks for the facts).
+        recognised_until=recognised_until(application, regime, params)
+        if regime.state(application.state).holds_recognition
+        else None,
         today=local_date(utcnow()),
     )
 

@@ -79,6 +79,17 @@ def assignment_refusal(application: Application, assignee: User) -> str | None:
     return None
 
 
+def may_take(user: User, application: Application) -> bool:
+    """Whether `user`, who sees the case, may assign it to themselves: a reviewer or decision maker of its
+    regime, no member of the applicant. No query (the user's grants and memberships come with them; a recused
+    user does not see the case): the overview asks it on every view."""
+    return (
+        user.active
+        and bool(set(user.roles_for(application.regime_code)) & ASSIGNABLE_ROLES)
+        and not any(m.organisation_id == application.organisation_id for m in user.memberships)
+    )
+
+
 def _recused(user_id: uuid.UUID, application_id: uuid.UUID) -> bool:
     return bool(
         db.session.scalar(

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
@@ -322,7 +322,18 @@ def objectable(regime: Regime, state: str, params: Mapping[str, Any]) -> bool:
     )
 
 
-def objection_start(regime: Regime, state: str, entered: datetime | None, letters: Sequence[Letter]) -> datetime | None:
+class MadeLetter(Protocol):
+    """What the objection period reads of a letter (a Letter, or the columns a list reads of one)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def rendered_at(self) -> datetime | None: ...
+
+
+def objection_start(
+    regime: Regime, state: str, entered: datetime | None, letters: Sequence[MadeLetter]
+) -> datetime | None:
     """When the objection period starts, for a decision the application rests in (it entered `state` then).
 
     The decision letter grants the period "binnen N dagen na de kennisgeving van deze beslissing", and

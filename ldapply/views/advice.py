@@ -103,8 +103,6 @@ class AdvicePanel:
     recording: Transition | None  # the move that records it, likewise
     open: AdviceRequest | None
     by_post: bool  # a reviewer, not the body's advisor, records it: advice that came by post
-    due: advice.Due
-    request_form: AdviceRequestForm | None
     record_form: AdviceForm | None
 
     def registered_by_post(self, asked: AdviceRequest) -> bool:
@@ -125,7 +123,6 @@ def advice_panel(application: Application, moves: Sequence[Transition] | None = 
     asking, recording = _offered(application, user, moves)
     still_open = next((r for r in reversed(requests) if r.advice is None), None)
     failed = g.get(_FAILED, {})
-    due = advice.default_due(application)
     return AdvicePanel(
         requests=requests,
         people=advice.people_of(requests),
@@ -133,8 +130,6 @@ def advice_panel(application: Application, moves: Sequence[Transition] | None = 
         recording=recording if still_open is not None else None,
         open=still_open,
         by_post=Role.ADVISOR not in staff.case_roles(user, application),
-        due=due,
-        request_form=_request_form(application, failed.get("request"), due) if asking else None,
         record_form=(failed.get("record") or AdviceForm(formdata=None, request_id=str(still_open.id)))
         if recording and still_open
         else None,
@@ -172,13 +167,40 @@ def _request_form(
 # -- the two moves -------------------------------------------------------------------------------------
 
 
+@bp.get("/applications/<uuid:application_id>/advice/request")
+def ask_advice(
+    application_id: uuid.UUID, form: AdviceRequestForm | None = None, status: int = 200
+) -> tuple[str, int] | Response:
+    """Asking an advisory body for advice, on a page of its own: which body, the question, the date to advise
+    by (proposed from the regime's parameter). A refused post comes back here with what was typed."""
+    application = _case(application_id)
+    asking, _recording = _offered(application, me(), None)
+    if asking is None and form is not None:  # a refused post of a move that is not this user's: the case says why
+        for message in (message for field in form for message in field.errors):
+            flash(message, "warn")
+        return case(application_id, status=status)
+    if asking is None:
+        flash(_("Advies vragen kan nu niet in dit dossier."), "warn")
+        return redirect(url_for("backoffice.case", application_id=application.id, _anchor="advice"))
+    due = advice.default_due(application)
+    page = render_template(
+        "backoffice/ask_advice.html",
+        application=application,
+        asking=asking,
+        due=due,
+        form=_request_form(application, form, due),
+    )
+    case_work.record_view(application, "ask_advice")
+    return page, status
+
+
 @bp.post("/applications/<uuid:application_id>/advice/request")
 def request_advice(application_id: uuid.UUID) -> Response | tuple[str, int]:
     """A reviewer asks a body for advice: the regime's move into the advisor's state, with the question."""
     application = _case(application_id)
     form = _request_form(application, AdviceRequestForm())
     if not form.validate_on_submit():
-        return _again(application, "request", form)
+        return ask_advice(application_id, form, status=400)
     try:
         advice.request_advice(
             application=application,
@@ -192,7 +214,7 @@ def request_advice(application_id: uuid.UUID) -> Response | tuple[str, int]:
         return case(application_id, status=409)
     except TransitionNotAllowed as refusal:
         form.question.errors = [refusal.message]
-        return _again(application, "request", form, refusal.status_code)
+        return ask_advice(application_id, form, status=refusal.status_code)
     flash(_("Advies gevraagd. De adviseurs van het adviesorgaan kregen een e-mail."), "success")
     return redirect(url_for("backoffice.case", application_id=application_id, _anchor="advice"))
 
@@ -222,9 +244,7 @@ def record_advice(application_id: uuid.UUID) -> Response | tuple[str, int]:
     return redirect(url_for(endpoint, application_id=application_id, _anchor="advice"))
 
 
-def _again(
-    application: Application, which: str, form: AdviceRequestForm | AdviceForm, status: int = 400
-) -> tuple[str, int]:
+def _again(application: Application, which: str, form: AdviceForm, status: int = 400) -> tuple[str, int]:
     """The page the form came from, with the form's errors and what was typed."""
     g.setdefault(_FAILED, {})[which] = form
     return _page_of(application.id, status)

@@ -33,6 +33,7 @@ from ..services import (
     transitions,
     uploads,
 )
+from ..services import backoffice as deadlines
 from ..services.answers import answer_sections, handed_in
 from ..services.errors import ChangedMeanwhile, NotFound, TransitionNotAllowed
 from ..services.regimes import regime_of
@@ -93,7 +94,6 @@ def _overview(application: Application, form: ActionForm | None, forms: Mapping[
     proposal = transitions.pending_proposal(application.id)
     answers = handed_in(application)  # not the applicant's edits before they are handed in
     working = case_work.works_on(user, application)
-    assignable = case_work.assignable_staff(application) if working else []
     moves = transitions.available_transitions(application, user, proposal)
     actions = [t for t in moves if not case_work.is_advice_move(regime, t)]  # the advice part offers those
     last = case_work.latest_event(application.id)
@@ -115,18 +115,18 @@ def _overview(application: Application, form: ActionForm | None, forms: Mapping[
         moves=moves,
         mismatches=applications.organisation_mismatches(application),
         clock=legal_clock.clock_view(application),
+        # the newest move entered the state the case is in: the step's period counts from it (no query)
+        deadline=deadlines.deadline_of(application, [last] if last and last.to_state == application.state else None),
         information_items=information_requests.items_for(application.id),
         linked_cases=objections.linked_cases(application),
         usage=calls.usage(application.call) if application.call else None,
         requested=regime.volume(answers) if regime.volume else None,
         working=working,
-        assignable=assignable,
-        may_take=any(person.id == user.id for person in assignable),
+        may_take=working and case_work.may_take(user, application),
         whose_move_label=str(WHOSE_MOVE.get(application.whose_move, application.whose_move)),
         holder=case_work.holder_name(application),
         form=form or ActionForm(formdata=None),
         hold_form=forms.get("hold_form") or HoldForm(formdata=None),
-        assign_form=forms.get("assign_form") or AssignForm(formdata=None),
     )
 
 
@@ -450,13 +450,30 @@ def add_note(application_id: uuid.UUID) -> Response | tuple[str, int]:
     return redirect(url_for("backoffice.notes", application_id=application_id))
 
 
+@bp.get("/applications/<uuid:application_id>/assignment")
+def assignment(application_id: uuid.UUID, form: AssignForm | None = None, status: int = 200) -> tuple[str, int]:
+    """Whom to give the case: the regime's reviewers and decision makers who did not recuse, on a page of its
+    own (the overview offers "assign to me"; the list of staff is read only here)."""
+    application = _case(application_id)
+    if not case_work.works_on(me(), application):
+        raise NotFound()
+    page = render_template(
+        "backoffice/assign.html",
+        application=application,
+        assignable=case_work.assignable_staff(application),
+        form=form or AssignForm(formdata=None),
+    )
+    _viewed(application, "assignment")
+    return page, status
+
+
 @bp.post("/applications/<uuid:application_id>/assignment")
 def assign(application_id: uuid.UUID) -> Response | tuple[str, int]:
     """Assign the case to one of its regime's reviewers or decision makers, to oneself, or to nobody."""
     application = _case(application_id)
     form = AssignForm()
     if not form.validate_on_submit():
-        return case(application_id, status=400, assign_form=form)
+        return assignment(application_id, form, status=400)
     try:
         assignee = _assignee(form.assignee.data or "")
         case_work.assign(application=application, assignee=assignee, actor=me(), reason=form.assign_reason.data)
@@ -464,7 +481,7 @@ def assign(application_id: uuid.UUID) -> Response | tuple[str, int]:
         return _fresh_page(application_id)
     except TransitionNotAllowed as refusal:
         form.assignee.errors = [refusal.message]
-        return case(application_id, status=refusal.status_code, assign_form=form)
+        return assignment(application_id, form, status=refusal.status_code)
     if assignee is None:
         flash(_("Het dossier is aan niemand meer toegewezen."), "success")
     else:

@@ -29,8 +29,8 @@ from tests.support_advice import ADVICE, QUESTION, ask_advice, give_advice
 REGIME = "childcare"
 
 
-def case_url(application_id: uuid.UUID) -> str:
-    return f"/backoffice/applications/{application_id}"
+def case_url(application_id: uuid.UUID, tail: str = "") -> str:
+    return f"/backoffice/applications/{application_id}{tail}"
 
 
 def state_of(app: Flask, application_id: uuid.UUID) -> str:
@@ -71,7 +71,7 @@ class TestDefaultDue:
         with app.app_context():
             db.session.add(ClosingDay(id=uuid.uuid4(), day=closed, label="Brugdag", created_by_id=people.admin.id))
             db.session.commit()
-        page = client.get(case_url(in_review)).get_data(as_text=True)
+        page = client.get(case_url(in_review, "/advice/request")).get_data(as_text=True)
         assert f'value="{working_day_from(closed, frozenset({closed})).isoformat()}"' in page
         assert "voorgesteld is de eerstvolgende werkdag (eigen regel van de administratie)" in page
 
@@ -96,7 +96,9 @@ class TestDefaultDue:
 
 class TestAsking:
     def test_the_case_page_offers_the_body_with_the_pinned_due_date_and_its_provenance(self, client, in_review):
-        page = client.get(case_url(in_review)).get_data(as_text=True)
+        overview = client.get(case_url(in_review)).get_data(as_text=True)
+        assert case_url(in_review, "/advice/request") in overview  # the overview links to the form
+        page = client.get(case_url(in_review, "/advice/request")).get_data(as_text=True)
         regime = get_regime(REGIME)
         parameter = regime.parameter(regime.state("advice_requested").deadline)
         assert "Kind en Gezin" in page
@@ -104,7 +106,7 @@ class TestAsking:
         assert f'value="{due}"' in page
         assert parameter.name in page
         assert "naar het model van 2013" in page or "modelled" in page or parameter.provenance.label.nl in page
-        assert f"/actions/{regime.transition('request_advice').action}" not in page  # not in the generic list
+        assert f"/actions/{regime.transition('request_advice').action}" not in overview  # not in the generic list
 
     def test_asking_moves_the_case_to_the_advisor_and_mails_the_bodys_advisors(self, app, client, people, in_review):
         due = (today() + timedelta(days=20)).isoformat()

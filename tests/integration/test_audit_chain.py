@@ -156,8 +156,9 @@ class TestTheAppendOnlyGuard:
         assert db.session.scalar(select(db.func.count()).select_from(AuditEntry)) == 3
 
     def test_the_orm_cannot_change_an_entry_either(self, app, app_ctx):
-        entry = audit.record("test.once", object_type="test", new={"n": 1}, actor=None)
+        seq = audit.record("test.once", object_type="test", new={"n": 1}, actor=None)
         db.session.commit()
+        entry = db.session.get(AuditEntry, seq)
         entry.new = {"n": 2}
         with pytest.raises(DBAPIError, match="append-only"):
             db.session.commit()

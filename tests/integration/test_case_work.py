@@ -75,7 +75,7 @@ class TestAssignment:
         application_id = case_in_review(client, people)
         elsewhere = staff_for(app, "ander@vo.be", "Elders", Role.REVIEWER, "caretakers")
         here = staff_for(app, "hier@vo.be", "Hier", Role.DECISION_MAKER, "general")
-        options = assignee_options(page_text(open_case(client, application_id)))
+        options = assignee_options(page_text(client.get(case_url(application_id, "/assignment"))))
         assert {str(people.reviewer.id), str(people.decision_maker.id), str(here)} <= options
         assert str(elsewhere) not in options
         assert str(people.admin.id) not in options  # an admin handles no cases
@@ -104,7 +104,9 @@ class TestAssignment:
                 )
             )
             db.session.commit()
-        assert str(people.decision_maker.id) not in assignee_options(page_text(open_case(client, application_id)))
+        assert str(people.decision_maker.id) not in assignee_options(
+            page_text(client.get(case_url(application_id, "/assignment")))
+        )
         response = assign(client, application_id, people.decision_maker.id)
         assert response.status_code == 409
         assert "onthouden" in page_text(response)
@@ -124,8 +126,28 @@ class TestAssignment:
             db.session.commit()
             assert insider not in case_work.assignable_staff(application)
             reviewer = db.session.get(User, people.reviewer.id)
+            assert not case_work.may_take(insider, application)  # the overview offers them no "assign to me"
+            assert case_work.may_take(reviewer, application)
+            assert not case_work.may_take(db.session.get(User, people.admin.id), application)
             with pytest.raises(TransitionNotAllowed, match="lid van de aanvragende organisatie"):
                 case_work.assign(application=application, assignee=insider, actor=reviewer)
+
+    def test_whom_else_is_chosen_on_a_page_of_its_own_which_keeps_a_refused_choice(self, app, client, people):
+        application_id = case_in_review(client, people)
+        overview = page_text(open_case(client, application_id))
+        assert case_url(application_id, "/assignment") in overview
+        assert 'id="assignee"' not in overview  # the list of staff is read only on the assignment page
+        response = post(
+            client, case_url(application_id, "/assignment"), {"assignee": "iemand", "assign_reason": "Vakantie."}
+        )
+        assert response.status_code == 409
+        refused = page_text(response)
+        assert 'class="error-summary"' in refused
+        assert "Kies een medewerker uit de lijst." in refused
+        assert 'value="Vakantie."' in refused  # what was typed is kept
+        assert "<title>Fout:" in refused
+        login(client, people.advisor)
+        assert client.get(case_url(application_id, "/assignment")).status_code in (302, 403, 404)
 
     def test_an_unknown_person_is_refused_with_a_message(self, app, client, people):
         application_id = case_in_review(client, people)

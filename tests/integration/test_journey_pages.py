@@ -612,11 +612,12 @@ OVERVIEW_STATEMENTS = 5
 SUBMITTED_CHECK_STATEMENTS = 2
 CONFIRMATION_STATEMENTS = 3
 # A decided application's task list offers the objection, whose guard reads the case's facts: the
-# reviewer's verdicts and the decision that granted (assessment.facts_for), 2 more; its period counts from
+# reviewer's verdicts (assessment.facts_for; the decision that granted only for a recognition held, which a
+# refused case is not), 1 more; its period counts from
 # when the decision letter was made (transitions.objection_start), 1 more; whether an objection was lodged
 # against the decision already (objections.lodged_refusal), 1 more; and the objection cases linked to it that
 # the page lists (objections.linked_cases), 1 more.
-DECIDED_OVERVIEW_STATEMENTS = 10
+DECIDED_OVERVIEW_STATEMENTS = 9
 
 
 def statements_of(app, client, url: str) -> int:
