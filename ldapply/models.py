@@ -612,14 +612,35 @@ class BulkJob(TimestampMixin, db.Model):  # type: ignore[name-defined,misc]
     attempt: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # claims so far (the run's own)
 
 
+# The audit entries a case's timeline shows beside its state changes: not the moves themselves (the events
+# hold them), not the views, downloads and conflict declarations. The query states it in these very words,
+# so that the database sees it may read the partial index below.
+TIMELINE_ENTRY = text(
+    "action NOT LIKE 'transition.%' AND action NOT LIKE '%.viewed' AND action NOT LIKE '%.downloaded'"
+    " AND action <> 'conflict.declared'"
+)
+
+
 class AuditEntry(db.Model):  # type: ignore[name-defined,misc]
     """The append-only audit trail, chained by SHA-256: each entry's hash covers its content and the
     previous entry's hash, so `flask ldapply audit-verify` finds a changed or deleted entry. No foreign
     keys: the trail outlives the rows it speaks of. Triggers refuse UPDATE and DELETE (migration 0006)."""
 
     __tablename__ = "audit_entries"
-    # A case's trail page: its entries newest first by number, a page at a time (services/audit.py search).
-    __table_args__ = (Index("ix_audit_entries_application_id_seq", "application_id", "seq"),)
+    __table_args__ = (
+        # A case's trail page: its entries newest first by number, a page at a time (services/audit.py search).
+        Index("ix_audit_entries_application_id_seq", "application_id", "seq"),
+        # A case's timeline, newest first: only the entries it shows, so that the views and downloads, most
+        # of a much-read case's trail, are not walked on every page of it (services/case_work.py).
+        Index(
+            "ix_audit_entries_timeline",
+            "application_id",
+            "created_at",
+            "seq",
+            postgresql_where=TIMELINE_ENTRY,
+            sqlite_where=TIMELINE_ENTRY,
+        ),
+    )
 
     seq: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

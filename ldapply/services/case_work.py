@@ -23,6 +23,7 @@ from ..extensions import db
 from ..forms.kinds import file_references, handler
 from ..i18n import _, _l, text
 from ..models import (
+    TIMELINE_ENTRY,
     Application,
     ApplicationEvent,
     AuditEntry,
@@ -290,11 +291,8 @@ def letters(application_id: uuid.UUID, *, before: str | None = None, limit: int 
 # -- the timeline ----------------------------------------------------------------------------------
 
 TIMELINE_SHOWN = 50
-# Audit entries that are no news to a reader of the case: looking at it (and declaring no conflict of interest
-# before a first look), and the moves (the events say them).
-_QUIET_SUFFIXES = (".viewed", ".downloaded")
-_QUIET_ACTIONS = ("conflict.declared",)
-_MOVES_PREFIX = "transition."
+# Audit entries that are no news to a reader of the case (looking at it, declaring no conflict of interest before
+# a first look, and the moves, which the events say) stay off it: models.TIMELINE_ENTRY says which are shown.
 
 
 @dataclass(frozen=True)
@@ -362,12 +360,7 @@ def _events(application_id: uuid.UUID, cursor: tuple[datetime, str] | None, limi
 
 
 def _entries(application_id: uuid.UUID, cursor: tuple[datetime, str] | None, limit: int) -> list[AuditEntry]:
-    query = select(AuditEntry).where(
-        AuditEntry.application_id == application_id,
-        ~AuditEntry.action.startswith(_MOVES_PREFIX),
-        AuditEntry.action.not_in(_QUIET_ACTIONS),
-        *(~AuditEntry.action.endswith(suffix) for suffix in _QUIET_SUFFIXES),
-    )
+    query = select(AuditEntry).where(AuditEntry.application_id == application_id, TIMELINE_ENTRY)
     if cursor is not None:
         at, key = cursor
         if key.startswith("e"):  # every entry of that moment comes after its state changes: all still to show

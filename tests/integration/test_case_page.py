@@ -9,7 +9,7 @@ import uuid
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from ldapply.extensions import db
 from ldapply.models import Letter, Upload
@@ -161,6 +161,41 @@ def older_pages_cost(app: Flask, client: Any, application_id: uuid.UUID) -> list
 
 
 TABS = ("", "/assessment", "/answers", "/timeline", "/notes", "/letters")  # the overview and the case's other tabs
+
+
+def timeline_plan(app: Flask, client: Any, application_id: uuid.UUID) -> str:
+    """How the database reads the timeline's audit entries: the plan of the statement the tab sends."""
+    sent: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
+        if "FROM audit_entries" in statement:
+            sent.append((statement, parameters))
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert client.get(case_url(application_id, "/timeline")).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        [(statement, parameters)] = sent
+        with db.engine.connect() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SET enable_seqscan = off")  # small test tables: is the index usable?
+                explain = "EXPLAIN "
+            else:
+                explain = "EXPLAIN QUERY PLAN "
+            rows = connection.exec_driver_sql(explain + statement, parameters).all()
+    return "\n".join(" ".join(str(part) for part in row) for row in rows)
+
+
+class TestTimelineIndex:
+    def test_the_views_of_a_much_read_case_are_not_walked_by_its_timeline(self, app, client, people):
+        """Views are most of a case's trail and never on its timeline: the tab reads the partial index of the
+        entries it shows (models.TIMELINE_ENTRY), not every entry of the case."""
+        application_id = case_in_review(client, people)
+        for _ in range(30):
+            open_case(client, application_id)
+        assert "ix_audit_entries_timeline" in timeline_plan(app, client, application_id)
 
 
 class TestBounded:
