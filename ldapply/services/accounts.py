@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import uuid
@@ -13,7 +14,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -393,13 +394,20 @@ def _serializer(salt: str) -> URLSafeTimedSerializer:
 SESSION_USER_LOADS = (joinedload(User.memberships), joinedload(User.role_grants))
 
 
+@functools.cache
+def _session_user_query() -> Select[User]:
+    """Built once: every request runs it, and building a statement costs about what running this one does."""
+    return select(User).where(User.id == bindparam("user_id")).options(*SESSION_USER_LOADS)
+
+
 def load_session_user(session_id: str) -> User | None:
     """Resolve Flask-Login's id (`<user id>:<session token>`); a rotated token means logged out."""
     user_id, _, token = session_id.partition(":")
     try:
-        user = db.session.get(User, uuid.UUID(user_id), options=SESSION_USER_LOADS)
+        found = db.session.execute(_session_user_query(), {"user_id": uuid.UUID(user_id)})
     except ValueError:
         return None
+    user = found.unique().scalar_one_or_none()
     if user is None or not user.active or not secrets.compare_digest(user.session_token, token):
         return None
     return user

@@ -6,12 +6,13 @@ transaction (`transitions.apply_transition` commits, or rolls back when it refus
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Set
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..clock import local_date, utcnow
@@ -116,12 +117,16 @@ def clock_of(application: Application, regime: Regime) -> ClockSpec | None:
 @per_request
 def requests_for(application_id: uuid.UUID) -> list[AdviceRequest]:
     """The advice asked on a case, oldest first, with what each body answered."""
-    return list(
-        db.session.scalars(
-            select(AdviceRequest)
-            .where(AdviceRequest.application_id == application_id)
-            .order_by(AdviceRequest.created_at, AdviceRequest.id)
-        )
+    return list(db.session.scalars(_requests_query(), {"application_id": application_id}))
+
+
+@functools.cache
+def _requests_query() -> Select[AdviceRequest]:
+    """Built once: every view of a case reads it."""
+    return (
+        select(AdviceRequest)
+        .where(AdviceRequest.application_id == bindparam("application_id"))
+        .order_by(AdviceRequest.created_at, AdviceRequest.id)
     )
 
 

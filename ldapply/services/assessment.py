@@ -3,13 +3,14 @@ and the facts that transition guards decide on."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -48,8 +49,13 @@ def parameters_of(application: Application) -> dict[str, Any]:
 
 @per_request
 def verdicts_of(application_id: uuid.UUID) -> dict[str, ConditionVerdict]:
-    rows = db.session.scalars(select(ConditionVerdict).where(ConditionVerdict.application_id == application_id))
+    rows = db.session.scalars(_verdicts_query(), {"application_id": application_id})
     return {row.condition_code: row for row in rows}
+
+
+@functools.cache
+def _verdicts_query() -> Select[ConditionVerdict]:
+    return select(ConditionVerdict).where(ConditionVerdict.application_id == bindparam("application_id"))
 
 
 def judged_not_met(application: Application) -> list[str]:

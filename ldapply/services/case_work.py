@@ -7,6 +7,7 @@ races another one on the same case loses with ChangedMeanwhile and leaves nothin
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.sql.elements import ColumnElement
@@ -281,11 +282,28 @@ LETTERS_SHOWN = 10
 
 def letters(application_id: uuid.UUID, *, before: str | None = None, limit: int = LETTERS_SHOWN) -> Page[Letter]:
     """The case's letters, newest first, `limit` at a time, without their frozen context."""
-    query = select(Letter).where(Letter.application_id == application_id).options(defer(Letter.context))
-    if (cursor := _cursor(before, _ROW_KEY)) is not None:
-        query = query.where(_before(Letter.created_at, cursor[0], Letter.id < uuid.UUID(cursor[1])))
+    if (cursor := _cursor(before, _ROW_KEY)) is None:  # the first page, on every view of the case: built once
+        found = list(db.session.scalars(_newest_letters_query(), {"application_id": application_id, "n": limit + 1}))
+        return _page(found, limit, lambda letter: (letter.created_at, letter.id.hex))
+    query = (
+        select(Letter)
+        .where(Letter.application_id == application_id)
+        .options(defer(Letter.context))
+        .where(_before(Letter.created_at, cursor[0], Letter.id < uuid.UUID(cursor[1])))
+    )
     found = list(db.session.scalars(query.order_by(Letter.created_at.desc(), Letter.id.desc()).limit(limit + 1)))
     return _page(found, limit, lambda letter: (letter.created_at, letter.id.hex))
+
+
+@functools.cache
+def _newest_letters_query() -> Select[Letter]:
+    return (
+        select(Letter)
+        .where(Letter.application_id == bindparam("application_id"))
+        .options(defer(Letter.context))
+        .order_by(Letter.created_at.desc(), Letter.id.desc())
+        .limit(bindparam("n"))
+    )
 
 
 # -- the timeline ----------------------------------------------------------------------------------
@@ -346,6 +364,8 @@ def _entry_key(entry: AuditEntry) -> str:
 
 
 def _events(application_id: uuid.UUID, cursor: tuple[datetime, str] | None, limit: int) -> list[ApplicationEvent]:
+    if cursor is None:  # the newest ones, on every view of the case: built once
+        return list(db.session.scalars(_newest_events_query(), {"application_id": application_id, "n": limit}))
     query = (
         select(ApplicationEvent)
         .where(ApplicationEvent.application_id == application_id)
@@ -357,6 +377,17 @@ def _events(application_id: uuid.UUID, cursor: tuple[datetime, str] | None, limi
         query = query.where(_before(ApplicationEvent.created_at, at, same_moment))
     order = (ApplicationEvent.created_at.desc(), ApplicationEvent.id.desc())
     return list(db.session.scalars(query.order_by(*order).limit(limit)))
+
+
+@functools.cache
+def _newest_events_query() -> Select[ApplicationEvent]:
+    return (
+        select(ApplicationEvent)
+        .where(ApplicationEvent.application_id == bindparam("application_id"))
+        .options(defer(ApplicationEvent.answers))
+        .order_by(ApplicationEvent.created_at.desc(), ApplicationEvent.id.desc())
+        .limit(bindparam("n"))
+    )
 
 
 def _entries(application_id: uuid.UUID, cursor: tuple[datetime, str] | None, limit: int) -> list[AuditEntry]:
@@ -377,17 +408,25 @@ def _before(column: Any, at: datetime, same_moment: ColumnElement[bool] | None) 
     return or_(earlier, and_(column == at, same_moment)) if same_moment is not None else earlier
 
 
+@functools.cache
+def _event_uploads_query() -> Select[Upload]:
+    return (
+        select(Upload)
+        .where(
+            Upload.application_id == bindparam("application_id"), Upload.event_id.in_(bindparam("ids", expanding=True))
+        )
+        .order_by(Upload.created_at, Upload.id)
+    )
+
+
 def event_uploads(application_id: uuid.UUID, event_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[Upload]]:
     """The files that came with these moves (hearing responses, objections), per event: one query."""
     found: dict[uuid.UUID, list[Upload]] = {}
     if not event_ids:
         return found
-    query = (
-        select(Upload)
-        .where(Upload.application_id == application_id, Upload.event_id.in_(list(event_ids)))
-        .order_by(Upload.created_at, Upload.id)
-    )
-    for upload in db.session.scalars(query):
+    for upload in db.session.scalars(
+        _event_uploads_query(), {"application_id": application_id, "ids": list(event_ids)}
+    ):
         found.setdefault(upload.event_id, []).append(upload)  # type: ignore[arg-type]
     return found
 

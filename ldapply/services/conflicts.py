@@ -4,10 +4,11 @@ organisation is recused without asking: they cannot declare."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -29,14 +30,19 @@ def declaration_of(user: User, application: Application) -> ConflictDeclaration 
     key = (user.id, application.id)
     if cache is not None and key in cache:
         return cache[key]
-    found = db.session.scalar(
-        select(ConflictDeclaration).where(
-            ConflictDeclaration.user_id == user.id, ConflictDeclaration.application_id == application.id
-        )
-    )
+    found = db.session.scalar(_declaration_query(), {"user_id": user.id, "application_id": application.id})
     if cache is not None:
         cache[key] = found
     return found
+
+
+@functools.cache
+def _declaration_query() -> Select[ConflictDeclaration]:
+    """Built once: every look at a case asks it."""
+    return select(ConflictDeclaration).where(
+        ConflictDeclaration.user_id == bindparam("user_id"),
+        ConflictDeclaration.application_id == bindparam("application_id"),
+    )
 
 
 def _remember(declaration: ConflictDeclaration) -> None:

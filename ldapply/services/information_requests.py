@@ -5,13 +5,14 @@ them, and the lapse of a request whose date passed (information_items stores and
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy import ScalarSelect, and_, func, or_, select
+from sqlalchemy import ScalarSelect, Select, and_, bindparam, func, or_, select
 
 from ..clock import local_date
 from ..extensions import db
@@ -77,18 +78,22 @@ class AskedRow:
         return "open" if self.waiting else "closed"
 
 
+@functools.cache
+def _items_query() -> Select[InformationRequestItem]:
+    """Built once: every view of a case reads it."""
+    return (
+        select(InformationRequestItem)
+        .where(InformationRequestItem.application_id == bindparam("application_id"))
+        .order_by(InformationRequestItem.created_at.desc(), InformationRequestItem.id)
+        .limit(CASE_PAGE_ITEMS)
+    )
+
+
 def items_for(application_id: uuid.UUID) -> list[AskedRow]:
     """The items asked on a case, newest request first, with what each hand-in changed (two queries)."""
     application = db.session.get_one(Application, application_id)  # the page's own, from the session
     regime = regime_of(application)
-    found = list(
-        db.session.scalars(
-            select(InformationRequestItem)
-            .where(InformationRequestItem.application_id == application_id)
-            .order_by(InformationRequestItem.created_at.desc(), InformationRequestItem.id)
-            .limit(CASE_PAGE_ITEMS)
-        )
-    )
+    found = list(db.session.scalars(_items_query(), {"application_id": application_id}))
     changed = _changed_by_hand_ins(application, regime, found)
     requests = {event_id: rank for rank, event_id in enumerate(dict.fromkeys(i.event_id for i in found))}
     waiting = regime.state(application.state).applicant_edits

@@ -12,12 +12,13 @@ sweep (`reopen_upheld`) makes it later, once.
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased, defer
 
 from ..clock import utcnow
@@ -202,17 +203,26 @@ def _not_reopened() -> list[tuple[Application, str]]:
 def linked_cases(application: Application) -> list[Application]:
     """The objection cases against this case's decisions, and the case an objection contests: the contested
     case first, then the objections, oldest first (one query, without their answers)."""
-    linked = Application.objection_of_id == application.id
-    if application.objection_of_id is not None:
-        linked = or_(linked, Application.id == application.objection_of_id)
+    contests = application.objection_of_id is not None
     found = db.session.scalars(
+        _linked_query(contests), {"application_id": application.id, "contested_id": application.objection_of_id}
+    )
+    return sorted(found, key=lambda case: case.id != application.objection_of_id)
+
+
+@functools.cache
+def _linked_query(contests: bool) -> Select[Application]:
+    """Built once per shape (an objection case also shows the case it contests): every case view reads it."""
+    linked = Application.objection_of_id == bindparam("application_id")
+    if contests:
+        linked = or_(linked, Application.id == bindparam("contested_id"))
+    return (
         select(Application)
         .options(defer(Application.answers), defer(Application.submitted_answers))
         .where(linked)
         .order_by(Application.submitted_at, Application.id)
         .limit(LINKED_SHOWN)
     )
-    return sorted(found, key=lambda case: case.id != application.objection_of_id)
 
 
 def may_be_linked(application: Application, events: Sequence[ApplicationEvent]) -> bool:

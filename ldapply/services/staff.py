@@ -3,10 +3,11 @@ to their body, nobody on a case they recused themselves from."""
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from flask import g, has_request_context
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 
 from ..extensions import db
 from ..models import AdviceRequest, AdvisoryBody, Application, User
@@ -87,11 +88,17 @@ def get_case(user: User, application_id: uuid.UUID) -> Application:
     and a case outside one's regimes, or not sent to one's advisory body, does not exist for one);
     Forbidden, with the reason, for someone recused from it."""
     require_staff(user)
-    application = db.session.get(Application, application_id)
+    application = db.session.scalar(_case_query(), {"application_id": application_id})
     if application is None or application.submitted_at is None or not may_see(user, application):
         raise NotFound()
     conflicts.refuse_if_recused(user, application)  # 403 with the reason: they know the case exists
     return application
+
+
+@functools.cache
+def _case_query() -> Select[Application]:
+    """Built once: every case page and file reads it."""
+    return select(Application).where(Application.id == bindparam("application_id"))
 
 
 def case_roles(user: User, application: Application) -> frozenset[Role]:

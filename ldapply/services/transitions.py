@@ -9,6 +9,7 @@ check before a proposal is made or a decision taken.
 from __future__ import annotations
 
 import copy
+import functools
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import IO, Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -90,9 +91,18 @@ def may_make(application: Application, action: str, user: User) -> bool:
 
 @per_request
 def pending_proposal(application_id: uuid.UUID) -> DecisionProposal | None:
-    return db.session.scalar(
+    return db.session.scalar(_pending_proposal_query(), {"application_id": application_id})
+
+
+@functools.cache
+def _pending_proposal_query() -> Select[DecisionProposal]:
+    """Built once (as the other reads of every case view): building a statement costs about what running one does."""
+    return (
         select(DecisionProposal)
-        .where(DecisionProposal.application_id == application_id, DecisionProposal.status == ProposalStatus.PENDING)
+        .where(
+            DecisionProposal.application_id == bindparam("application_id"),
+            DecisionProposal.status == ProposalStatus.PENDING,
+        )
         .order_by(DecisionProposal.created_at.desc(), DecisionProposal.id.desc())
         .limit(1)
     )
