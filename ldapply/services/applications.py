@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, and_, bindparam, delete, func, or_, select
 from sqlalchemy.orm import defer, lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -120,26 +120,42 @@ class HomeList:
 def applications_of(organisation_id: uuid.UUID) -> HomeList:
     """The applications the home lists, without their answers: every one still open or changed in the last
     `HOME_RECENT_DAYS`, newest first, at most `HOME_LIMIT`; and how many others the full list holds (one query)."""
-    of_organisation = Application.organisation_id == organisation_id
-    everything = select(func.count()).where(of_organisation).scalar_subquery()
-    since = utcnow() - timedelta(days=HOME_RECENT_DAYS)
-    rows = db.session.execute(
-        select(Application, everything)
-        .options(*LISTED_ONLY)
-        .where(of_organisation, or_(~_closed(), Application.updated_at >= since))
-        .order_by(Application.created_at.desc(), Application.id)
-        .limit(HOME_LIMIT)
-    ).all()
+    chosen = {"organisation_id": organisation_id, "since": utcnow() - timedelta(days=HOME_RECENT_DAYS)}
+    rows = db.session.execute(_home_query(), chosen).all()
     found = [row[0] for row in rows]
-    total = rows[0][1] if rows else db.session.scalar(select(everything))  # nothing listed: the count alone
+    # nothing listed: the count alone
+    total = rows[0][1] if rows else db.session.scalar(select(_organisation_count()), chosen)
     return HomeList(found, (total or 0) - len(found))
 
 
-# What the organisation's lists leave unread of each application: the answers (large), the clocks and
-# the hold (staff's), and the joined organisation (the user's own, already loaded with them) and assignee.
+def _organisation_count() -> ScalarSelect[int]:
+    of_organisation = Application.organisation_id == bindparam("organisation_id")
+    return select(func.count()).where(of_organisation).scalar_subquery()
+
+
+@functools.cache
+def _home_query() -> Select[Application, int]:
+    """Built once (its conditions name every regime's terminal states: building them on each home cost more
+    than running them)."""
+    return (
+        select(Application, _organisation_count())
+        .options(*LISTED_ONLY)
+        .where(
+            Application.organisation_id == bindparam("organisation_id"),
+            or_(~_closed(), Application.updated_at >= bindparam("since")),
+        )
+        .order_by(Application.created_at.desc(), Application.id)
+        .limit(HOME_LIMIT)
+    )
+
+
+# What the organisation's lists leave unread of each application: the answers (large) and the steps done (the
+# task list's), the clocks and the hold (staff's), and the joined organisation (the user's own, already loaded
+# with them) and assignee.
 LISTED_ONLY = (
     defer(Application.answers),
     defer(Application.submitted_answers),
+    defer(Application.completed_steps),
     defer(Application.clocks),
     defer(Application.unlocked),
     defer(Application.hold_reason),
@@ -678,11 +694,7 @@ def entered_states(application_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, dict
     if not application_ids:
         return {}
     found: dict[uuid.UUID, dict[str, datetime]] = {}
-    for application_id, state, at in db.session.execute(
-        select(ApplicationEvent.application_id, ApplicationEvent.to_state, func.max(ApplicationEvent.created_at))
-        .where(ApplicationEvent.application_id.in_(application_ids))
-        .group_by(ApplicationEvent.application_id, ApplicationEvent.to_state)
-    ):
+    for application_id, state, at in db.session.execute(_entered_query(), {"ids": list(application_ids)}):
         found.setdefault(application_id, {})[state] = at if at.tzinfo else at.replace(tzinfo=UTC)
     return found
 
@@ -698,17 +710,31 @@ class ListedLetter:
     opened_at: datetime | None
 
 
+@functools.cache
+def _entered_query() -> Select[uuid.UUID, str, datetime]:
+    return (
+        select(ApplicationEvent.application_id, ApplicationEvent.to_state, func.max(ApplicationEvent.created_at))
+        .where(ApplicationEvent.application_id.in_(bindparam("ids", expanding=True)))
+        .group_by(ApplicationEvent.application_id, ApplicationEvent.to_state)
+    )
+
+
 def _letters_by_application(application_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ListedLetter]]:
     """Per application, its letters oldest first: five columns each, not the letter (the list shows no letter)."""
     found: dict[uuid.UUID, list[ListedLetter]] = {}
     if application_ids:
-        for row in db.session.execute(
-            select(Letter.application_id, Letter.kind, Letter.created_at, Letter.rendered_at, Letter.opened_at)
-            .where(Letter.application_id.in_(application_ids))
-            .order_by(Letter.created_at, Letter.id)
-        ):
+        for row in db.session.execute(_listed_letters_query(), {"ids": list(application_ids)}):
             found.setdefault(row.application_id, []).append(ListedLetter(*row))
     return found
+
+
+@functools.cache
+def _listed_letters_query() -> Select[uuid.UUID, str, datetime, datetime | None, datetime | None]:
+    return (
+        select(Letter.application_id, Letter.kind, Letter.created_at, Letter.rendered_at, Letter.opened_at)
+        .where(Letter.application_id.in_(bindparam("ids", expanding=True)))
+        .order_by(Letter.created_at, Letter.id)
+    )
 
 
 def _objected(found: Sequence[Application]) -> dict[uuid.UUID, datetime]:

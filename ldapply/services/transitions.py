@@ -341,6 +341,11 @@ class MadeLetter(Protocol):
     def rendered_at(self) -> datetime | None: ...
 
 
+def brings_files(transition: Transition | None) -> bool:
+    """Whether the move may come with attachments: a hearing response or an objection, nothing else."""
+    return transition is not None and bool(transition.responds or transition.objects)
+
+
 def objection_start(
     regime: Regime, state: str, entered: datetime | None, letters: Sequence[MadeLetter]
 ) -> datetime | None:
@@ -636,7 +641,7 @@ def _attach_files(
     Returns the storage keys written, for the caller to remove if the move is refused after all."""
     if not files:
         return []
-    if not (transition.responds or transition.objects) or actor is None:
+    if not brings_files(transition) or actor is None:
         raise TransitionNotAllowed(_("Bij deze actie kunt u geen bijlagen voegen."))
     if len(files) > MAX_RESPONSE_FILES:
         raise TransitionNotAllowed(_("Voeg hoogstens %(count)s bijlagen toe.", count=MAX_RESPONSE_FILES))

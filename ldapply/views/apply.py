@@ -50,6 +50,7 @@ from ..workflows import REGIMES
 from ..workflows._spec import Party, Regime, Role, Step, Transition
 from . import step_page
 from ._helpers import acting_membership, me, pdf_download
+from .home_rows import home_board
 
 bp = Blueprint("apply", __name__)
 bp.add_app_template_global(attachments, "attachments")  # every upload among the answers, per field
@@ -99,8 +100,7 @@ def home() -> str | Response:
     return render_template(
         "apply/home.html",
         membership=membership,
-        board=board,
-        references=_references(board),
+        board=home_board(board) if board else None,
         regimes=REGIMES.values(),
         open_calls=_open_calls(),
         kept=_kept_precheck(None),
@@ -121,14 +121,6 @@ def all_applications() -> str | Response:
     return render_template(
         "apply/all_applications.html", membership=membership, found=found, page=page, more=more, regime_of=regime_of
     )
-
-
-def _references(board: applications.Dashboard | None) -> dict[uuid.UUID, str]:
-    """The reference of each application on the dashboard: an objection's row names the case it contests."""
-    if board is None:
-        return {}
-    rows = (*board.todo, *board.drafts, *board.submitted, *board.recognitions, *board.closed)
-    return {row.application.id: row.application.reference for row in rows}
 
 
 @bp.post("/applications")

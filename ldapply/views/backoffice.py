@@ -107,7 +107,7 @@ def _overview(application: Application, form: ActionForm | None, forms: Mapping[
         letters=case_work.letters(application.id),
         last=last_shown,
         last_uploads=case_work.event_uploads(application.id, [last_shown.id]).get(last_shown.id, [])
-        if last_shown
+        if last_shown and transitions.brings_files(regime.transition(last_shown.action))
         else [],
         needs=case_work.considerations_needed(application) if any(t.proposes for t in actions) else {},
         proposal=proposal,
