@@ -59,3 +59,26 @@ def test_every_unit_reads_in_english_on_english_pages_and_in_dutch_in_letters(co
         assert parameter.unit_text.nl == parameter.unit, parameter.name
         assert parameter.unit_en, parameter.name
         assert parameter.unit_text.en == parameter.unit_en
+
+
+class TestDays:
+    """format_day puts Babel's month names together itself (a queue page shows a hundred dates): it must write
+    every day as Babel's own format_date does, in both languages."""
+
+    @pytest.mark.parametrize("language", ["nl", "en"])
+    def test_every_month_reads_as_babel_writes_it(self, language):
+        from datetime import UTC, date, datetime
+
+        from flask import Flask
+        from flask_babel import Babel, force_locale
+
+        from ldapply.i18n import babel_day, format_day
+
+        app = Flask(__name__)
+        Babel(app, default_timezone="Europe/Brussels")
+        with app.test_request_context(), force_locale(language):
+            for month in range(1, 13):
+                day = date(2026, month, 1 if month % 2 else 28)
+                assert format_day(day) == babel_day(day), (language, day)
+            assert format_day(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == babel_day(date(2027, 1, 1))  # Brussels
+            assert format_day(None) == "—"
