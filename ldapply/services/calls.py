@@ -18,7 +18,7 @@ from ..i18n import _, format_day, text
 from ..models import Call, User
 from ..workflows import get_regime
 from ..workflows._spec import Regime
-from . import audit, call_usage
+from . import audit, call_usage, memo
 from .errors import Forbidden, NotFound, TransitionNotAllowed
 from .letter_context import nl_number
 from .staff import may_admin
@@ -49,6 +49,26 @@ def open_calls(regime_code: str, on: date | None = None) -> list[Call]:
             .order_by(Call.closes_on, Call.id)
         )
     )
+
+
+@dataclass(frozen=True)
+class OfferedCall:
+    """An open call as the start forms offer it (plain values: kept beyond the request that read them)."""
+
+    id: uuid.UUID
+    title: str
+    closes_on: date
+
+
+def offered_calls(regime_code: str) -> list[OfferedCall]:
+    """The regime's open calls for the start forms to offer, kept for a few seconds (memo.for_display): every
+    applicant's home shows them. Only for showing: starting an application checks the call again."""
+    return _offered_calls(regime_code, today())
+
+
+@memo.for_display(memo.DISPLAY_SECONDS, tables=("calls",))
+def _offered_calls(regime_code: str, day: date) -> list[OfferedCall]:
+    return [OfferedCall(call.id, call.title, call.closes_on) for call in open_calls(regime_code, day)]
 
 
 def all_calls() -> list[Call]:

@@ -23,6 +23,9 @@ from flask import g, has_request_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
+# How long another process's change (a new call, a new member of staff) may take to reach what pages offer.
+DISPLAY_SECONDS = 30
+
 P = ParamSpec("P")
 R = TypeVar("R")
 

@@ -36,7 +36,7 @@ PAGE_SIZE = 50
 COUNT_CAP = 1_000
 NAMED_BY_ID = 200  # a name search matching at most this many organisations names them by id (see _named)
 SOON_DAYS = 7  # "due soon": the queue's own choice of horizon, not a legal term
-DISPLAY_SECONDS = 30  # how long another process's new call or member of staff may take to reach the menus
+DISPLAY_SECONDS = memo.DISPLAY_SECONDS  # how long another process's new call or member of staff may take to show
 
 # Reviewers register the advice they asked for until outside advisors have accounts of their own.
 PARTIES_OF_ROLE = {

@@ -82,8 +82,8 @@ def _regime(code: str) -> Regime:
     return parameter_changes.in_effect(REGIMES[code])
 
 
-def _open_calls() -> dict[str, list[Any]]:
-    return {code: calls.open_calls(code) for code, regime in REGIMES.items() if regime.uses_calls}
+def _open_calls() -> dict[str, list[calls.OfferedCall]]:
+    return {code: calls.offered_calls(code) for code, regime in REGIMES.items() if regime.uses_calls}
 
 
 # -- the dashboard ---------------------------------------------------------------------------------

@@ -130,6 +130,24 @@ class TestCalls:
         assert post(client, "/backoffice/calls", data).status_code == 302
         assert "Oproep 2027" in client.get("/backoffice/calls").get_data(as_text=True)
 
+    def test_a_call_opened_is_offered_on_the_home_at_once(self, client, people):
+        """The home keeps the open calls it offers for a few seconds (memo.for_display); a call this process
+        opens is offered on the next page, not seconds later."""
+        login(client, people.applicant)
+        assert "Oproep vandaag" not in client.get("/").get_data(as_text=True)  # the home has read its calls
+        login(client, people.admin)
+        data = {
+            "regime": "general",
+            "title": "Oproep vandaag",
+            "opens_on": today().isoformat(),
+            "closes_on": (today() + timedelta(days=30)).isoformat(),
+            "cap": "100",
+            "application_types": ["new"],
+        }
+        assert post(client, "/backoffice/calls", data).status_code == 302
+        login(client, people.applicant)
+        assert "Oproep vandaag" in client.get("/").get_data(as_text=True)
+
     def test_a_partial_grant_takes_the_granted_volume_from_the_cap(self, app, client, people):
         application_id = submitted_application(client, people)
         login(client, people.reviewer)
