@@ -166,7 +166,7 @@ def test_the_back_office_is_accessible_to_a_reviewer(
     to_review(client, application_id)
     page.reload()
     check_accessibility(page, "case-in-review-assessed")
-    for tab in ("assessment", "answers", "timeline", "notes", "letters"):  # the case's other tabs
+    for tab in ("assessment", "answers", "timeline", "notes", "letters", "assignment"):  # tabs, and whom to assign
         page.goto(f"/backoffice/applications/{application_id}/{tab}")
         check_accessibility(page, f"case-tab-{tab}")
     for path in STAFF_PAGES:

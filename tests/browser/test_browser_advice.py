@@ -29,16 +29,19 @@ def test_advice_from_an_advisor_account(app, client, people, page, check_accessi
     to_review(client, application_id, regime="childcare")
     reference = reference_of(app, application_id)
 
-    # The reviewer asks Kind en Gezin, from the case page, by the date the page proposes.
+    # The reviewer asks Kind en Gezin, on the page the case's advice part leads to, by the date it proposes.
     log_in(page, people.reviewer)
     page.goto(f"/backoffice/applications/{application_id}")
     declare_if_asked(page, page.get_by_role("heading", level=1, name=f"Dossier {reference}"))
-    part = page.get_by_role("region", name="Advies")
-    part.get_by_label("Adviesorgaan", exact=True).select_option(label="Kind en Gezin")
-    part.get_by_label("Vraag aan het adviesorgaan").fill(QUESTION)
-    expect(part.get_by_label("Advies gevraagd tegen")).not_to_have_value("")
+    page.get_by_role("region", name="Advies").get_by_role("link", name="Advies vragen…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Advies vragen")
+    page.get_by_role("button", name="Advies vragen", exact=True).click()  # nothing chosen: refused, nothing lost
+    expect(page.locator(".error-summary")).to_be_focused()
+    page.get_by_label("Adviesorgaan", exact=True).select_option(label="Kind en Gezin")
+    page.get_by_label("Vraag aan het adviesorgaan").fill(QUESTION)
+    expect(page.get_by_label("Advies gevraagd tegen")).not_to_have_value("")
     check_accessibility(page, "case-asking-advice")
-    part.get_by_role("button", name="Advies vragen", exact=True).click()
+    page.get_by_role("button", name="Advies vragen", exact=True).click()
     expect(flash(page)).to_contain_text("Advies gevraagd")
     expect(page.get_by_role("region", name="Advies")).to_contain_text("Nog niet gegeven")
     log_out(page)

@@ -277,11 +277,11 @@ def see_answers_and_declare_admissible(walk: Walk, items: tuple[Asked, ...]) -> 
 
 def ask_advice(walk: Walk, advisory: Advisory) -> None:
     page = walk.reviewer
-    part = page.get_by_role("region", name="Advies")
-    part.get_by_label("Adviesorgaan", exact=True).select_option(label=advisory.body)
-    part.get_by_label("Vraag aan het adviesorgaan").fill(ADVICE_QUESTION)
-    expect(part.get_by_label("Advies gevraagd tegen")).not_to_have_value("")
-    part.get_by_role("button", name="Advies vragen", exact=True).click()
+    page.get_by_role("region", name="Advies").get_by_role("link", name="Advies vragen…").click()
+    page.get_by_label("Adviesorgaan", exact=True).select_option(label=advisory.body)
+    page.get_by_label("Vraag aan het adviesorgaan").fill(ADVICE_QUESTION)
+    expect(page.get_by_label("Advies gevraagd tegen")).not_to_have_value("")
+    page.get_by_role("button", name="Advies vragen", exact=True).click()
     expect(flash(page)).to_contain_text("Advies gevraagd")
     expect(page.get_by_role("region", name="Advies")).to_contain_text("Nog niet gegeven")
 
