@@ -116,13 +116,18 @@ def _append(entry: _Entry, hashed: str) -> None:
         db.session.execute(statement, values)
 
 
+# The tables, not the mapped classes: a statement on a mapped class goes through the ORM's bulk machinery
+# (synchronising the session's objects), which cost more than the statement itself.
+_ENTRIES, _HEAD = AuditEntry.__table__, AuditHead.__table__
+
+
 @functools.cache
 def _append_statements(dialect: str) -> tuple[Executable, ...]:
     columns = [f.name for f in fields(_Entry)] + ["hash"]  # bound as v_<column>: the columns' names are taken
-    written = insert(AuditEntry).values({name: bindparam(f"v_{name}") for name in columns})
-    head = update(AuditHead).where(AuditHead.id == HEAD_ID)
+    written = insert(_ENTRIES).values({name: bindparam(f"v_{name}") for name in columns})
+    head = update(_HEAD).where(_HEAD.c.id == HEAD_ID)
     if dialect == "postgresql":
-        added = written.returning(AuditEntry.hash).cte("added")
+        added = written.returning(_ENTRIES.c.hash).cte("added")
         return (head.values(hash=select(added.c.hash).scalar_subquery()),)
     return written, head.values(hash=bindparam("v_hash"))
 
@@ -155,12 +160,7 @@ def _move_head() -> tuple[int, str] | None:
 
 @functools.cache
 def _move_head_statement() -> Executable:
-    return (
-        update(AuditHead)
-        .where(AuditHead.id == HEAD_ID)
-        .values(seq=AuditHead.seq + 1)
-        .returning(AuditHead.seq, AuditHead.hash)
-    )
+    return update(_HEAD).where(_HEAD.c.id == HEAD_ID).values(seq=_HEAD.c.seq + 1).returning(_HEAD.c.seq, _HEAD.c.hash)
 
 
 def _make_head() -> None:

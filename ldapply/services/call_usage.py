@@ -13,12 +13,13 @@ proposal, recomputes them in the same transaction (two statements: the proposals
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, case, event, func, inspect, literal, select, update
+from sqlalchemy import Select, bindparam, case, event, func, inspect, literal, select, update
 from sqlalchemy.orm import Session
 
 from ..models import Application, CallCapTotal, DecisionProposal, ProposalStatus
@@ -64,21 +65,29 @@ def sums(call_ids: Sequence[uuid.UUID], excluding: uuid.UUID | None = None) -> d
     database keeps (`call_cap_totals`, migration 0011), less what `excluding` itself takes from its call."""
     from ..extensions import db
 
+    if excluding is None:  # every case view of a call's case asks it: built once
+        found = db.session.execute(_totals_query(), {"ids": list(call_ids)})
+        return {row[0]: (row[1], row[2]) for row in found}
     totals = CallCapTotal.__table__.c
-    if excluding is None:
-        query = select(totals.call_id, totals.proposed, totals.granted)
-    else:
-        own = APPLICATIONS.alias("own")
-        mine = own.c.call_id == totals.call_id
+    own = APPLICATIONS.alias("own")
+    mine = own.c.call_id == totals.call_id
 
-        def less_own(total: Any, taken: Any) -> Any:
-            return total - case((mine, func.coalesce(taken, 0)), else_=literal(0))
+    def less_own(total: Any, taken: Any) -> Any:
+        return total - case((mine, func.coalesce(taken, 0)), else_=literal(0))
 
-        query = select(
-            totals.call_id, less_own(totals.proposed, own.c.cap_proposed), less_own(totals.granted, own.c.cap_granted)
-        ).outerjoin(own, own.c.id == excluding)
+    query = select(
+        totals.call_id, less_own(totals.proposed, own.c.cap_proposed), less_own(totals.granted, own.c.cap_granted)
+    ).outerjoin(own, own.c.id == excluding)
     query = query.where(totals.call_id.in_(list(call_ids)))
     return {row[0]: (row[1], row[2]) for row in db.session.execute(query)}
+
+
+@functools.cache
+def _totals_query() -> Select[Any, Any, Any]:
+    totals = CallCapTotal.__table__.c
+    return select(totals.call_id, totals.proposed, totals.granted).where(
+        totals.call_id.in_(bindparam("ids", expanding=True))
+    )
 
 
 # -- kept by the ORM ------------------------------------------------------------------------------------
