@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import re
 import uuid
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, Select, and_, false, func, or_, select, tuple_, union_all
+from sqlalchemy import Date, Row, Select, and_, bindparam, false, func, or_, select, tuple_, union_all
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.selectable import ScalarSelect
 
@@ -135,22 +136,21 @@ def page(user: User, filters: Filters, after: str | None = None, before: str | N
     scope = scope_of(user)
     if scope.empty:
         return Page(rows=[], count=0, count_capped=False, next_cursor=None, first=True)
-    condition = and_(*_conditions(user, scope, filters))
-    counted = _count(condition, by_state=bool(filters.state))
+    shape, values = _question(user, scope, filters)
     cursor = decode_cursor(after, filters.sort)
     backwards = cursor is None and (cursor := decode_cursor(before, filters.sort)) is not None
-    rows = list(db.session.execute(_page_query(condition, filters.sort, cursor, backwards, counted)))
+    rows = _rows(shape, filters.sort, cursor, backwards, values)
     more = len(rows) > PAGE_SIZE
     rows = rows[:PAGE_SIZE]
     if backwards and not rows:  # nothing before the cursor (a stale or tampered link): the first page instead
         cursor, backwards = None, False
-        rows = list(db.session.execute(_page_query(condition, filters.sort, None, False, counted)))
+        rows = _rows(shape, filters.sort, None, False, values)
         more = len(rows) > PAGE_SIZE
         rows = rows[:PAGE_SIZE]
     if backwards:
         rows.reverse()
     # The count comes with the rows (a statement less on every page); a page past the end asks it alone.
-    count = int((rows[0].matching if rows else db.session.scalar(select(counted))) or 0)
+    count = int((rows[0].matching if rows else db.session.scalar(_count_statement(shape), values)) or 0)
     first = cursor is None or (backwards and not more)
     return Page(
         rows=rows,
@@ -160,6 +160,35 @@ def page(user: User, filters: Filters, after: str | None = None, before: str | N
         first=first,
         previous_cursor=None if first or not rows else encode_cursor(rows[0], filters.sort),
     )
+
+
+def _rows(
+    shape: Shape, sort: str, cursor: tuple[Any, uuid.UUID] | None, backwards: bool, values: dict[str, Any]
+) -> list[Row[Any]]:
+    if cursor is not None:
+        values = {**values, "cursor_value": cursor[0], "cursor_id": cursor[1]}
+    kind = None if cursor is None else ("undated" if cursor[0] is None else "dated")
+    return list(db.session.execute(_page_statement(shape, sort, kind, backwards), values))
+
+
+# -- statements, built once per shape -------------------------------------------------------------------
+#
+# A page's statement is built from its shape (which filters, which search, which side of which cursor) and
+# run with the values chosen bound into it: building the statement and its cache key cost as much as running
+# it, on every queue page. A shape holds no value a user types, so there are a few hundred at most.
+
+Shape = tuple[Any, ...]
+
+
+@functools.lru_cache(maxsize=512)
+def _page_statement(shape: Shape, sort: str, cursor: str | None, backwards: bool) -> Select[Any]:
+    condition = _condition(shape)
+    return _page_query(condition, sort, cursor, backwards, _count(condition, by_state="state" in shape))
+
+
+@functools.lru_cache(maxsize=512)
+def _count_statement(shape: Shape) -> Select[Any]:
+    return select(_count(_condition(shape), by_state="state" in shape))
 
 
 def _count(condition: ColumnElement[bool], *, by_state: bool) -> ScalarSelect[int]:
@@ -189,14 +218,16 @@ _COLUMNS = (
 def _page_query(
     condition: ColumnElement[bool],
     sort: str,
-    cursor: tuple[Any, uuid.UUID] | None,
+    cursor: str | None,
     backwards: bool,
     counted: ScalarSelect[int],
 ) -> Select[Any]:
     """The page's rows with the organisation's and assignee's names and the count of all that match (`counted`,
-    computed once per statement: it does not depend on the row). With the due-date sort and a cursor, two
-    branches where dated and undated rows both lie on the page's side of the cursor, so that each is one index
-    range. Backwards, every order is reversed (nulls first, ids descending): the caller flips the rows."""
+    computed once per statement: it does not depend on the row). `cursor`: None (the first page), "dated" or
+    "undated" (the kind of sort key the cursor row has; its key and id are bound as cursor_value, cursor_id).
+    With the due-date sort and a cursor, two branches where dated and undated rows both lie on the page's side
+    of the cursor, so that each is one index range. Backwards, every order is reversed (nulls first, ids
+    descending): the caller flips the rows."""
     key = Application.due_on if sort == BY_DUE else Application.submitted_at
     branches = [
         select(*_COLUMNS)
@@ -229,21 +260,26 @@ def _order(key: Any, ids: Any, backwards: bool) -> list[Any]:
     return [key.asc().nulls_last(), ids]
 
 
-def _after(key: Any, sort: str, cursor: tuple[Any, uuid.UUID] | None) -> list[list[ColumnElement[bool]]]:
+def _cursor_row(key: Any) -> tuple[Any, Any]:
+    """The cursor row's sort key and id, as bound values of the key's and the id's types."""
+    return bindparam("cursor_value", type_=key.type), bindparam("cursor_id", type_=Application.id.type)
+
+
+def _after(key: Any, sort: str, cursor: str | None) -> list[list[ColumnElement[bool]]]:
     """The keyset conditions of each branch: what sorts after the cursor (nulls last, then by id)."""
     if cursor is None:
         return [[]]
-    value, last_id = cursor
-    if value is None:  # past the dated rows already: undated ones by id
+    value, last_id = _cursor_row(key)
+    if cursor == "undated":  # past the dated rows already: undated ones by id
         return [[key.is_(None), Application.id > last_id]]
     later = [tuple_(key, Application.id) > tuple_(value, last_id)]
     return [later, [key.is_(None)]] if sort == BY_DUE else [later]
 
 
-def _before(key: Any, cursor: tuple[Any, uuid.UUID]) -> list[list[ColumnElement[bool]]]:
+def _before(key: Any, cursor: str) -> list[list[ColumnElement[bool]]]:
     """The keyset conditions of each branch, backwards: what sorts before the cursor."""
-    value, first_id = cursor
-    if value is None:  # among the undated rows: the undated ones before it, then every dated row
+    value, first_id = _cursor_row(key)
+    if cursor == "undated":  # among the undated rows: the undated ones before it, then every dated row
         return [[key.is_(None), Application.id < first_id], [key.is_not(None)]]
     return [[tuple_(key, Application.id) < tuple_(value, first_id)]]
 
@@ -251,60 +287,95 @@ def _before(key: Any, cursor: tuple[Any, uuid.UUID]) -> list[list[ColumnElement[
 # -- the conditions -------------------------------------------------------------------------------------
 
 
-def _conditions(user: User, scope: Scope, filters: Filters) -> list[ColumnElement[bool]]:
-    conditions: list[ColumnElement[bool]] = [Application.submitted_at.is_not(None)]  # the indexes' predicate
+def _question(user: User, scope: Scope, filters: Filters) -> tuple[Shape, dict[str, Any]]:
+    """The page's conditions: their shape (which ones; what the statement is built from) and the values bound
+    into them."""
+    shape: list[Any] = []
+    values: dict[str, Any] = {}
     if scope.regimes is not None:
-        conditions.append(Application.regime_code.in_(sorted(scope.regimes)))
-    if filters.regime:
-        conditions.append(Application.regime_code == filters.regime)
-    if filters.state:
-        conditions.append(Application.state == filters.state)
-    if filters.call_id:
-        conditions.append(Application.call_id == filters.call_id)
-    if filters.assignee:
-        conditions.append(_assigned(user, filters.assignee))
-    if filters.move != EVERYONE:
-        conditions.append(_whose_move(scope, filters.move))
+        shape.append("scope")
+        values["scope_regimes"] = sorted(scope.regimes)
+    for name, value in (("regime", filters.regime), ("state", filters.state), ("call_id", filters.call_id)):
+        if value:
+            shape.append(name)
+            values[name] = value
+    if filters.assignee == UNASSIGNED:
+        shape.append("unassigned")
+    elif filters.assignee:
+        shape.append("assignee")
+        values["assignee_id"] = user.id if filters.assignee == ME else uuid.UUID(filters.assignee)
+    if filters.move == MINE:
+        shape.append(("mine", _my_parties(scope)))
+    elif filters.move != EVERYONE:
+        shape.append("move")
+        values["move"] = filters.move
     if filters.due:
-        conditions.append(_due(filters.due))
+        shape.append(filters.due)
+        values["today"], values["soon"] = today(), today() + timedelta(days=SOON_DAYS)
     if filters.q:
-        conditions.append(_search(filters.q))
-    return conditions
+        shape.append(_search(filters.q, values))
+    return tuple(shape), values
 
 
-def _assigned(user: User, assignee: str) -> ColumnElement[bool]:
-    if assignee == UNASSIGNED:
-        return Application.assignee_id.is_(None)
-    if assignee == ME:
-        return Application.assignee_id == user.id
-    return Application.assignee_id == uuid.UUID(assignee)
+def _condition(shape: Shape) -> ColumnElement[bool]:
+    conditions: list[ColumnElement[bool]] = [Application.submitted_at.is_not(None)]  # the indexes' predicate
+    for part in shape:
+        conditions.append(_part(part))
+    return and_(*conditions)
 
 
-def _whose_move(scope: Scope, move: str) -> ColumnElement[bool]:
-    """MINE: the parties the user's roles stand for, per regime (grants differ per regime); else one party."""
-    if move != MINE:
-        return Application.whose_move == move
+def _part(part: Any) -> ColumnElement[bool]:
+    """One condition of a shape, its values bound by name (see _question)."""
+    if isinstance(part, tuple):  # ("mine", the parties per regime)
+        return _whose_move_mine(part[1])
+    simple: dict[str, Callable[[], ColumnElement[bool]]] = {
+        "scope": lambda: Application.regime_code.in_(bindparam("scope_regimes", expanding=True)),
+        "regime": lambda: Application.regime_code == bindparam("regime"),
+        "state": lambda: Application.state == bindparam("state"),
+        "call_id": lambda: Application.call_id == bindparam("call_id", type_=Application.call_id.type),
+        "unassigned": lambda: Application.assignee_id.is_(None),
+        "assignee": lambda: Application.assignee_id == bindparam("assignee_id", type_=Application.assignee_id.type),
+        "move": lambda: Application.whose_move == bindparam("move"),
+        OVERDUE: lambda: Application.due_on < bindparam("today", type_=Date()),
+        SOON: lambda: and_(
+            Application.due_on >= bindparam("today", type_=Date()),
+            Application.due_on <= bindparam("soon", type_=Date()),
+        ),
+        "kbo": lambda: Application.organisation_id.in_(
+            select(Organisation.id).where(Organisation.enterprise_number == bindparam("kbo"))
+        ),
+        "reference": lambda: and_(
+            Application.reference >= bindparam("reference_from"),
+            Application.reference < bindparam("reference_to"),
+            Application.reference.like(bindparam("reference_like"), escape="\\"),
+        ),
+        "named": lambda: Application.organisation_id.in_(
+            bindparam("organisation_ids", expanding=True, type_=Application.organisation_id.type)
+        ),
+        "many_named": lambda: Application.organisation_id.in_(_named_query(limited=False)),
+        "nothing": false,
+    }
+    return simple[part]()
+
+
+def _my_parties(scope: Scope) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """MINE: the parties the user's roles stand for, per regime (grants differ per regime), as (parties,
+    regimes) pairs."""
     by_parties: dict[frozenset[Party], list[str]] = {}
     for code, parties in scope.parties.items():
         if parties:
             by_parties.setdefault(parties, []).append(code)
-    if not by_parties:
+    return tuple(sorted((tuple(sorted(parties)), tuple(sorted(codes))) for parties, codes in by_parties.items()))
+
+
+def _whose_move_mine(pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]) -> ColumnElement[bool]:
+    if not pairs:
         return false()
-    if len(by_parties) == 1:  # the same parties wherever the user works: the regime scope does the rest
-        return Application.whose_move.in_(sorted(next(iter(by_parties))))
+    if len(pairs) == 1:  # the same parties wherever the user works: the regime scope does the rest
+        return Application.whose_move.in_(pairs[0][0])
     return or_(
-        *(
-            and_(Application.regime_code.in_(sorted(codes)), Application.whose_move.in_(sorted(parties)))
-            for parties, codes in by_parties.items()
-        )
+        *(and_(Application.regime_code.in_(codes), Application.whose_move.in_(parties)) for parties, codes in pairs)
     )
-
-
-def _due(due: str) -> ColumnElement[bool]:
-    day = today()
-    if due == OVERDUE:
-        return Application.due_on < day
-    return and_(Application.due_on >= day, Application.due_on <= day + timedelta(days=SOON_DAYS))
 
 
 def enterprise_digits(q: str) -> str | None:
@@ -317,40 +388,42 @@ def enterprise_digits(q: str) -> str | None:
     return digits if len(digits) == 10 else None
 
 
-def _search(q: str) -> ColumnElement[bool]:
-    """A KBO number, a reference (exact or its beginning) or part of an organisation's name."""
+def _search(q: str, values: dict[str, Any]) -> str:
+    """A KBO number, a reference (exact or its beginning) or part of an organisation's name: the search's part
+    of the shape, its values put in `values`."""
     digits = enterprise_digits(q)
     if digits is not None:
-        organisations = select(Organisation.id).where(Organisation.enterprise_number == digits)
-        return Application.organisation_id.in_(organisations)
+        values["kbo"] = digits
+        return "kbo"
     reference = q.strip().upper()
     if _REFERENCE_LIKE.match(reference):
-        return _reference_prefix(reference)
-    return _named(q.strip())
+        # references that start with it (the exact one included), as a range on the unique index: LIKE 'x%'
+        # uses a plain index only under the C collation
+        values["reference_from"] = reference
+        values["reference_to"] = reference[:-1] + chr(ord(reference[-1]) + 1)
+        values["reference_like"] = _escape_like(reference) + "%"
+        return "reference"
+    return _named(q.strip(), values)
 
 
-def _named(part: str) -> ColumnElement[bool]:
+def _named(part: str, values: dict[str, Any]) -> str:
     """Cases of organisations whose name holds `part`: ILIKE on PostgreSQL (served by the trigram index
     ix_organisations_name_trgm), LIKE on SQLite (which ignores case). The organisations are looked up first: a
     few of them (the usual search) are named by id, so the planner reads their cases and sorts those, instead of
     walking the due-date index past a million rows looking for them; many of them (a common word) stay a
     subquery, and then the walk along the due-date index finds a page soon."""
-    named = select(Organisation.id).where(Organisation.name.ilike("%" + _escape_like(part) + "%", escape="\\"))
-    found = list(db.session.scalars(named.limit(NAMED_BY_ID + 1)))
+    values["name_like"] = "%" + _escape_like(part) + "%"
+    found = list(db.session.scalars(_named_query(limited=True), values))
     if len(found) > NAMED_BY_ID:
-        return Application.organisation_id.in_(named)
-    return Application.organisation_id.in_(found) if found else false()
+        return "many_named"
+    values["organisation_ids"] = found
+    return "named" if found else "nothing"
 
 
-def _reference_prefix(reference: str) -> ColumnElement[bool]:
-    """References that start with `reference` (the exact one included), as a range on the unique index:
-    LIKE 'x%' uses a plain index only under the C collation."""
-    upper = reference[:-1] + chr(ord(reference[-1]) + 1)
-    return and_(
-        Application.reference >= reference,
-        Application.reference < upper,
-        Application.reference.like(_escape_like(reference) + "%", escape="\\"),
-    )
+@functools.cache
+def _named_query(*, limited: bool) -> Select[uuid.UUID]:
+    named = select(Organisation.id).where(Organisation.name.ilike(bindparam("name_like"), escape="\\"))
+    return named.limit(NAMED_BY_ID + 1) if limited else named
 
 
 def _escape_like(value: str) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy import event, text
 
 from ldapply.clock import utcnow
 from ldapply.extensions import db
-from ldapply.models import Application, Call, Organisation, User
+from ldapply.models import Call, Organisation, User
 from ldapply.services import accounts, calls
 from ldapply.services import queue as queues
 from ldapply.services.queue import COUNT_CAP, PAGE_SIZE, today
@@ -259,6 +259,22 @@ class TestSearch:
         assert shown(client, "/backoffice/?move=all&q=100%25") == [str(fiets["id"])]  # % is a character
         assert shown(client, "/backoffice/?move=all&q=_") == []  # and so is _
 
+    def test_a_name_many_organisations_hold_is_searched_by_subquery_with_the_same_result(
+        self, app, client, people, org, monkeypatch
+    ):
+        """Past NAMED_BY_ID matching organisations the search stays a subquery instead of naming them by id."""
+        other = organisation(app, "Fietsatelier de Brug-Zuid")
+        brug, fiets = case_row(org, people.applicant.id), case_row(other, people.applicant.id)
+        insert_cases(app, [brug, fiets])
+        login(client, people.reviewer)
+        by_id = set(shown(client, "/backoffice/?move=all&q=brug"))
+        monkeypatch.setattr(queues, "NAMED_BY_ID", 1)
+        queues._named_query.cache_clear()  # its limit is built in
+        try:
+            assert set(shown(client, "/backoffice/?move=all&q=brug")) == by_id == {str(brug["id"]), str(fiets["id"])}
+        finally:
+            queues._named_query.cache_clear()
+
     def test_what_is_searched_is_rendered_escaped(self, app, client, people, org):
         login(client, people.reviewer)
         page = client.get("/backoffice/?move=all&q=<script>x</script>").get_data(as_text=True)
@@ -415,7 +431,7 @@ def people_time(days_ago: int) -> Any:
     return utcnow().replace(microsecond=0) - timedelta(days=days_ago)
 
 
-def explained(connection: Any, query: Any, explain: str) -> str:
+def explained(connection: Any, query: Any, explain: str, values: dict[str, Any] | None = None) -> str:
     """The plan of `query` as the database would run it, with its parameters bound as they are for real."""
 
     def prefix(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> tuple[str, Any]:
@@ -423,7 +439,7 @@ def explained(connection: Any, query: Any, explain: str) -> str:
 
     event.listen(connection, "before_cursor_execute", prefix, retval=True)
     try:
-        return " ".join(str(row) for row in connection.execute(query).cursor.fetchall())
+        return " ".join(str(row) for row in connection.execute(query, values or {}).cursor.fetchall())
     finally:
         event.remove(connection, "before_cursor_execute", prefix)
 
@@ -437,19 +453,13 @@ class TestPlans:
     def test_a_previous_page_is_an_index_range_read_backwards(self, app, people, org, sort, index):
         insert_cases(app, [case_row(org, people.applicant.id, due_on=today()) for _ in range(5)])
         with app.app_context():
-            submitted = Application.submitted_at.is_not(None)
-            query = queues._page_query(
-                submitted,
-                sort,
-                (today() if sort == "due" else utcnow(), uuid.uuid4()),
-                True,
-                queues._count(submitted, by_state=False),
-            )
+            query = queues._page_statement((), sort, "dated", True)  # no filter; before a dated cursor row
+            cursor = {"cursor_value": today() if sort == "due" else utcnow(), "cursor_id": uuid.uuid4()}
             postgres = db.engine.dialect.name == "postgresql"
             if postgres:  # a handful of rows: a sequential scan would be cheaper, so forbid what is not the index
                 for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
                     db.session.execute(text(f"SET LOCAL {setting} = off"))
-            plan = explained(db.session.connection(), query, "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ")
+            plan = explained(db.session.connection(), query, "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN ", cursor)
             db.session.rollback()
         assert index in plan, plan
         if postgres:
