@@ -125,8 +125,8 @@ def _overview(application: Application, form: ActionForm | None, forms: Mapping[
         may_take=working and case_work.may_take(user, application),
         whose_move_label=str(WHOSE_MOVE.get(application.whose_move, application.whose_move)),
         holder=case_work.holder_name(application),
-        form=form or ActionForm(formdata=None),
-        hold_form=forms.get("hold_form") or HoldForm(formdata=None),
+        form=form,  # a refused move's form, with what was typed; none on a plain view (no form to build)
+        hold_form=forms.get("hold_form"),
     )
 
 
