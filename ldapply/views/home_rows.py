@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 
 from flask import url_for
 
-from ..i18n import format_day, text
+from ..i18n import current_locale, format_day
 from ..services.applications import Dashboard, DashboardRow
 from ..workflows._spec import Party
 
@@ -73,8 +73,10 @@ def home_board(board: Dashboard) -> HomeBoard:
             days[value] = format_day(value)
         return days[value]
 
+    language = current_locale()  # asked once: Flask-Babel looks it up anew on every call
+
     def shown(rows: Sequence[DashboardRow]) -> list[HomeRow]:
-        return [_home_row(row, references, day, paths) for row in rows]
+        return [_home_row(row, references, day, paths, language) for row in rows]
 
     return HomeBoard(
         todo=shown(board.todo),
@@ -91,6 +93,7 @@ def _home_row(
     references: Mapping[uuid.UUID, str],
     day: Callable[[date | datetime], str],
     paths: Mapping[str, list[str]],
+    language: str,
 ) -> HomeRow:
     application, call = row.application, row.application.call
     id_ = str(application.id)
@@ -99,8 +102,8 @@ def _home_row(
         reference=application.reference,
         name=application.name,
         objection_of=references.get(application.objection_of_id, "—") if application.objection_of_id else None,
-        regime=text(row.regime.title),
-        state=text(row.state.public_label),
+        regime=row.regime.title.get(language),
+        state=row.state.public_label.get(language),
         todo=str(row.todo) if row.todo else None,
         # a deadline is the midnight that ends it: shown as its last day, "tot en met 12 november 2026"
         due=day(row.due - timedelta(seconds=1)) if row.due else None,
