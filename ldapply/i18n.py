@@ -30,7 +30,7 @@ from typing import Any
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, has_request_context, session
+from flask import Flask, has_app_context, has_request_context, session
 from flask_babel import Babel, format_date, get_locale, get_translations, gettext, lazy_gettext, ngettext, refresh
 from flask_login import current_user
 from jinja2 import pass_context
@@ -100,7 +100,16 @@ def format_day(day: date | datetime | None) -> str:
     if day is None:
         return "—"
     shown = local(day).date() if isinstance(day, datetime) else day
-    return f"{shown.day} {_month_names(current_locale())[shown.month]} {shown.year}"
+    return f"{shown.day} {_month_names(_dates_language())[shown.month]} {shown.year}"
+
+
+def _dates_language() -> str:
+    """The language dates are written in: the page's, or the one a mail is forced into (force_locale works with an
+    app context alone: a Celery task's reminder to an English-speaking user), Dutch otherwise."""
+    if not has_app_context():
+        return DEFAULT_LOCALE
+    locale = get_locale()
+    return locale.language if locale is not None and locale.language in LOCALES else DEFAULT_LOCALE
 
 
 @functools.cache

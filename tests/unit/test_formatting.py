@@ -82,3 +82,5 @@ class TestDays:
                 assert format_day(day) == babel_day(day), (language, day)
             assert format_day(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)) == babel_day(date(2027, 1, 1))  # Brussels
             assert format_day(None) == "—"
+        with app.app_context(), force_locale(language):  # a mail from a Celery task: no request, its own language
+            assert format_day(date(2026, 3, 1)) == babel_day(date(2026, 3, 1))
