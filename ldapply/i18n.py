@@ -31,7 +31,7 @@ from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, has_app_context, has_request_context, session
-from flask_babel import Babel, format_date, get_locale, get_translations, gettext, lazy_gettext, ngettext, refresh
+from flask_babel import Babel, get_locale, get_translations, gettext, lazy_gettext, ngettext, refresh
 from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
@@ -78,11 +78,12 @@ def select_locale() -> str:
 
 
 def current_locale() -> str:
-    """The page's language code, "nl" outside a request."""
-    if not has_request_context():
+    """The page's language code, or the one a mail is forced into (`force_locale` needs only an app context: a
+    Celery task's reminder to an English-speaking user); "nl" otherwise."""
+    if not has_app_context():
         return DEFAULT_LOCALE
     locale = get_locale()
-    return locale.language if locale is not None else DEFAULT_LOCALE
+    return locale.language if locale is not None and locale.language in LOCALES else DEFAULT_LOCALE
 
 
 def text(value: Text | None) -> str:
@@ -90,7 +91,7 @@ def text(value: Text | None) -> str:
     return value.get(current_locale()) if value is not None else ""
 
 
-DAY_PATTERN = "d MMMM y"  # the CLDR pattern of a day on pages: 27 november 2026
+DAY_PATTERN = "d MMMM y"  # the CLDR pattern format_day writes (27 november 2026); tests compare it with Babel's
 
 
 def format_day(day: date | datetime | None) -> str:
@@ -100,26 +101,12 @@ def format_day(day: date | datetime | None) -> str:
     if day is None:
         return "—"
     shown = local(day).date() if isinstance(day, datetime) else day
-    return f"{shown.day} {_month_names(_dates_language())[shown.month]} {shown.year}"
-
-
-def _dates_language() -> str:
-    """The language dates are written in: the page's, or the one a mail is forced into (force_locale works with an
-    app context alone: a Celery task's reminder to an English-speaking user), Dutch otherwise."""
-    if not has_app_context():
-        return DEFAULT_LOCALE
-    locale = get_locale()
-    return locale.language if locale is not None and locale.language in LOCALES else DEFAULT_LOCALE
+    return f"{shown.day} {_month_names(current_locale())[shown.month]} {shown.year}"
 
 
 @functools.cache
 def _month_names(language: str) -> Mapping[int, str]:
     return dict(Locale.parse(language).months["format"]["wide"])
-
-
-def babel_day(day: date) -> str:
-    """The same day as Babel writes it with DAY_PATTERN (what format_day must agree with)."""
-    return str(format_date(day, DAY_PATTERN, rebase=False))
 
 
 def format_moment(moment: datetime | None, with_time: bool = True) -> str:

@@ -117,6 +117,21 @@ class HomeList:
     elsewhere: int  # the organisation's other applications (closed over a year ago, or past the limit)
 
 
+# What the organisation's lists leave unread of each application: the answers (large) and the steps done (the
+# task list's), the clocks and the hold (staff's), and the joined organisation (the user's own, already loaded
+# with them) and assignee.
+LISTED_ONLY = (
+    defer(Application.answers),
+    defer(Application.submitted_answers),
+    defer(Application.completed_steps),
+    defer(Application.clocks),
+    defer(Application.unlocked),
+    defer(Application.hold_reason),
+    lazyload(Application.organisation),
+    lazyload(Application.assignee),
+)
+
+
 def applications_of(organisation_id: uuid.UUID) -> HomeList:
     """The applications the home lists, without their answers: every one still open or changed in the last
     `HOME_RECENT_DAYS`, newest first, at most `HOME_LIMIT`; and how many others the full list holds (one query)."""
@@ -147,21 +162,6 @@ def _home_query() -> Select[Application, int]:
         .order_by(Application.created_at.desc(), Application.id)
         .limit(HOME_LIMIT)
     )
-
-
-# What the organisation's lists leave unread of each application: the answers (large) and the steps done (the
-# task list's), the clocks and the hold (staff's), and the joined organisation (the user's own, already loaded
-# with them) and assignee.
-LISTED_ONLY = (
-    defer(Application.answers),
-    defer(Application.submitted_answers),
-    defer(Application.completed_steps),
-    defer(Application.clocks),
-    defer(Application.unlocked),
-    defer(Application.hold_reason),
-    lazyload(Application.organisation),
-    lazyload(Application.assignee),
-)
 
 
 def _closed() -> ColumnElement[bool]:

@@ -282,16 +282,10 @@ LETTERS_SHOWN = 10
 
 def letters(application_id: uuid.UUID, *, before: str | None = None, limit: int = LETTERS_SHOWN) -> Page[Letter]:
     """The case's letters, newest first, `limit` at a time, without their frozen context."""
-    if (cursor := _cursor(before, _ROW_KEY)) is None:  # the first page, on every view of the case: built once
-        found = list(db.session.scalars(_newest_letters_query(), {"application_id": application_id, "n": limit + 1}))
-        return _page(found, limit, lambda letter: (letter.created_at, letter.id.hex))
-    query = (
-        select(Letter)
-        .where(Letter.application_id == application_id)
-        .options(defer(Letter.context))
-        .where(_before(Letter.created_at, cursor[0], Letter.id < uuid.UUID(cursor[1])))
-    )
-    found = list(db.session.scalars(query.order_by(Letter.created_at.desc(), Letter.id.desc()).limit(limit + 1)))
+    query = _newest_letters_query()  # the first page, on every view of the case: built once
+    if (cursor := _cursor(before, _ROW_KEY)) is not None:
+        query = query.where(_before(Letter.created_at, cursor[0], Letter.id < uuid.UUID(cursor[1])))
+    found = list(db.session.scalars(query, {"application_id": application_id, "n": limit + 1}))
     return _page(found, limit, lambda letter: (letter.created_at, letter.id.hex))
 
 
@@ -364,19 +358,12 @@ def _entry_key(entry: AuditEntry) -> str:
 
 
 def _events(application_id: uuid.UUID, cursor: tuple[datetime, str] | None, limit: int) -> list[ApplicationEvent]:
-    if cursor is None:  # the newest ones, on every view of the case: built once
-        return list(db.session.scalars(_newest_events_query(), {"application_id": application_id, "n": limit}))
-    query = (
-        select(ApplicationEvent)
-        .where(ApplicationEvent.application_id == application_id)
-        .options(defer(ApplicationEvent.answers))  # every version handed in: large, and not shown here
-    )
+    query = _newest_events_query()  # the newest ones, on every view of the case: built once
     if cursor is not None:
         at, key = cursor
         same_moment = ApplicationEvent.id < uuid.UUID(key[1:]) if key.startswith("e") else None
         query = query.where(_before(ApplicationEvent.created_at, at, same_moment))
-    order = (ApplicationEvent.created_at.desc(), ApplicationEvent.id.desc())
-    return list(db.session.scalars(query.order_by(*order).limit(limit)))
+    return list(db.session.scalars(query, {"application_id": application_id, "n": limit}))
 
 
 @functools.cache
@@ -384,7 +371,7 @@ def _newest_events_query() -> Select[ApplicationEvent]:
     return (
         select(ApplicationEvent)
         .where(ApplicationEvent.application_id == bindparam("application_id"))
-        .options(defer(ApplicationEvent.answers))
+        .options(defer(ApplicationEvent.answers))  # every version handed in: large, and not shown here
         .order_by(ApplicationEvent.created_at.desc(), ApplicationEvent.id.desc())
         .limit(bindparam("n"))
     )

@@ -38,7 +38,6 @@ CASE_TABS = frozenset(
         "backoffice.case_letters",
     }
 )
-_FAILED = "advice_forms"  # the advice forms of a refused POST, shown again with their errors
 
 
 @bp.before_request
@@ -122,7 +121,6 @@ def advice_panel(application: Application, moves: Sequence[Transition] | None = 
         requests = [r for r in requests if r.advisory_body_id in bodies]
     asking, recording = _offered(application, user, moves)
     still_open = next((r for r in reversed(requests) if r.advice is None), None)
-    failed = g.get(_FAILED, {})
     return AdvicePanel(
         requests=requests,
         people=advice.people_of(requests),
@@ -130,7 +128,7 @@ def advice_panel(application: Application, moves: Sequence[Transition] | None = 
         recording=recording if still_open is not None else None,
         open=still_open,
         by_post=Role.ADVISOR not in staff.case_roles(user, application),
-        record_form=(failed.get("record") or AdviceForm(formdata=None, request_id=str(still_open.id)))
+        record_form=(g.get("refused_advice_form") or AdviceForm(formdata=None, request_id=str(still_open.id)))
         if recording and still_open
         else None,
     )
@@ -225,7 +223,7 @@ def record_advice(application_id: uuid.UUID) -> Response | tuple[str, int]:
     application = _case(application_id)
     form = AdviceForm()
     if not form.validate_on_submit():
-        return _again(application, "record", form)
+        return _again(application, form)
     try:
         advice.record_advice(
             application=application,
@@ -238,15 +236,15 @@ def record_advice(application_id: uuid.UUID) -> Response | tuple[str, int]:
         return _page_of(application_id, 409)
     except TransitionNotAllowed as refusal:
         form.advice.errors = [refusal.message]
-        return _again(application, "record", form, refusal.status_code)
+        return _again(application, form, refusal.status_code)
     flash(_("Advies geregistreerd."), "success")
     endpoint = "backoffice.advice_case" if staff.is_advisor_only(me()) else "backoffice.case"
     return redirect(url_for(endpoint, application_id=application_id, _anchor="advice"))
 
 
-def _again(application: Application, which: str, form: AdviceForm, status: int = 400) -> tuple[str, int]:
-    """The page the form came from, with the form's errors and what was typed."""
-    g.setdefault(_FAILED, {})[which] = form
+def _again(application: Application, form: AdviceForm, status: int = 400) -> tuple[str, int]:
+    """The page the advice form came from, with the form's errors and what was typed."""
+    g.refused_advice_form = form  # the advice part shows it again, with its errors and what was typed
     return _page_of(application.id, status)
 
 

@@ -1,12 +1,12 @@
-"""The applicant's home as it is shown: each application's texts made once per page (dates and labels repeat,
-and Jinja's filters, macros and url_for per row cost more than the page's queries)."""
+"""The applicant's home as it is shown: each application's texts and addresses made in the view (Jinja's filters,
+macros and url_for per row cost more than the page's queries)."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from flask import url_for
 
@@ -62,21 +62,15 @@ class HomeBoard:
 def home_board(board: Dashboard) -> HomeBoard:
     every = (*board.todo, *board.drafts, *board.submitted, *board.recognitions, *board.closed)
     references = {row.application.id: row.application.reference for row in every}
-    days: dict[date | datetime, str] = {}
     # each page's address with the id left open, made once: url_for per row costs more than the row's query
     paths = {
         e: url_for(e, application_id=NO_ID).split(NO_ID) for e in ("apply.overview", "apply.rename", "apply.delete")
     }
 
-    def day(value: date | datetime) -> str:
-        if value not in days:
-            days[value] = format_day(value)
-        return days[value]
-
     language = current_locale()  # asked once: Flask-Babel looks it up anew on every call
 
     def shown(rows: Sequence[DashboardRow]) -> list[HomeRow]:
-        return [_home_row(row, references, day, paths, language) for row in rows]
+        return [_home_row(row, references, paths, language) for row in rows]
 
     return HomeBoard(
         todo=shown(board.todo),
@@ -91,7 +85,6 @@ def home_board(board: Dashboard) -> HomeBoard:
 def _home_row(
     row: DashboardRow,
     references: Mapping[uuid.UUID, str],
-    day: Callable[[date | datetime], str],
     paths: Mapping[str, list[str]],
     language: str,
 ) -> HomeRow:
@@ -106,12 +99,12 @@ def _home_row(
         state=row.state.public_label.get(language),
         todo=str(row.todo) if row.todo else None,
         # a deadline is the midnight that ends it: shown as its last day, "tot en met 12 november 2026"
-        due=day(row.due - timedelta(seconds=1)) if row.due else None,
+        due=format_day(row.due - timedelta(seconds=1)) if row.due else None,
         administration_due=row.state.whose_move != Party.APPLICANT,
-        created=day(application.created_at),
-        submitted=day(application.submitted_at) if application.submitted_at else None,
+        created=format_day(application.created_at),
+        submitted=format_day(application.submitted_at) if application.submitted_at else None,
         call=call.title if call else None,
-        call_closes=day(call.closes_on) if call else None,
+        call_closes=format_day(call.closes_on) if call else None,
         decision_new=row.decision_new,
         overview_url=id_.join(paths["apply.overview"]),
         rename_url=id_.join(paths["apply.rename"]),

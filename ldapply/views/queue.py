@@ -47,14 +47,8 @@ class ShownRow:
 
 def _shown(rows: Sequence[Row[Any]], today: date) -> list[ShownRow]:
     labels: dict[tuple[str, int, str], tuple[str, str]] = {}
-    days: dict[Any, str] = {}
     moves = {str(party): str(label) for party, label in PARTY_LABELS.items()}
     select_label = _("%(reference)s selecteren")  # translated once, filled in per row
-
-    def day(value: Any) -> str:
-        if value not in days:
-            days[value] = format_day(value)
-        return days[value]
 
     shown = []
     for row in rows:
@@ -70,11 +64,11 @@ def _shown(rows: Sequence[Row[Any]], today: date) -> list[ShownRow]:
                 organisation=row.organisation_name,
                 regime=labels[key][0],
                 state=labels[key][1],
-                due=day(row.due_on) if row.due_on else "",
+                due=format_day(row.due_on) if row.due_on else "",
                 overdue=row.due_on is not None and row.due_on < today,
                 assignee=row.assignee_name,
                 whose_move=moves.get(row.whose_move, row.whose_move),
-                submitted=day(local_date(row.submitted_at)),
+                submitted=format_day(local_date(row.submitted_at)),
             )
         )
     return shown

@@ -70,9 +70,12 @@ class TestDays:
         from datetime import UTC, date, datetime
 
         from flask import Flask
-        from flask_babel import Babel, force_locale
+        from flask_babel import Babel, force_locale, format_date
 
-        from ldapply.i18n import babel_day, format_day
+        from ldapply.i18n import DAY_PATTERN, format_day
+
+        def babel_day(day: date) -> str:
+            return str(format_date(day, DAY_PATTERN, rebase=False))
 
         app = Flask(__name__)
         Babel(app, default_timezone="Europe/Brussels")
